@@ -1,0 +1,53 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Catalog and validator for high-quality industrial datasets.
+#[derive(Debug, Parser)]
+#[command(name = "assay", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Field registry CSV to use instead of the one built in (same columns as catalog/fields.csv).
+    #[arg(long, global = true, value_name = "FILE", env = "ASSAY_REGISTRY")]
+    pub registry: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats for listings and diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Human-readable text.
+    Text,
+    /// JSON on stdout.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the 100 industrial fields, show one, or filter by English or Chinese name.
+    Fields {
+        /// A field code (`IF-C341`) to show one field, or text to filter names (`bearing`, `机器人`).
+        query: Option<String>,
+        /// Only fields of this sector (e.g. `equipment_manufacturing`).
+        #[arg(long)]
+        sector: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Check manifests for every problem: syntax, schema and semantic rules.
+    Lint {
+        /// Manifest files, or folders searched for dataset.yaml / dataset.json.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Resource globs that match no file are errors, not warnings.
+        #[arg(long)]
+        strict: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+}

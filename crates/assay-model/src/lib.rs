@@ -1,0 +1,40 @@
+//! Assay's data model: dataset manifests, the industrial field registry, and the manifest linter.
+//!
+//! This crate is what a catalog maintainer's tools touch, so it builds fast: it depends on no
+//! arrow, parquet or datafusion. The validator, the integrity tools and the catalog build on it.
+//!
+//! - [`manifest`]: the manifest types (`dataset.yaml` / `dataset.json`), a superset of
+//!   Frictionless Data Package v2 and Table Schema.
+//! - [`check`]: quality check kinds, severities and the six GB/T 36344 quality dimensions.
+//! - [`registry`]: the 100 industrial fields.
+//! - [`source`]: YAML/JSON parsing that remembers line and column of every node.
+//! - [`lint`]: every problem of a manifest, located, with a hint.
+//! - [`paths`]: resolving resource paths and globs safely inside the dataset folder.
+//! - [`schema`]: JSON Schemas generated from the types.
+
+pub mod check;
+pub mod lint;
+pub mod manifest;
+pub mod paths;
+pub mod registry;
+pub mod schema;
+pub mod source;
+
+pub use check::{Check, CheckKind, Dimension, Severity};
+pub use lint::{Diagnostic, DiagnosticSeverity, LoadedManifest};
+pub use manifest::{Field, FieldType, Manifest, Resource, TableSchema};
+pub use registry::{FieldRegistry, IndustrialField};
+
+/// The manifest file names looked for in a dataset folder, in order of preference.
+pub const MANIFEST_FILE_NAMES: [&str; 2] = ["dataset.yaml", "dataset.json"];
+
+/// True for a well-formed field code: `IF-`, a section letter and two or three digits.
+pub fn is_field_code(code: &str) -> bool {
+    let Some(rest) = code.strip_prefix("IF-") else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    matches!(chars.next(), Some('A'..='Z'))
+        && (2..=3).contains(&chars.clone().count())
+        && chars.all(|c| c.is_ascii_digit())
+}

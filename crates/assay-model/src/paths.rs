@@ -1,0 +1,398 @@
+//! Resolving resource paths and globs inside a dataset folder, safely.
+//!
+//! A resource `path` is relative to the manifest's folder, `/`-separated, and may be a glob
+//! (`data/readings-*.parquet`, `data/**/*.parquet`; `*` does not cross `/`, `**` does). Every
+//! resolved file must stay inside the dataset folder *after resolving symlinks*: `..`, absolute
+//! paths, and symlinks (to files or folders) that lead outside are refused, never followed.
+//! Hidden entries (names starting with `.`) are skipped: that is where caches live.
+//!
+//! Resolution is deterministic: files come back sorted by their relative path, each once.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobMatcher};
+
+/// One data file of a resource.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResolvedFile {
+    /// Path relative to the dataset folder, `/`-separated.
+    pub rel: String,
+    /// Path on disk (dataset folder joined with `rel`).
+    pub path: PathBuf,
+}
+
+/// Why a resource path is unacceptable or matched nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathProblem {
+    /// The pattern is absolute.
+    Absolute {
+        /// The pattern as written.
+        pattern: String,
+    },
+    /// The pattern climbs out with `..`.
+    ParentDir {
+        /// The pattern as written.
+        pattern: String,
+    },
+    /// Backslashes or other non-portable spelling.
+    NotPortable {
+        /// The pattern as written.
+        pattern: String,
+    },
+    /// The glob does not parse.
+    BadGlob {
+        /// The pattern as written.
+        pattern: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// A matched path resolves (through a symlink) outside the dataset folder.
+    Escapes {
+        /// The pattern as written.
+        pattern: String,
+        /// The path inside the dataset that leads out.
+        rel: String,
+        /// Where it leads.
+        target: String,
+    },
+    /// A matched path is a symlink to nothing.
+    Dangling {
+        /// The pattern as written.
+        pattern: String,
+        /// The dangling link.
+        rel: String,
+    },
+    /// The pattern matched no file.
+    NoMatch {
+        /// The pattern as written.
+        pattern: String,
+    },
+    /// The folder could not be listed.
+    Io {
+        /// The pattern as written.
+        pattern: String,
+        /// The cause.
+        message: String,
+    },
+}
+
+impl PathProblem {
+    /// The pattern the problem is about.
+    pub fn pattern(&self) -> &str {
+        match self {
+            PathProblem::Absolute { pattern }
+            | PathProblem::ParentDir { pattern }
+            | PathProblem::NotPortable { pattern }
+            | PathProblem::BadGlob { pattern, .. }
+            | PathProblem::Escapes { pattern, .. }
+            | PathProblem::Dangling { pattern, .. }
+            | PathProblem::NoMatch { pattern }
+            | PathProblem::Io { pattern, .. } => pattern,
+        }
+    }
+
+    /// True when the problem is only that nothing matched (a warning unless `--strict`).
+    pub fn is_no_match(&self) -> bool {
+        matches!(self, PathProblem::NoMatch { .. })
+    }
+}
+
+impl fmt::Display for PathProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathProblem::Absolute { pattern } => write!(
+                f,
+                "resource path `{pattern}` is absolute; paths are relative to the manifest's folder"
+            ),
+            PathProblem::ParentDir { pattern } => write!(
+                f,
+                "resource path `{pattern}` leaves the dataset folder with `..`"
+            ),
+            PathProblem::NotPortable { pattern } => write!(
+                f,
+                "resource path `{pattern}` contains a backslash; use `/` as the separator"
+            ),
+            PathProblem::BadGlob { pattern, message } => {
+                write!(
+                    f,
+                    "resource path `{pattern}` is not a valid glob: {message}"
+                )
+            }
+            PathProblem::Escapes {
+                pattern,
+                rel,
+                target,
+            } => write!(
+                f,
+                "`{rel}` (matched by `{pattern}`) is a symlink that leads outside the dataset folder, to `{target}`"
+            ),
+            PathProblem::Dangling { pattern, rel } => write!(
+                f,
+                "`{rel}` (matched by `{pattern}`) is a symlink to nothing"
+            ),
+            PathProblem::NoMatch { pattern } => {
+                write!(f, "resource path `{pattern}` matches no file")
+            }
+            PathProblem::Io { pattern, message } => {
+                write!(f, "cannot list files for `{pattern}`: {message}")
+            }
+        }
+    }
+}
+
+/// Checks a pattern's spelling without touching the file system.
+pub fn check_pattern(pattern: &str) -> Result<(), PathProblem> {
+    let p = pattern.to_string();
+    if pattern.starts_with('/') || pattern.starts_with('~') || has_drive_prefix(pattern) {
+        return Err(PathProblem::Absolute { pattern: p });
+    }
+    if pattern.contains('\\') {
+        return Err(PathProblem::NotPortable { pattern: p });
+    }
+    if pattern.split('/').any(|c| c == "..") {
+        return Err(PathProblem::ParentDir { pattern: p });
+    }
+    if pattern.is_empty() {
+        return Err(PathProblem::BadGlob {
+            pattern: p,
+            message: "empty path".into(),
+        });
+    }
+    matcher(pattern)?;
+    Ok(())
+}
+
+fn has_drive_prefix(p: &str) -> bool {
+    let b = p.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
+}
+
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '[', '{'])
+}
+
+fn matcher(pattern: &str) -> Result<GlobMatcher, PathProblem> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(false)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| PathProblem::BadGlob {
+            pattern: pattern.to_string(),
+            message: e.kind().to_string(),
+        })
+}
+
+/// The folder part of a pattern before its first glob character (`data/2025/` for
+/// `data/2025/*.parquet`), as a relative path; empty for the dataset folder itself.
+fn literal_base(pattern: &str) -> &str {
+    let first_glob = pattern.find(['*', '?', '[', '{']).unwrap_or(pattern.len());
+    match pattern[..first_glob].rfind('/') {
+        Some(i) => &pattern[..i],
+        None => "",
+    }
+}
+
+/// Resolves `patterns` inside `dataset_dir`. Returns the files (sorted, each once) and every
+/// problem found; a pattern with a problem contributes no files.
+pub fn resolve(dataset_dir: &Path, patterns: &[&str]) -> (Vec<ResolvedFile>, Vec<PathProblem>) {
+    let mut files = BTreeMap::new();
+    let mut problems = Vec::new();
+    let root = match dataset_dir.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            for p in patterns {
+                problems.push(PathProblem::Io {
+                    pattern: p.to_string(),
+                    message: format!("{}: {e}", dataset_dir.display()),
+                });
+            }
+            return (Vec::new(), problems);
+        }
+    };
+    for pattern in patterns {
+        let mut escapes = Vec::new();
+        match resolve_one(dataset_dir, &root, pattern, &mut escapes) {
+            Ok(found) if found.is_empty() && escapes.is_empty() => {
+                problems.push(PathProblem::NoMatch {
+                    pattern: pattern.to_string(),
+                })
+            }
+            Ok(found) => {
+                for f in found {
+                    files.entry(f.rel.clone()).or_insert(f);
+                }
+            }
+            Err(p) => problems.push(p),
+        }
+        problems.append(&mut escapes);
+    }
+    (files.into_values().collect(), problems)
+}
+
+fn resolve_one(
+    dataset_dir: &Path,
+    root: &Path,
+    pattern: &str,
+    escapes: &mut Vec<PathProblem>,
+) -> Result<Vec<ResolvedFile>, PathProblem> {
+    check_pattern(pattern)?;
+    let inside = |rel: &str| -> Result<Option<ResolvedFile>, PathProblem> {
+        let path = dataset_dir.join(rel);
+        match path.canonicalize() {
+            Ok(real) if real.starts_with(root) => Ok(real.is_file().then(|| ResolvedFile {
+                rel: rel.to_string(),
+                path,
+            })),
+            Ok(real) => Err(PathProblem::Escapes {
+                pattern: pattern.to_string(),
+                rel: rel.to_string(),
+                target: real.display().to_string(),
+            }),
+            Err(_) if path.symlink_metadata().is_ok() => Err(PathProblem::Dangling {
+                pattern: pattern.to_string(),
+                rel: rel.to_string(),
+            }),
+            Err(_) => Ok(None),
+        }
+    };
+    if !is_glob(pattern) {
+        return Ok(inside(pattern)?.into_iter().collect());
+    }
+    let base = literal_base(pattern);
+    if !base.is_empty() {
+        // The walk starts at the base folder; it must itself stay inside.
+        let base_path = dataset_dir.join(base);
+        match base_path.canonicalize() {
+            Ok(real) if !real.starts_with(root) => {
+                return Err(PathProblem::Escapes {
+                    pattern: pattern.to_string(),
+                    rel: base.to_string(),
+                    target: real.display().to_string(),
+                });
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(Vec::new()),
+        }
+    }
+    let glob = matcher(pattern)?;
+    let mut out = Vec::new();
+    let walk = walkdir::WalkDir::new(dataset_dir.join(base))
+        .follow_links(false)
+        .max_depth(64)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        let entry = entry.map_err(|e| PathProblem::Io {
+            pattern: pattern.to_string(),
+            message: e.to_string(),
+        })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dataset_dir) else {
+            continue;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        // A matched file, or a symlinked folder the glob would descend into.
+        let relevant = glob.is_match(&rel)
+            || (entry.path_is_symlink() && pattern.starts_with(&format!("{rel}/")));
+        if relevant {
+            match inside(&rel) {
+                Ok(Some(f)) if glob.is_match(&rel) => out.push(f),
+                Ok(_) => {}
+                Err(p) => escapes.push(p),
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_checks() {
+        assert!(matches!(
+            check_pattern("../../etc/passwd"),
+            Err(PathProblem::ParentDir { .. })
+        ));
+        assert!(matches!(
+            check_pattern("/etc/passwd"),
+            Err(PathProblem::Absolute { .. })
+        ));
+        assert!(matches!(
+            check_pattern("C:/x.parquet"),
+            Err(PathProblem::Absolute { .. })
+        ));
+        assert!(matches!(
+            check_pattern("data\\x.parquet"),
+            Err(PathProblem::NotPortable { .. })
+        ));
+        assert!(matches!(
+            check_pattern("data/[x.parquet"),
+            Err(PathProblem::BadGlob { .. })
+        ));
+        assert!(check_pattern("data/**/r-*.parquet").is_ok());
+        assert_eq!(literal_base("data/2025/*.parquet"), "data/2025");
+        assert_eq!(literal_base("*.parquet"), "");
+    }
+
+    #[test]
+    fn globs_resolve_sorted_and_refuse_symlink_escapes() {
+        let dir = std::env::temp_dir().join(format!("assay-paths-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("data/sub")).unwrap();
+        for f in [
+            "data/b.parquet",
+            "data/a.parquet",
+            "data/sub/c.parquet",
+            "data/x.csv",
+        ] {
+            std::fs::write(dir.join(f), b"x").unwrap();
+        }
+        let (files, problems) = resolve(&dir, &["data/*.parquet"]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let rels: Vec<_> = files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["data/a.parquet", "data/b.parquet"]);
+        let (files, _) = resolve(&dir, &["data/**/*.parquet", "data/a.parquet"]);
+        assert_eq!(files.len(), 3);
+        let (_, problems) = resolve(&dir, &["data/none-*.parquet"]);
+        assert!(problems[0].is_no_match());
+
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/passwd", dir.join("data/evil.parquet")).unwrap();
+            std::os::unix::fs::symlink("/etc", dir.join("etc")).unwrap();
+            let (files, problems) = resolve(&dir, &["data/*.parquet"]);
+            assert_eq!(
+                files.len(),
+                2,
+                "the escaping link is not a file of the resource"
+            );
+            assert!(
+                matches!(&problems[..], [PathProblem::Escapes { rel, .. }] if rel == "data/evil.parquet"),
+                "{problems:?}"
+            );
+            let (_, problems) = resolve(&dir, &["etc/*.conf"]);
+            assert!(
+                matches!(&problems[..], [PathProblem::Escapes { .. }]),
+                "{problems:?}"
+            );
+            let (_, problems) = resolve(&dir, &["etc/passwd"]);
+            assert!(
+                matches!(&problems[..], [PathProblem::Escapes { .. }]),
+                "{problems:?}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,53 @@
+//! JSON Schemas generated from the Rust types.
+//!
+//! The committed files under `schemas/` are the output of these functions; a test regenerates
+//! them and fails on any difference (run `cargo xtask schemas` to rewrite them).
+
+use schemars::generate::SchemaSettings;
+use schemars::transform::{Transform, transform_subschemas};
+use schemars::{JsonSchema, Schema};
+use serde_json::Value;
+
+use crate::manifest::Manifest;
+
+/// Allows `x-` extension keys wherever unknown keys are otherwise rejected.
+#[derive(Debug, Clone, Copy)]
+struct AllowExtensionKeys;
+
+impl Transform for AllowExtensionKeys {
+    fn transform(&mut self, schema: &mut Schema) {
+        if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
+            schema.insert(
+                "patternProperties".into(),
+                serde_json::json!({"^x-": {"description": "Extension: kept, not interpreted."}}),
+            );
+        }
+        transform_subschemas(self, schema);
+    }
+}
+
+/// A draft 2020-12 schema for `T`, with `x-` keys allowed on closed objects.
+pub fn schema_for<T: JsonSchema>() -> Value {
+    let generator = SchemaSettings::draft2020_12()
+        .with_transform(AllowExtensionKeys)
+        .into_generator();
+    let schema = generator.into_root_schema_for::<T>();
+    schema.to_value()
+}
+
+/// The manifest's JSON Schema (`schemas/manifest.schema.json`).
+pub fn manifest_schema() -> Value {
+    schema_for::<Manifest>()
+}
+
+/// Pretty JSON with a trailing newline: the form committed under `schemas/`.
+pub fn to_pretty(value: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("a JSON value always serializes");
+    s.push('\n');
+    s
+}
+
+/// Every generated schema: file name under `schemas/` and its committed text.
+pub fn all_schemas() -> Vec<(&'static str, String)> {
+    vec![("manifest.schema.json", to_pretty(&manifest_schema()))]
+}

@@ -1,0 +1,3 @@
+pub fn generate(_root: &std::path::Path) -> anyhow::Result<()> {
+    Ok(())
+}
