@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+mod cases;
 mod fixtures;
 
 fn main() -> Result<()> {

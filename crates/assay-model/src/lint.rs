@@ -355,122 +355,223 @@ fn manifest_schema() -> &'static (Value, jsonschema::Validator) {
 }
 
 fn schema_diagnostics(path: &Path, doc: &SourceDocument) -> Vec<Diagnostic> {
-    use jsonschema::error::ValidationErrorKind as K;
     let (schema, validator) = manifest_schema();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for err in validator.iter_errors(&doc.value) {
-        let pointer = err.instance_path().to_string();
-        let instance = doc.value.pointer(&pointer).unwrap_or(&Value::Null);
-        let mut push = |pos: Pos, message: String, hint: Option<String>| {
-            if seen.insert((pos, message.clone())) {
-                let mut d = Diagnostic::new(path, pos, DiagnosticSeverity::Error, "schema");
-                d.message = message;
-                d.hint = hint;
+        schema_error(path, doc, schema, &err, &mut |d: Diagnostic| {
+            if seen.insert((d.line, d.column, d.message.clone())) {
                 out.push(d);
             }
-        };
-        match err.kind() {
-            K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
-                let known = known_keys(schema, &doc.value, &pointer);
-                for key in unexpected {
-                    let child = format!("{pointer}/{}", escape_pointer_token(key));
-                    let hint = did_you_mean(key, known.iter().map(String::as_str))
-                        .map(|s| {
-                            format!(
-                                "did you mean `{s}`? (keys starting `x-` are free for extensions)"
-                            )
-                        })
-                        .or_else(|| {
-                            (!known.is_empty()).then(|| {
-                                format!(
-                                    "allowed here: {}; keys starting `x-` are free for extensions",
-                                    known.join(", ")
-                                )
-                            })
-                        });
-                    push(doc.key_pos(&child), format!("unknown key `{key}`"), hint);
-                }
-            }
-            K::Required { property } => {
-                let name = property.as_str().unwrap_or_default();
-                push(
-                    doc.pos(&pointer),
-                    format!("missing required key `{name}`{}", describe_owner(&pointer)),
-                    None,
-                );
-            }
-            K::Enum { options } => {
-                let allowed: Vec<&str> = options
-                    .as_array()
-                    .map(|a| a.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let what = if pointer.ends_with("/check") {
-                    "unknown check kind"
-                } else {
-                    "invalid value"
-                };
-                let hint = instance
-                    .as_str()
-                    .and_then(|s| did_you_mean(s, allowed.iter().copied()))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| Some(format!("expected one of: {}", allowed.join(", "))));
-                push(
-                    doc.pos(&pointer),
-                    format!("{what} {} for `{}`", render(instance), key_name(&pointer)),
-                    hint,
-                );
-            }
-            K::Type { kind } => {
-                let expected = match kind {
-                    jsonschema::error::TypeKind::Single(t) => t.to_string(),
-                    jsonschema::error::TypeKind::Multiple(ts) => ts
-                        .into_iter()
-                        .map(|t| t.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                };
-                push(
-                    doc.pos(&pointer),
-                    format!(
-                        "`{}` must be {}, found {}",
-                        key_name(&pointer),
-                        article(&expected),
-                        json_kind(instance)
-                    ),
-                    None,
-                );
-            }
-            K::Pattern { pattern } => {
-                let hint = match key_name(&pointer) {
-                    "field" => Some("field codes look like `IF-C341`; see `assay fields`".into()),
-                    "name" => Some(
-                        "use lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit".into(),
-                    ),
-                    "digest" => Some("write `sha256:` and 64 lowercase hex digits, as in the upstream's dataset.lock".into()),
-                    _ => None,
-                };
-                push(
-                    doc.pos(&pointer),
-                    format!(
-                        "{} for `{}` does not match `{pattern}`",
-                        render(instance),
-                        key_name(&pointer)
-                    ),
-                    hint,
-                );
-            }
-            _ => {
-                push(
-                    doc.pos(&pointer),
-                    format!("`{}`: {err}", key_name(&pointer)),
-                    None,
-                );
-            }
-        }
+        });
     }
     sort(&mut out);
     out
+}
+
+/// Turns one JSON Schema error into located diagnostics. `anyOf`/`oneOf` failures are replaced
+/// by the errors of the branch the author evidently meant (the one whose type matches), so a
+/// typo inside an optional object reads as the typo, not as "not valid under any schema".
+fn schema_error(
+    path: &Path,
+    doc: &SourceDocument,
+    schema: &Value,
+    err: &jsonschema::ValidationError<'_>,
+    emit: &mut dyn FnMut(Diagnostic),
+) {
+    use jsonschema::error::ValidationErrorKind as K;
+    let pointer = err.instance_path().to_string();
+    let instance = doc.value.pointer(&pointer).unwrap_or(&Value::Null);
+    let mut push = |pos: Pos, message: String, hint: Option<String>| {
+        let mut d = Diagnostic::new(path, pos, DiagnosticSeverity::Error, "schema");
+        d.message = message;
+        d.hint = hint;
+        emit(d);
+    };
+    match err.kind() {
+        K::AnyOf { context } | K::OneOfNotValid { context } => {
+            let type_mismatch_here = |errs: &Vec<jsonschema::ValidationError<'static>>| {
+                errs.iter().any(|e| {
+                    e.instance_path().to_string() == pointer
+                        && matches!(e.kind(), K::Type { .. } | K::Constant { .. })
+                })
+            };
+            let meant = context
+                .iter()
+                .filter(|errs| !errs.is_empty() && !type_mismatch_here(errs))
+                .min_by_key(|errs| errs.len());
+            match meant {
+                Some(errs) => {
+                    for e in errs {
+                        schema_error(path, doc, schema, e, &mut *emit);
+                    }
+                }
+                None if context
+                    .iter()
+                    .flatten()
+                    .all(|e| matches!(e.kind(), K::Constant { .. })) =>
+                {
+                    // A documented enum (`oneOf` of `const`s): report it like `enum`.
+                    let allowed: Vec<String> = context
+                        .iter()
+                        .flatten()
+                        .filter_map(|e| match e.kind() {
+                            K::Constant { expected_value } => {
+                                expected_value.as_str().map(str::to_string)
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    let hint = instance
+                        .as_str()
+                        .and_then(|s| did_you_mean(s, allowed.iter().map(String::as_str)))
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", ")));
+                    push(
+                        doc.pos(&pointer),
+                        format!(
+                            "invalid value {} for `{}`",
+                            render(instance),
+                            key_name(&pointer)
+                        ),
+                        Some(hint),
+                    );
+                }
+                None => {
+                    let mut types: Vec<String> = context
+                        .iter()
+                        .flatten()
+                        .filter_map(|e| match e.kind() {
+                            K::Type { kind } => Some(type_names(kind)),
+                            _ => None,
+                        })
+                        .filter(|t| t != "null")
+                        .collect();
+                    types.dedup();
+                    let expected = if types.is_empty() {
+                        "a different value".to_string()
+                    } else {
+                        types
+                            .iter()
+                            .map(|t| article(t))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    };
+                    push(
+                        doc.pos(&pointer),
+                        format!(
+                            "`{}` must be {expected}, found {}",
+                            key_name(&pointer),
+                            json_kind(instance)
+                        ),
+                        None,
+                    );
+                }
+            }
+        }
+        K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
+            let known = known_keys(schema, &doc.value, &pointer);
+            for key in unexpected {
+                let child = format!("{pointer}/{}", escape_pointer_token(key));
+                let hint = did_you_mean(key, known.iter().map(String::as_str))
+                    .map(|s| {
+                        format!("did you mean `{s}`? (keys starting `x-` are free for extensions)")
+                    })
+                    .or_else(|| {
+                        (!known.is_empty()).then(|| {
+                            format!(
+                                "allowed here: {}; keys starting `x-` are free for extensions",
+                                known.join(", ")
+                            )
+                        })
+                    });
+                push(doc.key_pos(&child), format!("unknown key `{key}`"), hint);
+            }
+        }
+        K::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            push(
+                doc.pos(&pointer),
+                format!("missing required key `{name}`{}", describe_owner(&pointer)),
+                None,
+            );
+        }
+        K::Enum { options } => {
+            let allowed: Vec<&str> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let what = if pointer.ends_with("/check") {
+                "unknown check kind"
+            } else {
+                "invalid value"
+            };
+            let hint = instance
+                .as_str()
+                .and_then(|s| did_you_mean(s, allowed.iter().copied()))
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| Some(format!("expected one of: {}", allowed.join(", "))));
+            push(
+                doc.pos(&pointer),
+                format!("{what} {} for `{}`", render(instance), key_name(&pointer)),
+                hint,
+            );
+        }
+        K::Type { kind } => {
+            push(
+                doc.pos(&pointer),
+                format!(
+                    "`{}` must be {}, found {}",
+                    key_name(&pointer),
+                    article(&type_names(kind)),
+                    json_kind(instance)
+                ),
+                None,
+            );
+        }
+        K::Pattern { pattern } => {
+            let hint = match key_name(&pointer) {
+                "field" => Some("field codes look like `IF-C341`; see `assay fields`".into()),
+                "name" => Some(
+                    "use lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+                        .into(),
+                ),
+                "digest" => Some(
+                    "write `sha256:` and 64 lowercase hex digits, as in the upstream's dataset.lock"
+                        .into(),
+                ),
+                _ => None,
+            };
+            push(
+                doc.pos(&pointer),
+                format!(
+                    "{} for `{}` does not match `{pattern}`",
+                    render(instance),
+                    key_name(&pointer)
+                ),
+                hint,
+            );
+        }
+        _ => {
+            push(
+                doc.pos(&pointer),
+                format!("`{}`: {err}", key_name(&pointer)),
+                None,
+            );
+        }
+    }
+}
+
+fn type_names(kind: &jsonschema::error::TypeKind) -> String {
+    match kind {
+        jsonschema::error::TypeKind::Single(t) => t.to_string(),
+        jsonschema::error::TypeKind::Multiple(ts) => ts
+            .into_iter()
+            .map(|t| t.to_string())
+            .filter(|t| t != "null")
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
 }
 
 fn describe_owner(pointer: &str) -> String {
@@ -599,18 +700,16 @@ fn resolve_object_schema<'a>(root: &'a Value, mut node: &'a Value, inst: &Value)
         if let (Some(all), Some(kind)) = (
             node.get("allOf").and_then(Value::as_array),
             inst.get("check").and_then(Value::as_str),
-        ) {
-            if let Some(then) = all
-                .iter()
-                .find(|b| {
-                    b.pointer("/if/properties/check/const")
-                        .and_then(Value::as_str)
-                        == Some(kind)
-                })
-                .and_then(|b| b.get("then"))
-            {
-                return then;
-            }
+        ) && let Some(then) = all
+            .iter()
+            .find(|b| {
+                b.pointer("/if/properties/check/const")
+                    .and_then(Value::as_str)
+                    == Some(kind)
+            })
+            .and_then(|b| b.get("then"))
+        {
+            return then;
         }
         return node;
     }
@@ -708,39 +807,41 @@ impl Semantics<'_> {
             );
         }
         for (key, party) in [("owner", &m.owner), ("steward", &m.steward)] {
-            if let Some(email) = party.as_ref().and_then(|p| p.email.as_ref()) {
-                if !looks_like_email(email) {
-                    self.error(
-                        &format!("/{key}/email"),
-                        "email",
-                        format!("`{email}` is not an e-mail address"),
-                        None,
-                    );
-                }
+            if let Some(email) = party.as_ref().and_then(|p| p.email.as_ref())
+                && !looks_like_email(email)
+            {
+                self.error(
+                    &format!("/{key}/email"),
+                    "email",
+                    format!("`{email}` is not an e-mail address"),
+                    None,
+                );
             }
         }
         if let Some(t) = &m.temporal {
             for (k, v) in [("start", &t.start), ("end", &t.end)] {
-                if let Some(v) = v {
-                    if !is_iso_datetime(v) {
-                        self.error(
-                            &format!("/temporal/{k}"),
-                            "temporal",
-                            format!("temporal.{k} `{v}` is not an ISO 8601 date or date-time"),
-                            Some("write `2025-01-01` or `2025-01-01T00:00:00Z`".into()),
-                        );
-                    }
-                }
-            }
-            if let (Some(s), Some(e)) = (&t.start, &t.end) {
-                if is_iso_datetime(s) && is_iso_datetime(e) && s.get(..10) > e.get(..10) {
+                if let Some(v) = v
+                    && !is_iso_datetime(v)
+                {
                     self.error(
-                        "/temporal/end",
+                        &format!("/temporal/{k}"),
                         "temporal",
-                        format!("temporal coverage ends ({e}) before it starts ({s})"),
-                        None,
+                        format!("temporal.{k} `{v}` is not an ISO 8601 date or date-time"),
+                        Some("write `2025-01-01` or `2025-01-01T00:00:00Z`".into()),
                     );
                 }
+            }
+            if let (Some(s), Some(e)) = (&t.start, &t.end)
+                && is_iso_datetime(s)
+                && is_iso_datetime(e)
+                && s.get(..10) > e.get(..10)
+            {
+                self.error(
+                    "/temporal/end",
+                    "temporal",
+                    format!("temporal coverage ends ({e}) before it starts ({s})"),
+                    None,
+                );
             }
         }
         if let Some(bbox) = m.spatial.as_ref().and_then(|s| s.bbox) {
@@ -787,9 +888,11 @@ impl Semantics<'_> {
                 .and_then(|p| p.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
         });
-        if let Some(folder) = parent_name {
-            if crate::is_field_code(&folder) && folder != m.field {
-                self.warn(
+        if let Some(folder) = parent_name
+            && crate::is_field_code(&folder)
+            && folder != m.field
+        {
+            self.warn(
                     "/field",
                     "catalog-layout",
                     format!(
@@ -798,7 +901,6 @@ impl Semantics<'_> {
                     ),
                     Some("catalog layout is catalog/<field-code>/<dataset-name>/dataset.yaml; move the folder or fix the code".into()),
                 );
-            }
         }
     }
 
@@ -1008,28 +1110,28 @@ impl Semantics<'_> {
             ("exclusiveMinimum", &c.exclusive_minimum),
             ("exclusiveMaximum", &c.exclusive_maximum),
         ] {
-            if let Some(b) = bound {
-                if let Err(e) = bound_fits(f.field_type, b) {
-                    self.error(
-                        &format!("{p}/{key}"),
-                        "constraint-type",
-                        format!("`{key}` {e}"),
-                        None,
-                    );
-                }
+            if let Some(b) = bound
+                && let Err(e) = bound_fits(f.field_type, b)
+            {
+                self.error(
+                    &format!("{p}/{key}"),
+                    "constraint-type",
+                    format!("`{key}` {e}"),
+                    None,
+                );
             }
         }
         let lower = c.minimum.as_ref().or(c.exclusive_minimum.as_ref());
         let upper = c.maximum.as_ref().or(c.exclusive_maximum.as_ref());
-        if let (Some(lo), Some(hi)) = (lower, upper) {
-            if scalar_gt(lo, hi) {
-                self.error(
-                    p,
-                    "empty-range",
-                    format!("lower bound {lo} is above upper bound {hi}: no value can pass"),
-                    None,
-                );
-            }
+        if let (Some(lo), Some(hi)) = (lower, upper)
+            && scalar_gt(lo, hi)
+        {
+            self.error(
+                p,
+                "empty-range",
+                format!("lower bound {lo} is above upper bound {hi}: no value can pass"),
+                None,
+            );
         }
         for (key, v) in [("minLength", c.min_length), ("maxLength", c.max_length)] {
             if v.is_some()
@@ -1049,15 +1151,15 @@ impl Semantics<'_> {
                 );
             }
         }
-        if let (Some(lo), Some(hi)) = (c.min_length, c.max_length) {
-            if lo > hi {
-                self.error(
-                    p,
-                    "empty-range",
-                    format!("minLength {lo} is above maxLength {hi}: no value can pass"),
-                    None,
-                );
-            }
+        if let (Some(lo), Some(hi)) = (c.min_length, c.max_length)
+            && lo > hi
+        {
+            self.error(
+                p,
+                "empty-range",
+                format!("minLength {lo} is above maxLength {hi}: no value can pass"),
+                None,
+            );
         }
         if let Some(pattern) = &c.pattern {
             self.pattern(&format!("{p}/pattern"), pattern, f);
@@ -1289,15 +1391,15 @@ impl Semantics<'_> {
                     wrong_type(self, "ordered columns (numbers, strings, dates and times)");
                 } else if let Some(f) = field {
                     for (k, b) in [("min", min), ("max", max)] {
-                        if let Some(b) = b {
-                            if let Err(e) = bound_fits(f.field_type, b) {
-                                self.error(
-                                    &format!("{p}/{k}"),
-                                    "check-type",
-                                    format!("`{k}` {e}"),
-                                    None,
-                                );
-                            }
+                        if let Some(b) = b
+                            && let Err(e) = bound_fits(f.field_type, b)
+                        {
+                            self.error(
+                                &format!("{p}/{k}"),
+                                "check-type",
+                                format!("`{k}` {e}"),
+                                None,
+                            );
                         }
                     }
                 }
@@ -1348,15 +1450,15 @@ impl Semantics<'_> {
                 ) {
                     wrong_type(self, "strings, binary and lists");
                 }
-                if let (Some(lo), Some(hi)) = (min, max) {
-                    if lo > hi {
-                        self.error(
-                            p,
-                            "empty-range",
-                            format!("length [{lo}, {hi}] admits no value"),
-                            None,
-                        );
-                    }
+                if let (Some(lo), Some(hi)) = (min, max)
+                    && lo > hi
+                {
+                    self.error(
+                        p,
+                        "empty-range",
+                        format!("length [{lo}, {hi}] admits no value"),
+                        None,
+                    );
                 }
             }
             CheckKind::Finite { .. } => {
@@ -1378,15 +1480,15 @@ impl Semantics<'_> {
                         None,
                     );
                 }
-                if let (Some(lo), Some(hi)) = (min, max) {
-                    if lo > hi {
-                        self.error(
-                            p,
-                            "empty-range",
-                            format!("row_count [{lo}, {hi}] admits no value"),
-                            None,
-                        );
-                    }
+                if let (Some(lo), Some(hi)) = (min, max)
+                    && lo > hi
+                {
+                    self.error(
+                        p,
+                        "empty-range",
+                        format!("row_count [{lo}, {hi}] admits no value"),
+                        None,
+                    );
                 }
             }
             CheckKind::Freshness { max_age, .. } => {
@@ -1465,15 +1567,15 @@ impl Semantics<'_> {
                         &format!("numeric columns for `stat: {}`", stat.as_str()),
                     );
                 }
-                if let (Some(lo), Some(hi)) = (min, max) {
-                    if lo > hi {
-                        self.error(
-                            p,
-                            "empty-range",
-                            format!("bounds [{lo}, {hi}] admit no value"),
-                            None,
-                        );
-                    }
+                if let (Some(lo), Some(hi)) = (min, max)
+                    && lo > hi
+                {
+                    self.error(
+                        p,
+                        "empty-range",
+                        format!("bounds [{lo}, {hi}] admit no value"),
+                        None,
+                    );
                 }
             }
             CheckKind::ForeignKey {
@@ -1562,13 +1664,13 @@ fn bound_fits(t: FieldType, b: &Scalar) -> Result<(), String> {
     let family = t.family();
     match (family, b) {
         (TypeFamily::Integer | TypeFamily::Float | TypeFamily::Decimal, Scalar::Number(n)) => {
-            if let (Some((lo, hi)), Some(v)) = (int_bounds(t), n.as_f64()) {
-                if v < lo || v > hi {
-                    return Err(format!(
-                        "{n} is outside the range of `{}` ({lo} to {hi})",
-                        t.as_str()
-                    ));
-                }
+            if let (Some((lo, hi)), Some(v)) = (int_bounds(t), n.as_f64())
+                && (v < lo || v > hi)
+            {
+                return Err(format!(
+                    "{n} is outside the range of `{}` ({lo} to {hi})",
+                    t.as_str()
+                ));
             }
             Ok(())
         }

@@ -181,9 +181,25 @@ fn syntax_error(e: &serde_saphyr::Error, text: &str) -> SyntaxError {
         .unwrap_or("invalid YAML")
         .trim()
         .to_string();
-    // Drop a trailing " at line X, column Y" that the renderer may add: we print our own.
+    // The renderer prefixes "error: line X column Y: " and may append " at line X, column Y";
+    // we print our own location.
+    if let Some(rest) = message.strip_prefix("error: ") {
+        message = rest.to_string();
+    }
+    if message.starts_with("line ")
+        && let Some(i) = message.find(": ")
+    {
+        message = message[i + 2..].to_string();
+    }
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        message = format!("duplicate key `{key}`");
     }
     let lower = message.to_lowercase();
     let hint = if lower.contains("duplicate") {

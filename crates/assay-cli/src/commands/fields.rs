@@ -15,15 +15,15 @@ pub fn run(
     sector: Option<&str>,
     format: ListFormat,
 ) -> Result<Status> {
-    if let Some(s) = sector {
-        if registry::sector(s).is_none() {
-            let known: Vec<&str> = registry.sectors().iter().map(|s| s.code).collect();
-            eprintln!(
-                "error: unknown sector `{s}`\n  hint: sectors are {}",
-                known.join(", ")
-            );
-            return Ok(Status::Invalid);
-        }
+    if let Some(s) = sector
+        && registry::sector(s).is_none()
+    {
+        let known: Vec<&str> = registry.sectors().iter().map(|s| s.code).collect();
+        eprintln!(
+            "error: unknown sector `{s}`\n  hint: sectors are {}",
+            known.join(", ")
+        );
+        return Ok(Status::Invalid);
     }
     let mut out = std::io::stdout().lock();
     // An exact code shows that one field in full.
@@ -89,12 +89,11 @@ fn table(out: &mut impl Write, fields: &[&IndustrialField]) -> std::io::Result<(
         .max(4);
     writeln!(
         out,
-        "{} {} {} {} {}",
+        "{} {} {} {} NAME",
         pad("CODE", 8),
         pad("SECTOR", w_sector),
         pad("GB/T", 5),
-        pad("名称", w_zh),
-        "NAME"
+        pad("名称", w_zh)
     )?;
     for f in fields {
         writeln!(

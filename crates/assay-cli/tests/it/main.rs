@@ -1,0 +1,7 @@
+//! Integration tests of the `assay` binary: one test binary for the crate (compile time).
+
+mod support;
+
+mod bad_input;
+mod fields;
+mod lint_fixtures;

@@ -1,0 +1,45 @@
+//! Helpers: run the real binary, locate the repository, bless golden files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crate lives in crates/<name>")
+        .to_path_buf()
+}
+
+/// `assay` with arguments, run in `cwd`.
+pub fn assay(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("ASSAY_REGISTRY")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the assay binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// True when golden files should be rewritten (`ASSAY_BLESS=1 cargo test`).
+pub fn bless() -> bool {
+    std::env::var_os("ASSAY_BLESS").is_some_and(|v| v == "1")
+}
+
+/// A fresh temporary folder for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("assay-it-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
