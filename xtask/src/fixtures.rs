@@ -399,7 +399,7 @@ fn steel(dir: &Path) -> Result<()> {
         // A few heats logged with the end before the start (clock swap at shift change).
         let dur = (35 + rng.below(10) as i64) * 60_000_000;
         end.push(Some(if i % 500 == 250 { s - dur } else { s + dur }));
-        tonnage.push(2_100_000 + rng.below(200_000) as i128); // decimal(7,2) t
+        tonnage.push(21_000 + rng.below(2_000) as i128); // decimal(7,2): 210.00 to 229.99 t
         carbon.push(((0.12 + 0.03 * rng.normal()).abs() * 1000.0).round() / 1000.0);
         manganese.push(((0.9 + 0.2 * rng.normal()).abs() * 100.0).round() / 100.0);
         tap_temp.push((1_640.0 + 15.0 * rng.normal()).round());

@@ -25,6 +25,15 @@ pub enum ListFormat {
     Json,
 }
 
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A summary table for people.
+    Text,
+    /// The JSON report (schemas/report.schema.json).
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the 100 industrial fields, show one, or filter by English or Chinese name.
@@ -37,6 +46,32 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
+    },
+    /// Validate a dataset's Parquet files against its manifest: schema, constraints and checks.
+    Validate {
+        /// The manifest (dataset.yaml / dataset.json) or the dataset folder holding it.
+        dataset: PathBuf,
+        /// Validate only this resource.
+        #[arg(long)]
+        resource: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        /// Write the report to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Failing rows kept per check.
+        #[arg(long, default_value_t = 10)]
+        samples: usize,
+        /// Warning-level failures fail the run too (exit 1).
+        #[arg(long)]
+        strict: bool,
+        /// Reference time for freshness checks (RFC 3339); default: now.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        /// Record the run time in the report (off by default: same inputs, same bytes).
+        #[arg(long)]
+        timestamps: bool,
     },
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {

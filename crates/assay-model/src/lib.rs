@@ -17,6 +17,7 @@ pub mod lint;
 pub mod manifest;
 pub mod paths;
 pub mod registry;
+pub mod report;
 pub mod schema;
 pub mod source;
 

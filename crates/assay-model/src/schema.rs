@@ -49,5 +49,11 @@ pub fn to_pretty(value: &Value) -> String {
 
 /// Every generated schema: file name under `schemas/` and its committed text.
 pub fn all_schemas() -> Vec<(&'static str, String)> {
-    vec![("manifest.schema.json", to_pretty(&manifest_schema()))]
+    vec![
+        ("manifest.schema.json", to_pretty(&manifest_schema())),
+        (
+            "report.schema.json",
+            to_pretty(&schema_for::<crate::report::Report>()),
+        ),
+    ]
 }

@@ -2,7 +2,7 @@
 //!
 //! YAML is parsed with serde-saphyr (pure Rust, panic-free, with budgets against alias bombs)
 //! under strict settings: YAML 1.2 booleans only (`NO`, `off` stay strings), duplicate keys are
-//! errors, merge keys and unknown tags are rejected. JSON manifests go through the same parser
+//! errors, and alias expansion is budgeted. JSON manifests go through the same parser
 //! (JSON is YAML 1.2), so both get the same line:column locations.
 //!
 //! The result is a [`SourceDocument`]: the document as a [`serde_json::Value`] plus a map from

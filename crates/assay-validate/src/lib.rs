@@ -1,1 +1,25 @@
-//! placeholder
+//! Assay's validation engine.
+//!
+//! For each resource of a manifest: resolve its files; read each file once (the bytes are hashed
+//! with sha256 in the same read); check the footer's schema against the declared fields; decide
+//! what row-group statistics can decide (`not_null` from null counts, `range` from min/max,
+//! `row_count` from the footer, `freshness` from max); decode only the columns the remaining
+//! checks need; evaluate every check with Arrow kernels batch by batch (dictionary columns once
+//! per dictionary value); and collect exact failing counts with the first failing rows as samples.
+//!
+//! A failed check is data, not an error: [`validate`] returns a [`Report`]. `Err` means the run
+//! could not start (an unknown `--resource`, say). Unreadable files become `error` results and
+//! file entries naming the reason; the other resources are still validated.
+
+mod conformance;
+mod engine;
+
+pub use engine::{Options, micros_to_rfc3339, validate};
+
+/// Why a validation could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `--resource` names no resource of the manifest.
+    #[error("resource `{0}` is not in the manifest (resources: {1})")]
+    UnknownResource(String, String),
+}

@@ -8,6 +8,7 @@ use crate::exit::Status;
 
 mod fields;
 mod lint;
+mod validate;
 
 pub fn run(cli: Cli) -> Result<Status> {
     let registry = match &cli.registry {
@@ -26,5 +27,27 @@ pub fn run(cli: Cli) -> Result<Status> {
             strict,
             format,
         } => lint::run(&registry, &paths, strict, format),
+        Command::Validate {
+            dataset,
+            resource,
+            format,
+            out,
+            samples,
+            strict,
+            now,
+            timestamps,
+        } => validate::run(
+            &registry,
+            validate::Args {
+                dataset,
+                resource,
+                format,
+                out,
+                samples,
+                strict,
+                now,
+                timestamps,
+            },
+        ),
     }
 }

@@ -1,0 +1,236 @@
+//! `assay validate`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use arrow::array::{Array, AsArray, StringArray};
+use arrow::datatypes::{DataType, TimeUnit};
+use assay_model::FieldRegistry;
+use assay_model::lint::{self, LintOptions};
+use assay_model::report::{CheckStatus, Report, RunStatus};
+
+use crate::cli::ReportFormat;
+use crate::exit::Status;
+
+pub struct Args {
+    pub dataset: PathBuf,
+    pub resource: Option<String>,
+    pub format: ReportFormat,
+    pub out: Option<PathBuf>,
+    pub samples: usize,
+    pub strict: bool,
+    pub now: Option<String>,
+    pub timestamps: bool,
+}
+
+/// Parses RFC 3339 (or a plain date) into microseconds since the epoch, UTC.
+fn parse_time(text: &str) -> Option<i64> {
+    let a: Arc<dyn Array> = Arc::new(StringArray::from(vec![text]));
+    let ts = arrow::compute::cast(
+        &a,
+        &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+    )
+    .ok()?;
+    let ts = ts.as_primitive::<arrow::datatypes::TimestampMicrosecondType>();
+    ts.is_valid(0).then(|| ts.value(0))
+}
+
+pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
+    let manifest = if args.dataset.is_dir() {
+        match assay_model::MANIFEST_FILE_NAMES
+            .iter()
+            .map(|n| args.dataset.join(n))
+            .find(|p| p.is_file())
+        {
+            Some(p) => p,
+            None => {
+                eprintln!(
+                    "error: no dataset.yaml or dataset.json in {}\n  hint: draft one with `assay init`, or pass the manifest's path",
+                    args.dataset.display()
+                );
+                return Ok(Status::Invalid);
+            }
+        }
+    } else {
+        args.dataset.clone()
+    };
+    let result = lint::lint_file(&manifest, registry, LintOptions::default());
+    if result.has_errors() {
+        for d in result.diagnostics.iter().filter(|d| d.is_error()) {
+            eprintln!("{d}");
+        }
+        eprintln!(
+            "error: the manifest is invalid; fix it first (`assay lint {}`)",
+            manifest.display()
+        );
+        return Ok(Status::Invalid);
+    }
+    let loaded = result.loaded.context("a lint-clean manifest is loaded")?;
+    let (now_us, now_text) = match &args.now {
+        Some(t) => match parse_time(t) {
+            Some(us) => (us, assay_validate::micros_to_rfc3339(us)),
+            None => {
+                eprintln!(
+                    "error: --now `{t}` is not an RFC 3339 time\n  hint: e.g. 2025-07-05T00:00:00Z"
+                );
+                return Ok(Status::Invalid);
+            }
+        },
+        None => {
+            let us = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_micros() as i64)
+                .unwrap_or(0);
+            (us, assay_validate::micros_to_rfc3339(us))
+        }
+    };
+    let options = assay_validate::Options {
+        samples: args.samples,
+        now_us,
+        now_text: now_text.clone(),
+        resource: args.resource.clone(),
+        generated_at: args.timestamps.then(|| now_text.clone()),
+        ..Default::default()
+    };
+    let report = match assay_validate::validate(&loaded, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Status::Invalid);
+        }
+    };
+    let text = match args.format {
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report)?;
+            s.push('\n');
+            s
+        }
+        ReportFormat::Text => render_text(&report),
+    };
+    match &args.out {
+        Some(path) => write_atomic(path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(match report.status {
+        RunStatus::Error => Status::Unreadable,
+        RunStatus::Fail => Status::Failure,
+        RunStatus::Warn if args.strict => Status::Failure,
+        RunStatus::Warn | RunStatus::Pass => Status::Success,
+    })
+}
+
+/// Writes to a temporary file beside `path` and renames it: no partial report.
+fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn status_word(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::Pass => "pass",
+        CheckStatus::Warn => "WARN",
+        CheckStatus::Fail => "FAIL",
+        CheckStatus::Error => "ERROR",
+    }
+}
+
+fn render_text(report: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let d = &report.dataset;
+    let _ = writeln!(out, "{} {} ({})", d.name, d.version, d.field);
+    for r in &report.resources {
+        let _ = writeln!(
+            out,
+            "\nresource {}: {} file(s), {} rows",
+            r.name,
+            r.files.len(),
+            r.rows
+        );
+        for f in &r.files {
+            if let Some(e) = &f.error {
+                let _ = writeln!(out, "  ! {}: {e}", f.path);
+            }
+        }
+        let w = r
+            .checks
+            .iter()
+            .map(|c| c.name.chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {:<6} {:>9} {:>9}  FIRST FAILURE",
+            "CHECK", "STATUS", "FAILING", "FRACTION"
+        );
+        for c in &r.checks {
+            let first = c
+                .samples
+                .first()
+                .map(|s| {
+                    let loc = match s.row {
+                        Some(row) => format!("{} row {row}", s.file),
+                        None => s.file.clone(),
+                    };
+                    let vals = if s.values.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", s.values.join(", "))
+                    };
+                    let note = s
+                        .note
+                        .as_ref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
+                    format!("{loc}{vals}{note}")
+                })
+                .or_else(|| {
+                    (c.status != CheckStatus::Pass).then(|| c.message.clone().unwrap_or_default())
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<w$}  {:<6} {:>9} {:>8.4}%  {}",
+                c.name,
+                status_word(c.status),
+                c.failing,
+                c.failing_fraction * 100.0,
+                first
+            );
+        }
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "\n{}: {} checks, {} passed, {} failed, {} warned, {} could not be evaluated; {} rows, {} bytes",
+        match report.status {
+            RunStatus::Pass => "PASS",
+            RunStatus::Warn => "PASS with warnings",
+            RunStatus::Fail => "FAIL",
+            RunStatus::Error => "ERROR (data unreadable)",
+        },
+        s.checks,
+        s.passed,
+        s.failed,
+        s.warned,
+        s.errors,
+        s.rows,
+        s.bytes
+    );
+    out
+}

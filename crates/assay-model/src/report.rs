@@ -1,0 +1,236 @@
+//! The validation report: the versioned JSON result of one `assay validate` run.
+//!
+//! A report is bound to its inputs — the manifest's sha256, a hash of the rule set, and each
+//! file's path, size and sha256 computed in the same read that validated it — so it says exactly
+//! which bytes it speaks for. It holds no wall-clock time unless asked (`--timestamps`), so the
+//! same inputs give the same bytes.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::check::{Dimension, Severity};
+
+/// The report format version.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// One validation run over one dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "Assay validation report", extend("$id" = "https://assay.dev/schemas/report.schema.json"))]
+pub struct Report {
+    /// Format version of this document.
+    pub schema_version: u32,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// The dataset validated.
+    pub dataset: DatasetIdentity,
+    /// Overall outcome.
+    pub status: RunStatus,
+    /// Counts over all check results.
+    pub summary: Summary,
+    /// Per-resource results.
+    pub resources: Vec<ResourceReport>,
+    /// When the run happened (RFC 3339), only with `--timestamps`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    /// The reference time used by freshness checks (RFC 3339).
+    pub now: String,
+}
+
+/// Tool name and version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Tool {
+    /// Always `assay`.
+    pub name: String,
+    /// Semantic version.
+    pub version: String,
+}
+
+/// What was validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DatasetIdentity {
+    /// Dataset name.
+    pub name: String,
+    /// Dataset version.
+    pub version: String,
+    /// Industrial field code.
+    pub field: String,
+    /// sha256 of the manifest file's bytes.
+    pub manifest_sha256: String,
+    /// sha256 of the canonical JSON of every check that ran (constraints included).
+    pub check_set_sha256: String,
+}
+
+/// Outcome of a run; decides the exit code.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    /// Every error-level check passed (warnings allowed).
+    Pass,
+    /// Only warning-level checks failed.
+    Warn,
+    /// An error-level check failed.
+    Fail,
+    /// Some data could not be read.
+    Error,
+}
+
+/// Counts of check results by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    /// All results.
+    pub checks: u64,
+    /// Passed.
+    pub passed: u64,
+    /// Failed at severity error.
+    pub failed: u64,
+    /// Failed at severity warn.
+    pub warned: u64,
+    /// Could not be evaluated.
+    pub errors: u64,
+    /// Rows read over all resources.
+    pub rows: u64,
+    /// Bytes of all files.
+    pub bytes: u64,
+}
+
+/// Results for one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ResourceReport {
+    /// Resource name.
+    pub name: String,
+    /// Files, sorted by path.
+    pub files: Vec<FileReport>,
+    /// Rows over all readable files.
+    pub rows: u64,
+    /// Check results: schema conformance first, then constraints, keys and checks in manifest
+    /// order.
+    pub checks: Vec<CheckResult>,
+}
+
+/// One data file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FileReport {
+    /// Path relative to the dataset folder, `/`-separated.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// sha256 of the bytes read, lowercase hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Rows, from the footer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+    /// Row groups, from the footer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_groups: Option<u64>,
+    /// Why the file could not be read, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Status of one check.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// Within tolerance.
+    Pass,
+    /// Failed at severity warn.
+    Warn,
+    /// Failed at severity error.
+    Fail,
+    /// Could not be evaluated (unreadable file, missing column, bad expression).
+    Error,
+}
+
+/// Where a check came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckOrigin {
+    /// Schema conformance of the files (columns, types, nullability, drift).
+    Schema,
+    /// A column constraint.
+    Constraint,
+    /// `primaryKey` or `uniqueKeys`.
+    Key,
+    /// `foreignKeys`.
+    ForeignKey,
+    /// An entry of `checks`.
+    Check,
+}
+
+/// How a result was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecidedBy {
+    /// Entirely from footer metadata and row-group statistics: no data decoded.
+    Statistics,
+    /// Entirely from decoded data.
+    Data,
+    /// Some row groups from statistics, the rest from data.
+    Mixed,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckResult {
+    /// Name, unique within the resource.
+    pub name: String,
+    /// Check kind (`not_null`, `schema`, …).
+    pub kind: String,
+    /// Where it came from.
+    pub origin: CheckOrigin,
+    /// Columns it reads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// Declared severity.
+    pub severity: Severity,
+    /// Quality dimension it counts toward.
+    pub dimension: Dimension,
+    /// Outcome.
+    pub status: CheckStatus,
+    /// Rows (or items) evaluated.
+    pub evaluated: u64,
+    /// Rows (or items) failing.
+    pub failing: u64,
+    /// `failing / evaluated`, 0 when nothing was evaluated.
+    pub failing_fraction: f64,
+    /// Largest failing fraction tolerated (`1 - mostly`; 0 without `mostly`).
+    pub threshold: f64,
+    /// The statistic observed, for table-level kinds (row count, newest timestamp, mean…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<Value>,
+    /// How the result was decided.
+    pub decided_by: DecidedBy,
+    /// Human summary of a failure or error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Failing rows, lowest row numbers first, at most `--samples`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<Sample>,
+}
+
+/// One failing row (or schema item).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Sample {
+    /// File, relative to the dataset folder.
+    pub file: String,
+    /// Row group index in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_group: Option<u64>,
+    /// 0-based row number in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// The offending value(s), rendered as text; `null` for nulls.
+    pub values: Vec<String>,
+    /// Primary key values of the row, when a key is declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key: Vec<String>,
+    /// Extra detail (the first occurrence of a duplicate, the expected type …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
