@@ -641,6 +641,21 @@ fn validate_file(
         }
     };
     let metadata = builder.metadata().clone();
+    // Plaintext-footer encryption: the footer parses, the column chunks do not.
+    let encrypted = metadata
+        .row_groups()
+        .iter()
+        .flat_map(|rg| rg.columns())
+        .filter(|c| c.crypto_metadata().is_some())
+        .count();
+    if encrypted > 0 {
+        let msg = format!(
+            "the file is encrypted (Parquet modular encryption, plaintext footer: {encrypted} column chunk(s) encrypted) and no key was given"
+        );
+        schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
+        report.error = Some(msg);
+        return report;
+    }
     let schema = builder.schema().clone();
     report.rows = Some(metadata.file_metadata().num_rows().max(0) as u64);
     report.row_groups = Some(metadata.num_row_groups() as u64);
@@ -791,7 +806,7 @@ fn validate_file(
 
 fn describe_parquet_error(e: &str) -> String {
     let lower = e.to_lowercase();
-    if lower.contains("encrypt") || lower.contains("parE".to_lowercase().as_str()) {
+    if lower.contains("encrypt") {
         format!("the file is encrypted (Parquet modular encryption) and no key was given: {e}")
     } else if lower.contains("invalid parquet file")
         || lower.contains("file size")

@@ -3,6 +3,7 @@
 mod support;
 
 mod bad_input;
+mod corpus;
 mod fields;
 mod lint_fixtures;
 mod validate;

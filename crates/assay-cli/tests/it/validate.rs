@@ -231,7 +231,7 @@ fn unreadable_files_exit_3_and_other_resources_still_validate() {
     assert_eq!(doc["status"], "error");
     let files = doc["resources"][0]["files"].as_array().unwrap();
     let errors: Vec<&str> = files.iter().filter_map(|f| f["error"].as_str()).collect();
-    assert_eq!(errors.len(), 2, "{files:?}");
+    assert_eq!(errors.len(), 3, "{files:?}");
     assert!(
         errors
             .iter()
