@@ -218,7 +218,7 @@ fn unreadable_files_exit_3_and_other_resources_still_validate() {
     ] {
         std::fs::copy(src.join(f), dir.join(f)).unwrap();
     }
-    // A text file renamed .parquet, and a truncated copy of a real file.
+    // A text file renamed .parquet, a truncated copy of a real file and an empty file.
     std::fs::write(dir.join("data/readings-2025-07.parquet"), "ts,value\n1,2\n").unwrap();
     let real = std::fs::read(src.join("data/readings-2025-07.parquet")).unwrap();
     std::fs::write(
@@ -226,6 +226,8 @@ fn unreadable_files_exit_3_and_other_resources_still_validate() {
         &real[..real.len() / 2],
     )
     .unwrap();
+    // And a zero-byte file.
+    std::fs::write(dir.join("data/readings-2025-09.parquet"), b"").unwrap();
     let (code, doc) = validate_json(&dir, &[]);
     assert_eq!(code, Some(3));
     assert_eq!(doc["status"], "error");
