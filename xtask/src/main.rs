@@ -2,12 +2,15 @@
 //!
 //! - `schemas`: regenerate `schemas/*.schema.json` from the Rust types;
 //! - `fixtures`: regenerate the example catalog's Parquet files and the test fixtures'
-//!   Parquet files, deterministically (same bytes on every run).
+//!   Parquet files, deterministically (same bytes on every run);
+//! - `bench-data [DIR] [ROWS]`: the validation benchmark's sensor table (see `bench/`);
+//! - `decode-floor FILE COL...`: time a plain arrow-rs decode of those columns.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+mod bench;
 mod cases;
 mod fixtures;
 
@@ -20,7 +23,28 @@ fn main() -> Result<()> {
     match task.as_str() {
         "schemas" => schemas(&root),
         "fixtures" => fixtures::generate(&root),
-        _ => bail!("usage: cargo xtask <schemas|fixtures>"),
+        "bench-data" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            let dir = args
+                .first()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("bench/data"));
+            let rows = match args.get(1) {
+                Some(n) => n.parse().context("ROWS must be a number")?,
+                None => 20_000_000,
+            };
+            bench::bench_data(&dir, rows)
+        }
+        "decode-floor" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            let Some((file, cols)) = args.split_first() else {
+                bail!("usage: cargo xtask decode-floor FILE COLUMN...");
+            };
+            bench::decode_floor(Path::new(file), cols)
+        }
+        _ => bail!(
+            "usage: cargo xtask <schemas|fixtures|bench-data [DIR] [ROWS]|decode-floor FILE COL...>"
+        ),
     }
 }
 

@@ -20,8 +20,10 @@ use assay_model::report::{
 };
 use bytes::Bytes;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use sha2::{Digest, Sha256};
 
 use crate::conformance;
@@ -41,6 +43,8 @@ pub struct Options {
     pub generated_at: Option<String>,
     /// Rows per decoded batch.
     pub batch_size: usize,
+    /// Row groups decoded at once (threads of the rayon pool do the work).
+    pub jobs: usize,
 }
 
 impl Default for Options {
@@ -52,6 +56,9 @@ impl Default for Options {
             resource: None,
             generated_at: None,
             batch_size: 65_536,
+            jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
         }
     }
 }
@@ -303,7 +310,7 @@ fn plan(r: &Resource) -> Vec<(CheckOrigin, Check)> {
     out
 }
 
-/// Running state of one check.
+/// Running state of one check, updated by the main thread in row-group order.
 struct Slot {
     origin: CheckOrigin,
     check: Check,
@@ -318,25 +325,59 @@ struct Slot {
     table_fail: Option<bool>,
     message: Option<String>,
     state: SlotState,
+    /// The key set of a foreign key's target, read once per resource.
+    fk: Option<Arc<KeySet>>,
 }
 
+/// What must be merged across row groups in order.
 #[derive(Default)]
 enum SlotState {
     #[default]
     None,
-    Regex(regex::Regex),
-    Seen(HashMap<Box<[u8]>, String>, Option<RowConverter>),
-    Allowed(HashSet<Box<[u8]>>, Option<RowConverter>),
-    Monotonic(Option<Box<[u8]>>, Option<RowConverter>),
+    /// Unique keys seen so far → (file index, row), with the key types.
+    Seen(HashMap<Box<[u8]>, (u32, u64)>, Option<Vec<DataType>>),
+    /// Last non-null value of the current file (monotonic).
+    Monotonic(Option<Box<[u8]>>),
+    /// Newest timestamp (freshness).
     Max(Option<i64>),
+    /// Running aggregate.
     Agg(Agg),
-    Fk(Option<Arc<KeySet>>),
+}
+
+/// Finished row groups waiting to be merged in order: the checks that ran and their partials.
+type Pending = std::collections::BTreeMap<usize, (Vec<usize>, RgResult)>;
+
+/// One row group's partial results, by check index.
+type RgResult = Result<Vec<(usize, Partial)>, String>;
+
+/// Read-only per-file preparation of a check, shared by the row-group workers.
+enum Prep {
+    None,
+    Regex(regex::Regex),
+    Allowed(HashSet<Box<[u8]>>, RowConverter),
+    Fk(Arc<KeySet>),
     Expr(
-        Option<(
-            Vec<String>,
-            Arc<dyn datafusion::physical_plan::PhysicalExpr>,
-        )>,
+        Vec<String>,
+        Arc<dyn datafusion::physical_plan::PhysicalExpr>,
     ),
+    Failed(String),
+}
+
+/// What one row group contributes to one check.
+#[derive(Default)]
+struct Partial {
+    evaluated: u64,
+    failing: u64,
+    samples: Vec<Sample>,
+    error: Option<String>,
+    /// unique: non-null keys with their row numbers, in row order.
+    keys: Vec<(Box<[u8]>, u64)>,
+    key_types: Option<Vec<DataType>>,
+    /// monotonic: the first non-null value (with its sample) and the last one.
+    first: Option<(Box<[u8]>, Sample)>,
+    last: Option<Box<[u8]>>,
+    max_us: Option<i64>,
+    agg: Option<Agg>,
 }
 
 /// Encoded key rows of a foreign key's target, and the target columns' types.
@@ -353,6 +394,31 @@ struct Agg {
     max: Option<f64>,
     distinct: HashSet<Box<[u8]>>,
     values: Vec<f64>,
+}
+
+impl Agg {
+    /// Combines two partial aggregates (Chan et al.'s parallel variance).
+    fn merge(&mut self, o: Agg) {
+        let n = self.count + o.count;
+        if n > 0 {
+            let delta = o.mean - self.mean;
+            self.m2 += o.m2 + delta * delta * (self.count as f64) * (o.count as f64) / n as f64;
+            self.mean += delta * o.count as f64 / n as f64;
+        }
+        self.count = n;
+        self.nulls += o.nulls;
+        self.sum += o.sum;
+        self.min = match (self.min, o.min) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max = match (self.max, o.max) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.distinct.extend(o.distinct);
+        self.values.extend(o.values);
+    }
 }
 
 impl Slot {
@@ -392,6 +458,7 @@ fn validate_resource(
             table_fail: None,
             message: None,
             state: SlotState::None,
+            fk: None,
         })
         .collect();
     for s in &mut slots {
@@ -416,8 +483,16 @@ fn validate_resource(
     }
     let mut file_reports = Vec::new();
     let mut total_rows = 0u64;
-    for f in &files {
-        let fr = validate_file(f, r, &pk, &mut slots, &mut schema_slot, options);
+    for i in 0..files.len() {
+        let fr = validate_file(
+            i as u32,
+            &files,
+            r,
+            &pk,
+            &mut slots,
+            &mut schema_slot,
+            options,
+        );
         total_rows += fr.rows.unwrap_or(0);
         file_reports.push(fr);
     }
@@ -484,35 +559,101 @@ impl SchemaSlot {
 fn init_state(s: &mut Slot, loaded: &LoadedManifest, options: &Options) {
     s.state = match &s.check.kind {
         CheckKind::Pattern { pattern, .. } => {
-            match regex::Regex::new(&format!("^(?:{pattern})$")) {
-                Ok(re) => SlotState::Regex(re),
-                Err(e) => {
-                    s.fail_error(format!("pattern does not compile: {e}"));
-                    SlotState::None
-                }
+            if let Err(e) = regex::Regex::new(&format!("^(?:{pattern})$")) {
+                s.fail_error(format!("pattern does not compile: {e}"));
             }
+            SlotState::None
         }
         CheckKind::Unique { .. } | CheckKind::UniqueKey { .. } => {
             SlotState::Seen(HashMap::new(), None)
         }
-        CheckKind::InSet { .. } | CheckKind::NotInSet { .. } => {
-            SlotState::Allowed(HashSet::new(), None)
-        }
-        CheckKind::Monotonic { .. } => SlotState::Monotonic(None, None),
+        CheckKind::Monotonic { .. } => SlotState::Monotonic(None),
         CheckKind::Freshness { .. } => SlotState::Max(None),
         CheckKind::Aggregate { .. } => SlotState::Agg(Agg::default()),
         CheckKind::ForeignKey { reference, .. } => {
             match target_keys(loaded, &reference.resource, &reference.columns, options) {
-                Ok(set) => SlotState::Fk(Some(Arc::new(set))),
-                Err(e) => {
-                    s.fail_error(e);
-                    SlotState::Fk(None)
-                }
+                Ok(set) => s.fk = Some(Arc::new(set)),
+                Err(e) => s.fail_error(e),
             }
+            SlotState::None
         }
-        CheckKind::Expression { .. } => SlotState::Expr(None),
         _ => SlotState::None,
     };
+}
+
+/// Prepares a check for one file's schema: compiled patterns, value sets in the column's type,
+/// expressions planned against the file's column types.
+fn prepare(s: &Slot, schema: &Schema) -> Prep {
+    let value_type = |c: &str| {
+        schema
+            .column_with_name(c)
+            .map(|(_, f)| conformance::value_type(f.data_type()).clone())
+    };
+    let result = (|| -> Result<Prep, String> {
+        Ok(match &s.check.kind {
+            CheckKind::Pattern { pattern, .. } => Prep::Regex(
+                regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| e.to_string())?,
+            ),
+            CheckKind::InSet { column, values } | CheckKind::NotInSet { column, values } => {
+                let Some(vt) = value_type(column) else {
+                    return Ok(Prep::None);
+                };
+                let converter = RowConverter::new(vec![SortField::new(vt.clone())])
+                    .map_err(|e| e.to_string())?;
+                let mut set = HashSet::new();
+                for v in values {
+                    let arr: ArrayRef = match v {
+                        Scalar::Text(t) => Arc::new(StringArray::from(vec![t.clone()])),
+                        Scalar::Number(n) => {
+                            Arc::new(Float64Array::from(vec![n.as_f64().unwrap_or(f64::NAN)]))
+                        }
+                        Scalar::Bool(b) => Arc::new(BooleanArray::from(vec![*b])),
+                    };
+                    let arr = cast(&arr, &vt).map_err(|e| format!("value {v}: {e}"))?;
+                    if arr.is_null(0) {
+                        continue;
+                    }
+                    let rows = converter
+                        .convert_columns(&[arr])
+                        .map_err(|e| e.to_string())?;
+                    set.insert(Box::from(rows.row(0).as_ref()));
+                }
+                Prep::Allowed(set, converter)
+            }
+            CheckKind::ForeignKey { .. } => match &s.fk {
+                Some(fk) => Prep::Fk(fk.clone()),
+                None => Prep::Failed("foreign key target unavailable".into()),
+            },
+            CheckKind::Expression { sql } => {
+                let names = expression_columns(sql);
+                let fields: Vec<arrow::datatypes::Field> = names
+                    .iter()
+                    .filter_map(|n| {
+                        schema.column_with_name(n).map(|(_, f)| {
+                            arrow::datatypes::Field::new(
+                                n,
+                                conformance::value_type(f.data_type()).clone(),
+                                f.is_nullable(),
+                            )
+                        })
+                    })
+                    .collect();
+                let names: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
+                let df_schema = datafusion::common::DFSchema::try_from(Schema::new(fields))
+                    .map_err(|e| e.to_string())?;
+                let ctx = datafusion::prelude::SessionContext::new();
+                let expr = ctx
+                    .parse_sql_expr(sql, &df_schema)
+                    .map_err(|e| format!("expression `{sql}`: {e}"))?;
+                let phys = ctx
+                    .create_physical_expr(expr, &df_schema)
+                    .map_err(|e| format!("expression `{sql}`: {e}"))?;
+                Prep::Expr(names, phys)
+            }
+            _ => Prep::None,
+        })
+    })();
+    result.unwrap_or_else(Prep::Failed)
 }
 
 /// The key set of a foreign key's target resource (a read of its key columns).
@@ -602,14 +743,94 @@ fn render(a: &dyn Array, i: usize) -> String {
     }
 }
 
+/// The bytes of one row group (or of the whole file, as a fallback), served to the Parquet
+/// reader as if they were the file: reads outside them are errors, never panics.
+#[derive(Clone)]
+struct Chunk {
+    base: u64,
+    data: Bytes,
+    file_len: u64,
+}
+
+impl parquet::file::reader::Length for Chunk {
+    fn len(&self) -> u64 {
+        self.file_len
+    }
+}
+
+impl parquet::file::reader::ChunkReader for Chunk {
+    type T = bytes::buf::Reader<Bytes>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        use bytes::Buf;
+        let len = self.file_len.saturating_sub(start);
+        Ok(self
+            .get_bytes(
+                start,
+                len.min(
+                    self.base + self.data.len() as u64
+                        - start.min(self.base + self.data.len() as u64),
+                ) as usize,
+            )?
+            .reader())
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        let end = start.checked_add(length as u64);
+        let data_end = self.base + self.data.len() as u64;
+        match end {
+            Some(end) if start >= self.base && end <= data_end => {
+                let s = (start - self.base) as usize;
+                Ok(self.data.slice(s..s + length))
+            }
+            _ => Err(parquet::errors::ParquetError::General(format!(
+                "read of {length} bytes at offset {start} falls outside the row group's bytes [{}, {data_end})",
+                self.base
+            ))),
+        }
+    }
+}
+
+/// Byte ranges of the row groups, when they lie in file order without overlap (as every
+/// mainstream writer lays them out); `None` otherwise.
+fn row_group_ranges(
+    meta: &parquet::file::metadata::ParquetMetaData,
+    file_len: u64,
+) -> Option<Vec<(u64, u64)>> {
+    let mut out = Vec::new();
+    let mut prev_end = 0u64;
+    for rg in meta.row_groups() {
+        let mut lo = u64::MAX;
+        let mut hi = 0u64;
+        for c in rg.columns() {
+            let (start, len) = c.byte_range();
+            lo = lo.min(start);
+            hi = hi.max(start.checked_add(len)?);
+        }
+        if rg.columns().is_empty() {
+            lo = prev_end;
+            hi = prev_end;
+        }
+        if lo < prev_end || hi > file_len || lo > hi {
+            return None;
+        }
+        out.push((lo, hi));
+        prev_end = hi;
+    }
+    Some(out)
+}
+
 fn validate_file(
-    f: &ResolvedFile,
+    file_index: u32,
+    files: &[ResolvedFile],
     r: &Resource,
     pk: &[String],
     slots: &mut [Slot],
     schema_slot: &mut SchemaSlot,
     options: &Options,
 ) -> FileReport {
+    use std::io::{Read, Seek};
+    let f = &files[file_index as usize];
     let mut report = FileReport {
         path: f.rel.clone(),
         bytes: 0,
@@ -618,29 +839,39 @@ fn validate_file(
         row_groups: None,
         error: None,
     };
-    // One read: the bytes are hashed and then parsed from memory.
-    let data = match std::fs::read(&f.path) {
-        Ok(d) => d,
+    let fail = |report: &mut FileReport, schema_slot: &mut SchemaSlot, msg: String| {
+        schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
+        report.error = Some(msg);
+    };
+    let mut file = match std::fs::File::open(&f.path) {
+        Ok(file) => file,
         Err(e) => {
-            let msg = format!("cannot read: {e}");
-            schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
-            report.error = Some(msg);
+            fail(&mut report, schema_slot, format!("cannot read: {e}"));
             return report;
         }
     };
-    report.bytes = data.len() as u64;
-    report.sha256 = Some(hex(&Sha256::digest(&data)));
-    let bytes = Bytes::from(data);
-    let builder = match ParquetRecordBatchReaderBuilder::try_new(bytes.clone()) {
-        Ok(b) => b,
+    let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    report.bytes = file_len;
+    // The footer first (a few kilobytes at the end), then every byte once, in order.
+    let arrow_meta = match ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()) {
+        Ok(m) => m,
         Err(e) => {
-            let msg = describe_parquet_error(&e.to_string());
-            schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
-            report.error = Some(msg);
+            // Still hash the bytes, so the report says exactly what was refused.
+            let mut hasher = Sha256::new();
+            let _ = std::io::copy(&mut (&file), &mut HashWriter(&mut hasher));
+            report.sha256 = Some(hex(&hasher.finalize()));
+            fail(
+                &mut report,
+                schema_slot,
+                describe_parquet_error(&e.to_string()),
+            );
             return report;
         }
     };
-    let metadata = builder.metadata().clone();
+    let metadata = arrow_meta.metadata().clone();
+    let schema = arrow_meta.schema().clone();
+    report.rows = Some(metadata.file_metadata().num_rows().max(0) as u64);
+    report.row_groups = Some(metadata.num_row_groups() as u64);
     // Plaintext-footer encryption: the footer parses, the column chunks do not.
     let encrypted = metadata
         .row_groups()
@@ -649,16 +880,15 @@ fn validate_file(
         .filter(|c| c.crypto_metadata().is_some())
         .count();
     if encrypted > 0 {
-        let msg = format!(
-            "the file is encrypted (Parquet modular encryption, plaintext footer: {encrypted} column chunk(s) encrypted) and no key was given"
+        fail(
+            &mut report,
+            schema_slot,
+            format!(
+                "the file is encrypted (Parquet modular encryption, plaintext footer: {encrypted} column chunk(s) encrypted) and no key was given"
+            ),
         );
-        schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
-        report.error = Some(msg);
         return report;
     }
-    let schema = builder.schema().clone();
-    report.rows = Some(metadata.file_metadata().num_rows().max(0) as u64);
-    report.row_groups = Some(metadata.num_row_groups() as u64);
     for p in conformance::check(&schema, &r.schema.fields, r.schema.fields_match) {
         schema_slot.problems.push(Sample {
             file: f.rel.clone(),
@@ -698,29 +928,127 @@ fn validate_file(
             }
         }
     }
-    // Monotonic order is per file.
     for s in slots.iter_mut() {
-        if let SlotState::Monotonic(last, _) = &mut s.state {
-            *last = None;
+        if let SlotState::Monotonic(last) = &mut s.state {
+            *last = None; // order is per file
         }
     }
-    let parquet_schema = metadata.file_metadata().schema_descr_ptr();
-    let rg_meta = metadata.row_groups();
-    let mut first_row = 0u64;
-    for (rg, rgm) in rg_meta.iter().enumerate() {
-        let rg_rows = rgm.num_rows().max(0) as u64;
-        let mut need: Vec<usize> = Vec::new(); // slot indices needing data
-        for (i, s) in slots.iter_mut().enumerate() {
-            if s.error.is_some() {
-                continue;
-            }
-            match decide_by_stats(s, &schema, &parquet_schema, rgm, rg_rows) {
-                Ok(true) => s.by_stats += 1,
-                Ok(false) => need.push(i),
-                Err(e) => s.fail_error(format!("{}: {e}", f.rel)),
-            }
+    let preps: Vec<Prep> = slots.iter().map(|s| prepare(s, &schema)).collect();
+    for (s, p) in slots.iter_mut().zip(&preps) {
+        if let Prep::Failed(e) = p {
+            s.fail_error(format!("{}: {e}", f.rel));
         }
-        if !need.is_empty() {
+    }
+    let ranges = row_group_ranges(&metadata, file_len);
+    let parquet_schema = metadata.file_metadata().schema_descr_ptr();
+    let mut hasher = Sha256::new();
+    let mut pos = 0u64;
+    // The fallback for unusual layouts: the whole file in memory, shared by all row groups.
+    let mut whole: Option<Chunk> = None;
+    if ranges.is_none() {
+        let mut data = Vec::with_capacity(file_len as usize);
+        if let Err(e) = file
+            .seek(std::io::SeekFrom::Start(0))
+            .and_then(|_| file.read_to_end(&mut data))
+        {
+            fail(&mut report, schema_slot, format!("cannot read: {e}"));
+            return report;
+        }
+        hasher.update(&data);
+        pos = data.len() as u64;
+        whole = Some(Chunk {
+            base: 0,
+            data: Bytes::from(data),
+            file_len,
+        });
+    } else if let Err(e) = file.seek(std::io::SeekFrom::Start(0)) {
+        fail(&mut report, schema_slot, format!("cannot read: {e}"));
+        return report;
+    }
+    let jobs = options.jobs.max(1);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Vec<(usize, Partial)>, String>)>();
+    let mut pending: Pending = std::collections::BTreeMap::new();
+    let mut needs: Vec<Option<Vec<usize>>> = vec![None; metadata.num_row_groups()];
+    let mut first_rows = Vec::with_capacity(metadata.num_row_groups());
+    let mut next_merge = 0usize;
+    let mut in_flight = 0usize;
+    let mut failure: Option<String> = None;
+    let specs: Vec<&Check> = slots
+        .iter()
+        .map(|s| &s.check)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    let checks: Vec<Check> = specs.into_iter().cloned().collect();
+    let mut first_row = 0u64;
+    for rgm in metadata.row_groups() {
+        first_rows.push(first_row);
+        first_row += rgm.num_rows().max(0) as u64;
+    }
+    let total_rows = first_row;
+    let merge_ready = |slots: &mut [Slot],
+                       pending: &mut Pending,
+                       next_merge: &mut usize,
+                       failure: &mut Option<String>| {
+        while let Some((need, result)) = pending.remove(next_merge) {
+            match result {
+                Ok(parts) => {
+                    for (i, part) in parts {
+                        merge(&mut slots[i], part, file_index, files, pk, options);
+                    }
+                    for i in need {
+                        slots[i].by_data += 1;
+                    }
+                }
+                Err(e) => {
+                    if failure.is_none() {
+                        *failure = Some(format!("row group {next_merge}: {e}"));
+                    }
+                }
+            }
+            *next_merge += 1;
+        }
+    };
+    std::thread::scope(|scope| {
+        for (rg, rgm) in metadata.row_groups().iter().enumerate() {
+            if failure.is_some() {
+                break;
+            }
+            let rg_rows = rgm.num_rows().max(0) as u64;
+            // Statistics first.
+            let mut need: Vec<usize> = Vec::new();
+            for (i, s) in slots.iter_mut().enumerate() {
+                if s.error.is_some() {
+                    continue;
+                }
+                match decide_by_stats(s, &schema, &parquet_schema, rgm, rg_rows) {
+                    Ok(true) => s.by_stats += 1,
+                    Ok(false) => need.push(i),
+                    Err(e) => s.fail_error(format!("{}: {e}", f.rel)),
+                }
+            }
+            // Read this row group's bytes in file order (hashing them), unless in memory already.
+            let chunk = match (&whole, &ranges) {
+                (Some(w), _) => w.clone(),
+                (None, Some(ranges)) => {
+                    let (_, end) = ranges[rg];
+                    let mut data = vec![0u8; (end - pos) as usize];
+                    if let Err(e) = file.read_exact(&mut data) {
+                        failure = Some(format!("row group {rg}: cannot read: {e}"));
+                        break;
+                    }
+                    hasher.update(&data);
+                    let chunk = Chunk {
+                        base: pos,
+                        data: Bytes::from(data),
+                        file_len,
+                    };
+                    pos = end;
+                    chunk
+                }
+                (None, None) => unreachable!("one of the two layouts is chosen above"),
+            };
+            // Columns the remaining checks need, plus the key for samples.
             let mut cols: Vec<String> = Vec::new();
             for &i in &need {
                 for c in slot_columns(&slots[i]) {
@@ -729,79 +1057,281 @@ fn validate_file(
                     }
                 }
             }
+            let mut missing = Vec::new();
+            for c in &cols {
+                if schema.index_of(c).is_err() {
+                    missing.push(c.clone());
+                }
+            }
+            for c in &missing {
+                for &i in &need {
+                    if slot_columns(&slots[i]).contains(c) {
+                        slots[i].fail_error(format!("column `{c}` is missing from {}", f.rel));
+                    }
+                }
+            }
+            need.retain(|&i| slots[i].error.is_none());
+            if need.is_empty() {
+                pending.insert(rg, (vec![], Ok(vec![])));
+                merge_ready(slots, &mut pending, &mut next_merge, &mut failure);
+                continue;
+            }
             for c in pk {
-                if !cols.contains(c) {
+                if !cols.contains(c) && schema.index_of(c).is_ok() {
                     cols.push(c.clone());
                 }
             }
-            let mut idx = Vec::new();
-            for c in &cols {
-                match schema.index_of(c) {
-                    Ok(i) => idx.push(i),
-                    Err(_) => {
-                        for &i in &need {
-                            if slot_columns(&slots[i]).contains(c) {
-                                slots[i]
-                                    .fail_error(format!("column `{c}` is missing from {}", f.rel));
-                            }
-                        }
-                    }
-                }
-            }
+            let mut idx: Vec<usize> = cols
+                .iter()
+                .filter_map(|c| schema.index_of(c).ok())
+                .collect();
             idx.sort_unstable();
-            let result = (|| -> Result<(), String> {
-                let builder = ParquetRecordBatchReaderBuilder::try_new(bytes.clone())
-                    .map_err(|e| e.to_string())?;
-                let mask = ProjectionMask::roots(builder.parquet_schema(), idx.clone());
-                let reader = builder
-                    .with_row_groups(vec![rg])
-                    .with_projection(mask)
-                    .with_batch_size(options.batch_size)
-                    .build()
-                    .map_err(|e| e.to_string())?;
-                let mut offset = first_row;
-                for batch in reader {
-                    let batch = batch.map_err(|e| describe_parquet_error(&e.to_string()))?;
-                    let ctx = FileCtx {
-                        rel: &f.rel,
-                        row_group: rg as u64,
-                        first_row: offset,
-                    };
-                    let keys: Vec<ArrayRef> = pk
-                        .iter()
-                        .filter_map(|c| batch.column_by_name(c).cloned())
-                        .collect();
-                    for &i in &need {
-                        if slots[i].error.is_some() {
-                            continue;
-                        }
-                        if let Err(e) = eval(&mut slots[i], &batch, &keys, &ctx, options) {
-                            slots[i].fail_error(format!("{}: {e}", f.rel));
-                        }
-                    }
-                    offset += batch.num_rows() as u64;
+            needs[rg] = Some(need.clone());
+            // Bound the row groups in memory: wait for one to finish before reading more.
+            while in_flight > jobs {
+                if let Ok((done, result)) = rx.recv() {
+                    in_flight -= 1;
+                    let need = needs[done].take().unwrap_or_default();
+                    pending.insert(done, (need, result));
+                    merge_ready(slots, &mut pending, &mut next_merge, &mut failure);
                 }
-                Ok(())
-            })();
-            if let Err(e) = result {
-                let msg = format!("row group {rg}: {e}");
-                schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
-                report.error = Some(msg);
-                return report;
             }
-            for &i in &need {
-                slots[i].by_data += 1;
+            in_flight += 1;
+            let tx = tx.clone();
+            let arrow_meta = arrow_meta.clone();
+            let checks = &checks;
+            let preps = &preps;
+            let ctx_first_row = first_rows[rg];
+            let rel = f.rel.clone();
+            let pk = pk.to_vec();
+            scope.spawn(move || {
+                let result = eval_row_group(
+                    chunk,
+                    arrow_meta,
+                    rg,
+                    idx,
+                    &need,
+                    checks,
+                    preps,
+                    &pk,
+                    &rel,
+                    ctx_first_row,
+                    options,
+                );
+                let _ = tx.send((rg, result));
+            });
+        }
+        while in_flight > 0 {
+            match rx.recv() {
+                Ok((done, result)) => {
+                    in_flight -= 1;
+                    let need = needs[done].take().unwrap_or_default();
+                    pending.insert(done, (need, result));
+                    merge_ready(slots, &mut pending, &mut next_merge, &mut failure);
+                }
+                Err(_) => break,
             }
         }
-        first_row += rg_rows;
+    });
+    if let Some(e) = failure {
+        fail(&mut report, schema_slot, describe_parquet_error(&e));
+        return report;
     }
+    // The bytes after the last row group (indexes, footer) complete the hash.
+    if whole.is_none() {
+        let mut rest = Vec::new();
+        if let Err(e) = file.read_to_end(&mut rest) {
+            fail(&mut report, schema_slot, format!("cannot read: {e}"));
+            return report;
+        }
+        hasher.update(&rest);
+        pos += rest.len() as u64;
+    }
+    report.bytes = pos;
+    report.sha256 = Some(hex(&hasher.finalize()));
     // Row counts come from the footer.
     for s in slots.iter_mut() {
         if let CheckKind::RowCount { .. } = s.check.kind {
-            s.evaluated += first_row;
+            s.evaluated += total_rows;
         }
     }
     report
+}
+
+/// Adapts a hasher to `std::io::Write`.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Decodes one row group's needed columns and evaluates the checks that need data.
+#[allow(clippy::too_many_arguments)]
+fn eval_row_group(
+    chunk: Chunk,
+    arrow_meta: ArrowReaderMetadata,
+    rg: usize,
+    idx: Vec<usize>,
+    need: &[usize],
+    checks: &[Check],
+    preps: &[Prep],
+    pk: &[String],
+    rel: &str,
+    first_row: u64,
+    options: &Options,
+) -> Result<Vec<(usize, Partial)>, String> {
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(chunk, arrow_meta);
+    let mask = ProjectionMask::roots(builder.parquet_schema(), idx);
+    let reader = builder
+        .with_row_groups(vec![rg])
+        .with_projection(mask)
+        .with_batch_size(options.batch_size)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut parts: Vec<(usize, Partial)> = need.iter().map(|&i| (i, Partial::default())).collect();
+    let mut offset = first_row;
+    for batch in reader {
+        let batch = batch.map_err(|e| e.to_string())?;
+        let ctx = FileCtx {
+            rel,
+            row_group: rg as u64,
+            first_row: offset,
+        };
+        let keys: Vec<ArrayRef> = pk
+            .iter()
+            .filter_map(|c| batch.column_by_name(c).cloned())
+            .collect();
+        for (i, part) in parts.iter_mut() {
+            if part.error.is_some() {
+                continue;
+            }
+            if let Err(e) = eval(&checks[*i], &preps[*i], part, &batch, &keys, &ctx, options) {
+                part.error = Some(format!("{rel}: {e}"));
+            }
+        }
+        offset += batch.num_rows() as u64;
+    }
+    Ok(parts)
+}
+
+/// Folds one row group's partial result into a check's state, in row-group order.
+fn merge(
+    s: &mut Slot,
+    p: Partial,
+    file_index: u32,
+    files: &[ResolvedFile],
+    pk: &[String],
+    options: &Options,
+) {
+    let rel = files[file_index as usize].rel.as_str();
+    if let Some(e) = p.error {
+        s.fail_error(e);
+        return;
+    }
+    s.evaluated += p.evaluated;
+    s.failing += p.failing;
+    // Monotonic: the boundary with the previous row group comes before this one's samples.
+    if let SlotState::Monotonic(last) = &mut s.state {
+        if let (Some(prev), Some((first, sample))) = (last.as_deref(), &p.first)
+            && violates(&s.check.kind, prev, first)
+        {
+            s.failing += 1;
+            if s.samples.len() < options.samples {
+                s.samples.push(sample.clone());
+            }
+        }
+        if p.last.is_some() {
+            *last = p.last;
+        }
+    }
+    for sample in p.samples {
+        if s.samples.len() >= options.samples {
+            break;
+        }
+        s.samples.push(sample);
+    }
+    match &mut s.state {
+        SlotState::Seen(seen, types) => {
+            if types.is_none() {
+                *types = p.key_types.clone();
+            }
+            let converter = types.as_ref().and_then(|t| {
+                RowConverter::new(t.iter().map(|d| SortField::new(d.clone())).collect()).ok()
+            });
+            s.evaluated += p.keys.len() as u64;
+            for (key, row) in p.keys {
+                match seen.get(&key) {
+                    Some(&(first_file, first_row)) => {
+                        s.failing += 1;
+                        if s.samples.len() < options.samples {
+                            let values = converter
+                                .as_ref()
+                                .and_then(|c| {
+                                    let parser = c.parser();
+                                    let rows = c.convert_rows([parser.parse(&key)]).ok()?;
+                                    Some(
+                                        rows.iter()
+                                            .map(|a| render(a.as_ref(), 0))
+                                            .collect::<Vec<String>>(),
+                                    )
+                                })
+                                .unwrap_or_default();
+                            let first_rel = files
+                                .get(first_file as usize)
+                                .map(|f| f.rel.as_str())
+                                .unwrap_or("?");
+                            let is_pk = s.check.kind.columns()
+                                == pk.iter().map(String::as_str).collect::<Vec<_>>();
+                            s.samples.push(Sample {
+                                file: rel.to_string(),
+                                row_group: None,
+                                row: Some(row),
+                                key: if is_pk { values.clone() } else { vec![] },
+                                values,
+                                note: Some(format!("first seen at {first_rel} row {first_row}")),
+                            });
+                        }
+                    }
+                    None => {
+                        seen.insert(key, (file_index, row));
+                    }
+                }
+            }
+        }
+        SlotState::Max(m) => {
+            if let Some(v) = p.max_us {
+                *m = Some(m.map_or(v, |x| x.max(v)));
+            }
+        }
+        SlotState::Agg(agg) => {
+            if let Some(a) = p.agg {
+                agg.merge(a);
+            }
+        }
+        SlotState::Monotonic(_) | SlotState::None => {}
+    }
+}
+
+fn violates(kind: &CheckKind, prev: &[u8], cur: &[u8]) -> bool {
+    let CheckKind::Monotonic {
+        direction, strict, ..
+    } = kind
+    else {
+        return false;
+    };
+    let ord = cur.cmp(prev);
+    match (direction, strict) {
+        (Direction::Increasing, false) => ord.is_lt(),
+        (Direction::Increasing, true) => !ord.is_gt(),
+        (Direction::Decreasing, false) => ord.is_gt(),
+        (Direction::Decreasing, true) => !ord.is_lt(),
+    }
 }
 
 fn describe_parquet_error(e: &str) -> String {
@@ -820,10 +1350,9 @@ fn describe_parquet_error(e: &str) -> String {
 }
 
 fn slot_columns(s: &Slot) -> Vec<String> {
-    match (&s.check.kind, &s.state) {
-        (CheckKind::Expression { .. }, SlotState::Expr(Some((cols, _)))) => cols.clone(),
-        (CheckKind::Expression { sql }, _) => expression_columns(sql),
-        (k, _) => k.columns().iter().map(|c| c.to_string()).collect(),
+    match &s.check.kind {
+        CheckKind::Expression { sql } => expression_columns(sql),
+        k => k.columns().iter().map(|c| c.to_string()).collect(),
     }
 }
 
@@ -989,7 +1518,7 @@ fn to_micros(a: &ArrayRef) -> Result<Option<i64>, String> {
 
 /// Records a failing mask (`true` = fails, null = not evaluated) with samples.
 fn record(
-    s: &mut Slot,
+    s: &mut Partial,
     mask: &BooleanArray,
     values: &[&ArrayRef],
     keys: &[ArrayRef],
@@ -1060,14 +1589,16 @@ fn bound_array(b: &Scalar, value_type: &DataType) -> Result<(ArrayRef, DataType)
 }
 
 fn eval(
-    s: &mut Slot,
+    check: &Check,
+    prep: &Prep,
+    s: &mut Partial,
     batch: &RecordBatch,
     keys: &[ArrayRef],
     ctx: &FileCtx,
     options: &Options,
 ) -> Result<(), String> {
-    let kind = s.check.kind.clone();
-    match &kind {
+    let kind = &check.kind;
+    match kind {
         CheckKind::NotNull { column: c } => {
             let a = column(batch, c)?;
             let mask = is_null(a).map_err(|e| e.to_string())?;
@@ -1128,37 +1659,12 @@ fn eval(
                 record(s, &mask, &[a], keys, ctx, options, |_| None);
             }
         }
-        CheckKind::InSet { column: c, values } | CheckKind::NotInSet { column: c, values } => {
+        CheckKind::InSet { column: c, .. } | CheckKind::NotInSet { column: c, .. } => {
             let negate = matches!(kind, CheckKind::NotInSet { .. });
             let a = column(batch, c)?.clone();
-            let vt = conformance::value_type(a.data_type()).clone();
-            let SlotState::Allowed(set, conv) = &mut s.state else {
-                return Err("internal: state".into());
+            let Prep::Allowed(set, converter) = prep else {
+                return Err("value set unavailable".into());
             };
-            if conv.is_none() {
-                let converter = RowConverter::new(vec![SortField::new(vt.clone())])
-                    .map_err(|e| e.to_string())?;
-                for v in values {
-                    let arr: ArrayRef = match v {
-                        Scalar::Text(t) => Arc::new(StringArray::from(vec![t.clone()])),
-                        Scalar::Number(n) => {
-                            Arc::new(Float64Array::from(vec![n.as_f64().unwrap_or(f64::NAN)]))
-                        }
-                        Scalar::Bool(b) => Arc::new(BooleanArray::from(vec![*b])),
-                    };
-                    let arr = cast(&arr, &vt).map_err(|e| format!("value {v}: {e}"))?;
-                    if arr.is_null(0) {
-                        continue;
-                    }
-                    let rows = converter
-                        .convert_columns(&[arr])
-                        .map_err(|e| e.to_string())?;
-                    set.insert(Box::from(rows.row(0).as_ref()));
-                }
-                *conv = Some(converter);
-            }
-            let converter = conv.as_ref().expect("set above");
-            let set = &*set;
             let mask = per_value(&a, &|vals: &ArrayRef| {
                 let rows = converter
                     .convert_columns(std::slice::from_ref(vals))
@@ -1174,10 +1680,9 @@ fn eval(
         }
         CheckKind::Pattern { column: c, .. } => {
             let a = column(batch, c)?.clone();
-            let SlotState::Regex(re) = &s.state else {
-                return Err("internal: state".into());
+            let Prep::Regex(re) = prep else {
+                return Err("pattern unavailable".into());
             };
-            let re = re.clone();
             let mask = per_value(&a, &|vals: &ArrayRef| {
                 let strings = cast(vals, &DataType::Utf8).map_err(|e| e.to_string())?;
                 let strings = strings.as_string::<i32>();
@@ -1233,18 +1738,9 @@ fn eval(
             strict,
         } => {
             let a = plain(column(batch, c)?)?;
-            let SlotState::Monotonic(last, conv) = &mut s.state else {
-                return Err("internal: state".into());
-            };
-            if conv.is_none() {
-                *conv = Some(
-                    RowConverter::new(vec![SortField::new(a.data_type().clone())])
-                        .map_err(|e| e.to_string())?,
-                );
-            }
-            let rows = conv
-                .as_ref()
-                .expect("set")
+            let converter = RowConverter::new(vec![SortField::new(a.data_type().clone())])
+                .map_err(|e| e.to_string())?;
+            let rows = converter
                 .convert_columns(std::slice::from_ref(&a))
                 .map_err(|e| e.to_string())?;
             let mut out = Vec::with_capacity(a.len());
@@ -1254,30 +1750,36 @@ fn eval(
                     continue;
                 }
                 let cur = rows.row(i);
-                let bad = match last.as_deref() {
-                    None => false,
-                    Some(prev) => {
-                        let ord = cur.as_ref().cmp(prev);
-                        match (direction, strict) {
-                            (Direction::Increasing, false) => ord.is_lt(),
-                            (Direction::Increasing, true) => !ord.is_gt(),
-                            (Direction::Decreasing, false) => ord.is_gt(),
-                            (Direction::Decreasing, true) => !ord.is_lt(),
-                        }
+                let bad = match s.last.as_deref() {
+                    None => {
+                        // The first value of the row group: its order against the previous row
+                        // group is decided when the two are merged.
+                        s.first = Some((
+                            Box::from(cur.as_ref()),
+                            Sample {
+                                file: ctx.rel.to_string(),
+                                row_group: Some(ctx.row_group),
+                                row: Some(ctx.first_row + i as u64),
+                                values: vec![render(a.as_ref(), i)],
+                                key: keys.iter().map(|k| render(k.as_ref(), i)).collect(),
+                                note: None,
+                            },
+                        ));
+                        false
                     }
+                    Some(prev) => violates(kind, prev, cur.as_ref()),
                 };
+                let _ = (direction, strict);
                 out.push(Some(bad));
-                *last = Some(Box::from(cur.as_ref()));
+                s.last = Some(Box::from(cur.as_ref()));
             }
             let mask = BooleanArray::from(out);
             record(s, &mask, &[&a], keys, ctx, options, |_| None);
         }
-        CheckKind::Unique { column: c } => {
-            unique(s, batch, std::slice::from_ref(c), keys, ctx, options)?
-        }
-        CheckKind::UniqueKey { columns } => unique(s, batch, columns, keys, ctx, options)?,
+        CheckKind::Unique { column: c } => unique(s, batch, std::slice::from_ref(c), ctx)?,
+        CheckKind::UniqueKey { columns } => unique(s, batch, columns, ctx)?,
         CheckKind::ForeignKey { columns, reference } => {
-            let SlotState::Fk(Some(target)) = &s.state else {
+            let Prep::Fk(target) = prep else {
                 return Err("foreign key target unavailable".into());
             };
             let target = target.clone();
@@ -1309,44 +1811,23 @@ fn eval(
             });
         }
         CheckKind::Expression { sql } => {
-            let SlotState::Expr(compiled) = &mut s.state else {
-                return Err("internal: state".into());
+            let Prep::Expr(names, phys) = prep else {
+                return Err(format!("expression `{sql}` could not be planned"));
             };
-            let names = expression_columns(sql);
             let mut fields = Vec::new();
             let mut arrays = Vec::new();
-            for n in &names {
-                if let Some((_, f)) = batch.schema().column_with_name(n) {
-                    let a = plain(column(batch, n)?)?;
-                    fields.push(arrow::datatypes::Field::new(
-                        n,
-                        a.data_type().clone(),
-                        f.is_nullable(),
-                    ));
-                    arrays.push(a);
-                }
+            for n in names {
+                let a = plain(column(batch, n)?)?;
+                fields.push(arrow::datatypes::Field::new(n, a.data_type().clone(), true));
+                arrays.push(a);
             }
-            let sub_schema = Arc::new(Schema::new(fields));
             let sub = RecordBatch::try_new_with_options(
-                sub_schema.clone(),
+                Arc::new(Schema::new(fields)),
                 arrays.clone(),
                 &arrow::record_batch::RecordBatchOptions::new()
                     .with_row_count(Some(batch.num_rows())),
             )
             .map_err(|e| e.to_string())?;
-            if compiled.is_none() {
-                let ctx_df = datafusion::prelude::SessionContext::new();
-                let df_schema = datafusion::common::DFSchema::try_from(sub_schema.as_ref().clone())
-                    .map_err(|e| e.to_string())?;
-                let expr = ctx_df
-                    .parse_sql_expr(sql, &df_schema)
-                    .map_err(|e| format!("expression `{sql}`: {e}"))?;
-                let phys = ctx_df
-                    .create_physical_expr(expr, &df_schema)
-                    .map_err(|e| format!("expression `{sql}`: {e}"))?;
-                *compiled = Some((names.clone(), phys));
-            }
-            let (_, phys) = compiled.as_ref().expect("set above");
             let out = phys
                 .evaluate(&sub)
                 .and_then(|v| v.into_array(sub.num_rows()))
@@ -1364,10 +1845,8 @@ fn eval(
         CheckKind::Freshness { column: c, .. } => {
             let a = column(batch, c)?;
             let v = to_micros(a)?;
-            if let SlotState::Max(m) = &mut s.state
-                && let Some(v) = v
-            {
-                *m = Some(m.map_or(v, |x| x.max(v)));
+            if let Some(v) = v {
+                s.max_us = Some(s.max_us.map_or(v, |x| x.max(v)));
             }
             s.evaluated += batch.num_rows() as u64;
         }
@@ -1375,9 +1854,7 @@ fn eval(
             column: c, stat, ..
         } => {
             let a = column(batch, c)?;
-            let SlotState::Agg(agg) = &mut s.state else {
-                return Err("internal: state".into());
-            };
+            let agg = s.agg.get_or_insert_with(Agg::default);
             agg.nulls += a.null_count() as u64;
             if matches!(stat, Stat::DistinctCount) {
                 let p = plain(a)?;
@@ -1419,61 +1896,29 @@ fn eval(
 }
 
 fn unique(
-    s: &mut Slot,
+    s: &mut Partial,
     batch: &RecordBatch,
     cols: &[String],
-    keys: &[ArrayRef],
     ctx: &FileCtx,
-    options: &Options,
 ) -> Result<(), String> {
     let arrays: Vec<ArrayRef> = cols
         .iter()
         .map(|c| column(batch, c).and_then(plain))
         .collect::<Result<_, _>>()?;
-    let SlotState::Seen(seen, conv) = &mut s.state else {
-        return Err("internal: state".into());
-    };
-    if conv.is_none() {
-        *conv = Some(
-            RowConverter::new(
-                arrays
-                    .iter()
-                    .map(|a| SortField::new(a.data_type().clone()))
-                    .collect(),
-            )
-            .map_err(|e| e.to_string())?,
-        );
-    }
-    let rows = conv
-        .as_ref()
-        .expect("set")
+    let types: Vec<DataType> = arrays.iter().map(|a| a.data_type().clone()).collect();
+    let converter = RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())
+        .map_err(|e| e.to_string())?;
+    let rows = converter
         .convert_columns(&arrays)
         .map_err(|e| e.to_string())?;
-    let mut mask = Vec::with_capacity(batch.num_rows());
-    let mut firsts: HashMap<usize, String> = HashMap::new();
+    s.key_types.get_or_insert(types);
     for i in 0..batch.num_rows() {
         if arrays.iter().any(|a| a.is_null(i)) {
-            mask.push(None);
             continue;
         }
-        let key = rows.row(i);
-        let here = format!("{} row {}", ctx.rel, ctx.first_row + i as u64);
-        match seen.get(key.as_ref()) {
-            Some(first) => {
-                firsts.insert(i, first.clone());
-                mask.push(Some(true));
-            }
-            None => {
-                seen.insert(Box::from(key.as_ref()), here);
-                mask.push(Some(false));
-            }
-        }
+        s.keys
+            .push((Box::from(rows.row(i).as_ref()), ctx.first_row + i as u64));
     }
-    let mask = BooleanArray::from(mask);
-    let refs: Vec<&ArrayRef> = arrays.iter().collect();
-    record(s, &mask, &refs, keys, ctx, options, |i| {
-        firsts.get(&i).map(|f| format!("first seen at {f}"))
-    });
     Ok(())
 }
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The validation benchmark (issue: `assay validate`): generates a deterministic 20M-row sensor
+# table (once), then times `assay validate` on it against (a) a plain arrow-rs decode of the same
+# columns and (b) DuckDB running the same checks as SQL. Best of RUNS runs each, warm page cache.
+#   bench/validate.sh            # 20,000,000 rows
+#   ROWS=2000000 bench/validate.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${ROWS:-20000000}
+runs=${RUNS:-3}
+data=bench/data/$rows
+file=$data/data/sensors.parquet
+cargo build --release --locked -q -p assay-cli -p xtask
+if [ ! -f "$file" ]; then
+  target/release/xtask bench-data "$data" "$rows"
+fi
+if [ ! -x bench/.venv/bin/python ]; then
+  python3 -m venv bench/.venv
+  bench/.venv/bin/pip install -q duckdb==1.4.1
+fi
+bytes=$(stat -c %s "$file")
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+best() { sort -n | head -1; }
+: >"$tmp/assay"
+for _ in $(seq "$runs"); do
+  /usr/bin/time -o "$tmp/t" -f '%e %M' target/release/assay validate "$data" --format json \
+    --now 2025-06-01T00:00:00Z >"$tmp/report.json" || true
+  tail -n 1 "$tmp/t" >>"$tmp/assay"
+done
+assay_s=$(awk '{print $1}' "$tmp/assay" | best)
+assay_rss=$(awk '{print $2}' "$tmp/assay" | sort -n | tail -1)
+: >"$tmp/floor"
+for _ in $(seq "$runs"); do
+  target/release/xtask decode-floor "$file" ts value unit status batch_id machine_id operator_email \
+    | sed -E 's/.*seconds=([0-9.]+).*/\1/' >>"$tmp/floor"
+done
+floor_s=$(best <"$tmp/floor")
+duck=$(bench/.venv/bin/python bench/duckdb_checks.py "$file" "$runs")
+duck_s=$(echo "$duck" | sed -E 's/.*seconds=([0-9.]+).*/\1/')
+python3 - "$rows" "$bytes" "$assay_s" "$assay_rss" "$floor_s" "$duck_s" "$duck" "$tmp/report.json" <<'PY'
+import json, sys
+rows, size, a, rss, floor, duck = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+report = json.load(open(sys.argv[8]))
+failing = {c["name"]: c["failing"] for r in report["resources"] for c in r["checks"]}
+print(f"rows {rows:,}  file {size/1e6:.1f} MB  cores 2")
+print(f"assay validate   {a:7.3f} s  {rows/a/1e6:6.2f} M rows/s  {size/a/1e6:7.1f} MB/s  peak RSS {rss/1024:.0f} MB (sha256 included)")
+print(f"arrow decode     {floor:7.3f} s  (same columns, row groups on all cores)")
+print(f"{sys.argv[7]}")
+print(f"ratio assay/decode {a/floor:.2f} (target <= 1.3)   assay/duckdb {a/duck:.2f} (target <= 0.5)   RSS target <= 600 MB")
+print("assay failing counts:", json.dumps(failing))
+PY

@@ -1,0 +1,215 @@
+//! Benchmark data and the decode floor.
+//!
+//! `cargo xtask bench-data DIR [ROWS]` writes, deterministically, an industrial sensor table of
+//! ROWS rows (default 20,000,000; zstd, 1M-row row groups) as `DIR/data/sensors.parquet`, with
+//! `DIR/dataset.yaml` declaring ten checks. `cargo xtask decode-floor FILE COL...` decodes the
+//! named columns with plain arrow-rs, row groups spread over all cores, and prints the seconds:
+//! the floor `assay validate` is compared with.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use arrow::array::{
+    ArrayRef, Float64Array, Int32Array, Int64Array, StringArray, TimestampMicrosecondArray,
+};
+use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+
+use crate::fixtures::{BASE_US, Rng};
+
+const ROW_GROUP: usize = 1_000_000;
+const UNITS: [&str; 5] = ["Cel", "bar", "kW", "m3/h", "rpm"];
+const STATUS: [&str; 4] = ["RUN", "IDLE", "FAULT", "MAINT"];
+
+const MANIFEST: &str = r#"assay: 1
+name: bench-sensors
+title: Benchmark industrial sensor table
+version: 1.0.0
+field: IF-C341
+licenses: [{name: CC0-1.0}]
+sensitivity: public
+resources:
+  - name: sensors
+    path: data/sensors.parquet
+    schema:
+      fieldsMatch: exact
+      fields:
+        - {name: ts, type: timestamp, unit: us, timezone: UTC}
+        - {name: plant_id, type: string}
+        - {name: line_id, type: int32}
+        - {name: machine_id, type: string}
+        - {name: sensor, type: string}
+        - {name: value, type: float64}
+        - {name: unit, type: string}
+        - {name: status, type: string}
+        - {name: batch_id, type: int64}
+        - {name: operator_email, type: string}
+    checks:
+      - {check: not_null, column: value}
+      - {check: range, column: value, min: -50, max: 1500}
+      - {check: in_set, column: unit, values: [Cel, bar, kW, m3/h, rpm]}
+      - {check: in_set, column: status, values: [RUN, IDLE, FAULT, MAINT]}
+      - {check: unique, column: batch_id}
+      - {check: pattern, column: machine_id, pattern: '^M-[0-9]{6}$'}
+      - {check: pattern, column: operator_email, pattern: '^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$'}
+      - {check: row_count, min: 1, max: 100000000}
+      - {check: not_null, column: ts}
+"#;
+
+pub fn bench_data(dir: &Path, rows: usize) -> Result<()> {
+    std::fs::create_dir_all(dir.join("data"))?;
+    std::fs::write(dir.join("dataset.yaml"), MANIFEST)?;
+    let path = dir.join("data/sensors.parquet");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new(
+            "ts",
+            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            false,
+        ),
+        Field::new("plant_id", DataType::Utf8, false),
+        Field::new("line_id", DataType::Int32, false),
+        Field::new("machine_id", DataType::Utf8, false),
+        Field::new("sensor", DataType::Utf8, false),
+        Field::new("value", DataType::Float64, true),
+        Field::new("unit", DataType::Utf8, false),
+        Field::new("status", DataType::Utf8, false),
+        Field::new("batch_id", DataType::Int64, false),
+        Field::new("operator_email", DataType::Utf8, false),
+    ]));
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1)?))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_max_row_group_row_count(Some(ROW_GROUP))
+        .set_created_by("assay xtask bench-data".to_string())
+        .build();
+    let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
+    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
+    let mut rng = Rng::new(20_000_000);
+    let plants: Vec<String> = (0..50).map(|i| format!("P{i:03}")).collect();
+    let sensors: Vec<String> = (0..20).map(|i| format!("sensor_{i:02}")).collect();
+    let mut start = 0usize;
+    while start < rows {
+        let n = ROW_GROUP.min(rows - start);
+        let mut ts = Vec::with_capacity(n);
+        let mut plant = Vec::with_capacity(n);
+        let mut line = Vec::with_capacity(n);
+        let mut machine = Vec::with_capacity(n);
+        let mut sensor = Vec::with_capacity(n);
+        let mut value = Vec::with_capacity(n);
+        let mut unit = Vec::with_capacity(n);
+        let mut status = Vec::with_capacity(n);
+        let mut batch = Vec::with_capacity(n);
+        let mut email = Vec::with_capacity(n);
+        for k in 0..n {
+            let i = start + k;
+            ts.push(BASE_US + i as i64 * 50_000);
+            let r = rng.next_u64();
+            plant.push(plants[(r % 50) as usize].as_str());
+            line.push(((r >> 8) % 12) as i32 + 1);
+            machine.push(format!("M-{:06}", (r >> 16) % 1_000_000));
+            sensor.push(sensors[((r >> 40) % 20) as usize].as_str());
+            let p = rng.f64();
+            value.push(if p < 0.005 {
+                None
+            } else if p < 0.006 {
+                Some(2_000.0 + p * 1_000.0)
+            } else {
+                Some(20.0 + 400.0 * rng.f64())
+            });
+            let q = rng.below(100_000);
+            unit.push(if q < 20 {
+                "degC"
+            } else {
+                UNITS[(q % 5) as usize]
+            });
+            status.push(if q % 997 == 3 {
+                "STOPPED"
+            } else {
+                STATUS[(q % 4) as usize]
+            });
+            // 0.01% of batch ids repeat the previous row's.
+            batch.push(if q < 10 && i > 0 {
+                1_000_000 + i as i64 - 1
+            } else {
+                1_000_000 + i as i64
+            });
+            email.push(if q % 50_000 == 7 {
+                format!("operator{}.example.com", q % 100)
+            } else {
+                format!("operator{}@plant{}.example.com", q % 100, r % 50)
+            });
+        }
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(TimestampMicrosecondArray::from(ts).with_timezone("UTC")) as ArrayRef,
+                Arc::new(StringArray::from(plant)),
+                Arc::new(Int32Array::from(line)),
+                Arc::new(StringArray::from(machine)),
+                Arc::new(StringArray::from(sensor)),
+                Arc::new(Float64Array::from(value)),
+                Arc::new(StringArray::from(unit)),
+                Arc::new(StringArray::from(status)),
+                Arc::new(Int64Array::from(batch)),
+                Arc::new(StringArray::from(email)),
+            ],
+        )?;
+        writer.write(&batch)?;
+        start += n;
+    }
+    writer.close()?;
+    println!("wrote {} ({} rows)", path.display(), rows);
+    Ok(())
+}
+
+pub fn decode_floor(file: &Path, columns: &[String]) -> Result<()> {
+    if columns.is_empty() {
+        bail!("usage: cargo xtask decode-floor FILE COLUMN...");
+    }
+    let started = Instant::now();
+    let bytes = bytes::Bytes::from(std::fs::read(file)?);
+    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes.clone())?;
+    let row_groups = builder.metadata().num_row_groups();
+    let indices: Vec<usize> = columns
+        .iter()
+        .map(|c| builder.schema().index_of(c))
+        .collect::<Result<_, _>>()?;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let rows: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let bytes = bytes.clone();
+                let indices = indices.clone();
+                s.spawn(move || -> Result<usize> {
+                    let mut rows = 0;
+                    for rg in (t..row_groups).step_by(threads) {
+                        let b = ParquetRecordBatchReaderBuilder::try_new(bytes.clone())?;
+                        let mask = ProjectionMask::roots(b.parquet_schema(), indices.clone());
+                        for batch in b.with_row_groups(vec![rg]).with_projection(mask).build()? {
+                            rows += batch?.num_rows();
+                        }
+                    }
+                    Ok(rows)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("decode thread").unwrap_or(0))
+            .sum()
+    });
+    println!(
+        "decode-floor rows={rows} seconds={:.3}",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
