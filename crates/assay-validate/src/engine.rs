@@ -335,7 +335,11 @@ enum SlotState {
     #[default]
     None,
     /// Unique keys seen so far → (file index, row), with the key types.
-    Seen(HashMap<Box<[u8]>, (u32, u64)>, Option<Vec<DataType>>),
+    Seen(
+        HashMap<Box<[u8]>, (u32, u64)>,
+        Option<Vec<DataType>>,
+        Vec<(u64, u64)>,
+    ),
     /// Last non-null value of the current file (monotonic).
     Monotonic(Option<Box<[u8]>>),
     /// Newest timestamp (freshness).
@@ -372,6 +376,9 @@ struct Partial {
     error: Option<String>,
     /// unique: non-null keys with their row numbers, in row order.
     keys: Vec<(Box<[u8]>, u64)>,
+    /// unique on one integer-like column: (value as u64, row). 16 bytes a row, no hashing:
+    /// duplicates are found by sorting once at the end.
+    fixed: Vec<(u64, u64)>,
     key_types: Option<Vec<DataType>>,
     /// monotonic: the first non-null value (with its sample) and the last one.
     first: Option<(Box<[u8]>, Sample)>,
@@ -497,7 +504,8 @@ fn validate_resource(
         file_reports.push(fr);
     }
     let mut checks = vec![schema_slot.result(options.samples, files.len() as u64)];
-    for s in slots {
+    for mut s in slots {
+        finish_fixed_unique(&mut s, &files, &pk, options.samples);
         checks.push(finish(s, total_rows, options.now_us));
     }
     ResourceReport {
@@ -565,7 +573,7 @@ fn init_state(s: &mut Slot, loaded: &LoadedManifest, options: &Options) {
             SlotState::None
         }
         CheckKind::Unique { .. } | CheckKind::UniqueKey { .. } => {
-            SlotState::Seen(HashMap::new(), None)
+            SlotState::Seen(HashMap::new(), None, Vec::new())
         }
         CheckKind::Monotonic { .. } => SlotState::Monotonic(None),
         CheckKind::Freshness { .. } => SlotState::Max(None),
@@ -1257,10 +1265,13 @@ fn merge(
         s.samples.push(sample);
     }
     match &mut s.state {
-        SlotState::Seen(seen, types) => {
+        SlotState::Seen(seen, types, fixed) => {
             if types.is_none() {
                 *types = p.key_types.clone();
             }
+            s.evaluated += p.fixed.len() as u64;
+            let file_bits = (file_index as u64) << 48;
+            fixed.extend(p.fixed.into_iter().map(|(k, row)| (k, file_bits | row)));
             let converter = types.as_ref().and_then(|t| {
                 RowConverter::new(t.iter().map(|d| SortField::new(d.clone())).collect()).ok()
             });
@@ -1906,6 +1917,20 @@ fn unique(
         .map(|c| column(batch, c).and_then(plain))
         .collect::<Result<_, _>>()?;
     let types: Vec<DataType> = arrays.iter().map(|a| a.data_type().clone()).collect();
+    if let [a] = arrays.as_slice()
+        && fixed_width_key(a.data_type())
+    {
+        let ints = cast(a, &DataType::Int64).map_err(|e| e.to_string())?;
+        let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
+        s.key_types.get_or_insert(types);
+        s.fixed.reserve(ints.len() - ints.null_count());
+        for (i, v) in ints.iter().enumerate() {
+            if let Some(v) = v {
+                s.fixed.push((v as u64, ctx.first_row + i as u64));
+            }
+        }
+        return Ok(());
+    }
     let converter = RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())
         .map_err(|e| e.to_string())?;
     let rows = converter
@@ -1920,6 +1945,82 @@ fn unique(
             .push((Box::from(rows.row(i).as_ref()), ctx.first_row + i as u64));
     }
     Ok(())
+}
+
+/// Single-column keys that fit an i64 exactly.
+fn fixed_width_key(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::Timestamp(_, _)
+            | DataType::Date32
+            | DataType::Date64
+            | DataType::Duration(_)
+    )
+}
+
+/// Duplicates among fixed-width keys: sort (value, file and row) once; every entry after the
+/// first of its value is a duplicate. Samples are the lowest duplicate rows.
+fn finish_fixed_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samples: usize) {
+    let SlotState::Seen(_, types, fixed) = &mut s.state else {
+        return;
+    };
+    if fixed.is_empty() {
+        return;
+    }
+    fixed.sort_unstable();
+    // The `samples` lowest duplicate locations, kept in a bounded max-heap.
+    let mut dups: std::collections::BinaryHeap<(u64, u64, u64)> = Default::default();
+    let mut failing = 0u64;
+    let mut i = 0;
+    while i < fixed.len() {
+        let (value, first) = fixed[i];
+        let mut j = i + 1;
+        while j < fixed.len() && fixed[j].0 == value {
+            failing += 1;
+            dups.push((fixed[j].1, first, value));
+            if dups.len() > samples {
+                dups.pop();
+            }
+            j += 1;
+        }
+        i = j;
+    }
+    s.failing += failing;
+    let dups = dups.into_sorted_vec();
+    let key_type = types.as_ref().and_then(|t| t.first().cloned());
+    let is_pk = s.check.kind.columns() == pk.iter().map(String::as_str).collect::<Vec<_>>();
+    let split = |loc: u64| ((loc >> 48) as usize, loc & ((1u64 << 48) - 1));
+    for (loc, first, value) in dups
+        .into_iter()
+        .take(samples.saturating_sub(s.samples.len()))
+    {
+        let (fi, row) = split(loc);
+        let (ffi, frow) = split(first);
+        let rendered = key_type
+            .as_ref()
+            .and_then(|t| {
+                let a: ArrayRef = Arc::new(arrow::array::Int64Array::from(vec![value as i64]));
+                cast(&a, t).ok().map(|a| render(a.as_ref(), 0))
+            })
+            .unwrap_or_else(|| (value as i64).to_string());
+        let rel = |i: usize| files.get(i).map(|f| f.rel.clone()).unwrap_or_default();
+        s.samples.push(Sample {
+            file: rel(fi),
+            row_group: None,
+            row: Some(row),
+            values: vec![rendered.clone()],
+            key: if is_pk { vec![rendered] } else { vec![] },
+            note: Some(format!("first seen at {} row {frow}", rel(ffi))),
+        });
+    }
+    *fixed = Vec::new();
 }
 
 fn finish(mut s: Slot, total_rows: u64, now_us: i64) -> CheckResult {

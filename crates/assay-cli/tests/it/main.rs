@@ -4,6 +4,7 @@ mod support;
 
 mod bad_input;
 mod corpus;
+mod engine;
 mod fields;
 mod lint_fixtures;
 mod validate;

@@ -1,0 +1,95 @@
+//! Engine behaviours that span row groups and files: exact uniqueness across both, monotonic
+//! order at row-group boundaries, and statistics deciding whole row groups.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Int64Array};
+use arrow::datatypes::{DataType, Field, Schema};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
+
+use crate::support::*;
+
+fn write(path: &std::path::Path, ids: Vec<i64>, seq: Vec<i64>, row_group: usize) {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("seq", DataType::Int64, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from(ids)) as ArrayRef,
+            Arc::new(Int64Array::from(seq)),
+        ],
+    )
+    .unwrap();
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(row_group))
+        .build();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn uniqueness_and_order_across_row_groups_and_files() {
+    let dir = temp_dir("engine-span");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    // File a: ids 0..1000 in row groups of 100; id 250 repeats at row 950 (another row group).
+    let mut ids: Vec<i64> = (0..1000).collect();
+    ids[950] = 250;
+    // seq increases except at row 500, the first row of a row group, where it steps back.
+    let mut seq: Vec<i64> = (0..1000).collect();
+    seq[500] = 10;
+    write(&dir.join("data/a.parquet"), ids, seq, 100);
+    // File b: ids 1000..1100, but row 7 repeats id 3 from file a.
+    let mut ids: Vec<i64> = (1000..1100).collect();
+    ids[7] = 3;
+    write(&dir.join("data/b.parquet"), ids, (0..100).collect(), 100);
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: span\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: id, type: int64, constraints: {unique: true, minimum: 0, maximum: 5000}}\n        - {name: seq, type: int64}\n    checks:\n      - {check: monotonic, column: seq, strict: true}\n",
+    )
+    .unwrap();
+    let out = assay(
+        &dir,
+        &[
+            "validate",
+            ".",
+            "--format",
+            "json",
+            "--now",
+            "2025-01-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = doc["resources"][0]["checks"].as_array().unwrap();
+    let get = |name: &str| checks.iter().find(|c| c["name"] == name).unwrap();
+    let unique = get("id: unique");
+    assert_eq!(unique["failing"], 2);
+    assert_eq!(unique["evaluated"], 1100);
+    assert_eq!(unique["samples"][0]["file"], "data/a.parquet");
+    assert_eq!(unique["samples"][0]["row"], 950);
+    assert_eq!(unique["samples"][0]["values"][0], "250");
+    assert_eq!(
+        unique["samples"][0]["note"],
+        "first seen at data/a.parquet row 250"
+    );
+    assert_eq!(unique["samples"][1]["file"], "data/b.parquet");
+    assert_eq!(unique["samples"][1]["row"], 7);
+    assert_eq!(
+        unique["samples"][1]["note"],
+        "first seen at data/a.parquet row 3"
+    );
+    // Order is checked within each file; the step back sits on a row-group boundary.
+    let mono = get("monotonic(seq)");
+    // Row 500 (10 after 499) fails; row 501 (501 after 10) is in order again.
+    assert_eq!(mono["failing"], 1);
+    assert_eq!(mono["samples"][0]["row"], 500);
+    // Every row group's min/max lies inside [0, 5000]: decided without decoding.
+    assert_eq!(get("id: range")["decided_by"], "statistics");
+    assert_eq!(get("id: range")["evaluated"], 1100);
+}
