@@ -2101,7 +2101,9 @@ fn finish(mut s: Slot, total_rows: u64, now_us: i64) -> CheckResult {
                 match value {
                     Some(v) => {
                         s.observed = serde_json::Number::from_f64(v).map(serde_json::Value::Number);
-                        let bad = min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m);
+                        // NaN is outside any bounds.
+                        let bad =
+                            v.is_nan() || min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m);
                         s.table_fail = Some(bad);
                         if bad {
                             s.message = Some(format!(

@@ -3,6 +3,7 @@
 mod support;
 
 mod bad_input;
+mod cases;
 mod corpus;
 mod engine;
 mod fields;
