@@ -32,6 +32,8 @@ pub enum ReportFormat {
     Text,
     /// The JSON report (schemas/report.schema.json).
     Json,
+    /// JUnit XML: one test case per check, for CI systems.
+    Junit,
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +74,12 @@ pub enum Command {
         /// Record the run time in the report (off by default: same inputs, same bytes).
         #[arg(long)]
         timestamps: bool,
+        /// Row groups decoded at once (default: the number of cores).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {

@@ -28,8 +28,16 @@ use sha2::{Digest, Sha256};
 
 use crate::conformance;
 
+/// Receives progress: total bytes to read as files are found, bytes read as they are read.
+pub trait Progress: Send + Sync {
+    /// More bytes to read (a resource's files were resolved).
+    fn add_total(&self, bytes: u64);
+    /// Bytes read and checked.
+    fn advance(&self, bytes: u64);
+}
+
 /// Run settings.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// Failing rows kept per check.
     pub samples: usize,
@@ -43,8 +51,22 @@ pub struct Options {
     pub generated_at: Option<String>,
     /// Rows per decoded batch.
     pub batch_size: usize,
-    /// Row groups decoded at once (threads of the rayon pool do the work).
+    /// Row groups decoded at once, each on its own thread (default: the number of cores).
     pub jobs: usize,
+    /// Where progress goes; the library itself never prints.
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("samples", &self.samples)
+            .field("now_text", &self.now_text)
+            .field("resource", &self.resource)
+            .field("batch_size", &self.batch_size)
+            .field("jobs", &self.jobs)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Options {
@@ -59,6 +81,7 @@ impl Default for Options {
             jobs: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            progress: None,
         }
     }
 }
@@ -327,6 +350,9 @@ struct Slot {
     state: SlotState,
     /// The key set of a foreign key's target, read once per resource.
     fk: Option<Arc<KeySet>>,
+    /// unique on one integer-like column: (file, row group) pairs whose [min, max] overlaps no
+    /// other row group's, so their duplicates are found locally, in parallel, in no shared state.
+    isolated: HashSet<(u32, usize)>,
 }
 
 /// What must be merged across row groups in order.
@@ -357,14 +383,58 @@ type RgResult = Result<Vec<(usize, Partial)>, String>;
 /// Read-only per-file preparation of a check, shared by the row-group workers.
 enum Prep {
     None,
-    Regex(regex::Regex),
+    Regex(Matcher),
     Allowed(HashSet<Box<[u8]>>, RowConverter),
+    /// unique: the row groups of this file that can be checked on their own.
+    Unique(HashSet<usize>),
+    /// `in_set` on a string column: the set as text (no row encoding per value).
+    AllowedText(HashSet<String>),
     Fk(Arc<KeySet>),
     Expr(
         Vec<String>,
         Arc<dyn datafusion::physical_plan::PhysicalExpr>,
     ),
     Failed(String),
+}
+
+/// A full-match pattern. Small patterns compile to a dense DFA (a table walk per byte, no
+/// search setup per value); the rest use the `regex` crate.
+enum Matcher {
+    Dfa(Box<regex_automata::dfa::dense::DFA<Vec<u32>>>),
+    Regex(regex::Regex),
+}
+
+impl Matcher {
+    fn new(pattern: &str) -> Result<Matcher, String> {
+        use regex_automata::dfa::{StartKind, dense};
+        let anchored = format!("^(?:{pattern})$");
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .dfa_size_limit(Some(4 << 20))
+                    .determinize_size_limit(Some(4 << 20)),
+            )
+            .build(&anchored);
+        match dfa {
+            Ok(d) => Ok(Matcher::Dfa(Box::new(d))),
+            Err(_) => regex::Regex::new(&anchored)
+                .map(Matcher::Regex)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        use regex_automata::dfa::Automaton;
+        match self {
+            Matcher::Dfa(d) => d
+                .try_search_fwd(
+                    &regex_automata::Input::new(s).anchored(regex_automata::Anchored::Yes),
+                )
+                .is_ok_and(|m| m.is_some()),
+            Matcher::Regex(r) => r.is_match(s),
+        }
+    }
 }
 
 /// What one row group contributes to one check.
@@ -450,6 +520,15 @@ fn validate_resource(
     options: &Options,
 ) -> ResourceReport {
     let (files, problems) = paths::resolve(&loaded.dir, &r.path.patterns());
+    if let Some(p) = &options.progress {
+        p.add_total(
+            files
+                .iter()
+                .filter_map(|f| std::fs::metadata(&f.path).ok())
+                .map(|m| m.len())
+                .sum(),
+        );
+    }
     let mut slots: Vec<Slot> = planned
         .into_iter()
         .map(|(origin, check)| Slot {
@@ -466,10 +545,19 @@ fn validate_resource(
             message: None,
             state: SlotState::None,
             fk: None,
+            isolated: HashSet::new(),
         })
         .collect();
     for s in &mut slots {
         init_state(s, loaded, options);
+        if let CheckKind::Unique { column } = &s.check.kind {
+            s.isolated = isolated_row_groups(&files, column);
+        }
+        if let CheckKind::UniqueKey { columns } = &s.check.kind
+            && let [column] = columns.as_slice()
+        {
+            s.isolated = isolated_row_groups(&files, column);
+        }
     }
     let pk: Vec<String> = r
         .schema
@@ -506,6 +594,21 @@ fn validate_resource(
     let mut checks = vec![schema_slot.result(options.samples, files.len() as u64)];
     for mut s in slots {
         finish_fixed_unique(&mut s, &files, &pk, options.samples);
+        if matches!(
+            s.check.kind,
+            CheckKind::Unique { .. } | CheckKind::UniqueKey { .. }
+        ) {
+            // Row groups resolved on their own and the shared remainder both add samples:
+            // restore lowest-first order over files (in resolution order) and rows.
+            let position = |rel: &str| {
+                files
+                    .iter()
+                    .position(|f| f.rel == rel)
+                    .unwrap_or(usize::MAX)
+            };
+            s.samples.sort_by_key(|x| (position(&x.file), x.row));
+            s.samples.truncate(options.samples);
+        }
         checks.push(finish(s, total_rows, options.now_us));
     }
     ResourceReport {
@@ -591,7 +694,7 @@ fn init_state(s: &mut Slot, loaded: &LoadedManifest, options: &Options) {
 
 /// Prepares a check for one file's schema: compiled patterns, value sets in the column's type,
 /// expressions planned against the file's column types.
-fn prepare(s: &Slot, schema: &Schema) -> Prep {
+fn prepare(s: &Slot, schema: &Schema, file_index: u32) -> Prep {
     let value_type = |c: &str| {
         schema
             .column_with_name(c)
@@ -599,13 +702,33 @@ fn prepare(s: &Slot, schema: &Schema) -> Prep {
     };
     let result = (|| -> Result<Prep, String> {
         Ok(match &s.check.kind {
-            CheckKind::Pattern { pattern, .. } => Prep::Regex(
-                regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| e.to_string())?,
+            CheckKind::Pattern { pattern, .. } => Prep::Regex(Matcher::new(pattern)?),
+            CheckKind::Unique { .. } | CheckKind::UniqueKey { .. } => Prep::Unique(
+                s.isolated
+                    .iter()
+                    .filter(|(f, _)| *f == file_index)
+                    .map(|(_, rg)| *rg)
+                    .collect(),
             ),
             CheckKind::InSet { column, values } | CheckKind::NotInSet { column, values } => {
                 let Some(vt) = value_type(column) else {
                     return Ok(Prep::None);
                 };
+                if matches!(
+                    vt,
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                ) && values.iter().all(|v| matches!(v, Scalar::Text(_)))
+                {
+                    return Ok(Prep::AllowedText(
+                        values
+                            .iter()
+                            .filter_map(|v| match v {
+                                Scalar::Text(t) => Some(t.clone()),
+                                _ => None,
+                            })
+                            .collect(),
+                    ));
+                }
                 let converter = RowConverter::new(vec![SortField::new(vt.clone())])
                     .map_err(|e| e.to_string())?;
                 let mut set = HashSet::new();
@@ -633,28 +756,49 @@ fn prepare(s: &Slot, schema: &Schema) -> Prep {
                 None => Prep::Failed("foreign key target unavailable".into()),
             },
             CheckKind::Expression { sql } => {
-                let names = expression_columns(sql);
-                let fields: Vec<arrow::datatypes::Field> = names
-                    .iter()
-                    .filter_map(|n| {
-                        schema.column_with_name(n).map(|(_, f)| {
+                // Parse against every column of the file (value types), so functions, literals
+                // and quoted names resolve as DataFusion resolves them; then plan against just
+                // the columns the expression refers to, which is all a row group decodes.
+                let plain_schema = Schema::new(
+                    schema
+                        .fields()
+                        .iter()
+                        .map(|f| {
                             arrow::datatypes::Field::new(
-                                n,
+                                f.name(),
                                 conformance::value_type(f.data_type()).clone(),
-                                f.is_nullable(),
+                                true,
                             )
                         })
-                    })
-                    .collect();
-                let names: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
-                let df_schema = datafusion::common::DFSchema::try_from(Schema::new(fields))
-                    .map_err(|e| e.to_string())?;
+                        .collect::<Vec<_>>(),
+                );
                 let ctx = datafusion::prelude::SessionContext::new();
+                let full = datafusion::common::DFSchema::try_from(plain_schema.clone())
+                    .map_err(|e| e.to_string())?;
                 let expr = ctx
-                    .parse_sql_expr(sql, &df_schema)
+                    .parse_sql_expr(sql, &full)
+                    .map_err(|e| format!("expression `{sql}`: {e}"))?;
+                let mut names: Vec<String> =
+                    expr.column_refs().iter().map(|c| c.name.clone()).collect();
+                names.sort();
+                names.dedup();
+                let fields: Vec<arrow::datatypes::Field> = names
+                    .iter()
+                    .filter_map(|n| plain_schema.field_with_name(n).ok().cloned())
+                    .collect();
+                let sub = datafusion::common::DFSchema::try_from(Schema::new(fields))
+                    .map_err(|e| e.to_string())?;
+                // Functions like `coalesce` are rewritten by the simplifier before planning.
+                let simplifier = datafusion::optimizer::simplify_expressions::ExprSimplifier::new(
+                    datafusion::logical_expr::simplify::SimplifyContext::builder()
+                        .with_schema(Arc::new(sub.clone()))
+                        .build(),
+                );
+                let expr = simplifier
+                    .simplify(expr)
                     .map_err(|e| format!("expression `{sql}`: {e}"))?;
                 let phys = ctx
-                    .create_physical_expr(expr, &df_schema)
+                    .create_physical_expr(expr, &sub)
                     .map_err(|e| format!("expression `{sql}`: {e}"))?;
                 Prep::Expr(names, phys)
             }
@@ -866,7 +1010,9 @@ fn validate_file(
         Err(e) => {
             // Still hash the bytes, so the report says exactly what was refused.
             let mut hasher = Sha256::new();
-            let _ = std::io::copy(&mut (&file), &mut HashWriter(&mut hasher));
+            let _ = (&file)
+                .seek(std::io::SeekFrom::Start(0))
+                .and_then(|_| std::io::copy(&mut (&file), &mut HashWriter(&mut hasher)));
             report.sha256 = Some(hex(&hasher.finalize()));
             fail(
                 &mut report,
@@ -936,12 +1082,20 @@ fn validate_file(
             }
         }
     }
+    let file_rows = metadata.file_metadata().num_rows().max(0) as usize;
     for s in slots.iter_mut() {
-        if let SlotState::Monotonic(last) = &mut s.state {
-            *last = None; // order is per file
+        match &mut s.state {
+            SlotState::Monotonic(last) => *last = None, // order is per file
+            // Grow once to the file's row count rather than by doubling (which can transiently
+            // need twice the memory).
+            SlotState::Seen(_, _, fixed) => fixed.reserve_exact(file_rows),
+            _ => {}
         }
     }
-    let preps: Vec<Prep> = slots.iter().map(|s| prepare(s, &schema)).collect();
+    let preps: Vec<Prep> = slots
+        .iter()
+        .map(|s| prepare(s, &schema, file_index))
+        .collect();
     for (s, p) in slots.iter_mut().zip(&preps) {
         if let Prep::Failed(e) = p {
             s.fail_error(format!("{}: {e}", f.rel));
@@ -964,6 +1118,9 @@ fn validate_file(
         }
         hasher.update(&data);
         pos = data.len() as u64;
+        if let Some(p) = &options.progress {
+            p.advance(pos);
+        }
         whole = Some(Chunk {
             base: 0,
             data: Bytes::from(data),
@@ -1046,6 +1203,9 @@ fn validate_file(
                         break;
                     }
                     hasher.update(&data);
+                    if let Some(p) = &options.progress {
+                        p.advance(data.len() as u64);
+                    }
                     let chunk = Chunk {
                         base: pos,
                         data: Bytes::from(data),
@@ -1059,7 +1219,7 @@ fn validate_file(
             // Columns the remaining checks need, plus the key for samples.
             let mut cols: Vec<String> = Vec::new();
             for &i in &need {
-                for c in slot_columns(&slots[i]) {
+                for c in slot_columns(&slots[i], &preps[i]) {
                     if !cols.contains(&c) {
                         cols.push(c);
                     }
@@ -1073,7 +1233,7 @@ fn validate_file(
             }
             for c in &missing {
                 for &i in &need {
-                    if slot_columns(&slots[i]).contains(c) {
+                    if slot_columns(&slots[i], &preps[i]).contains(c) {
                         slots[i].fail_error(format!("column `{c}` is missing from {}", f.rel));
                     }
                 }
@@ -1095,6 +1255,7 @@ fn validate_file(
                 .collect();
             idx.sort_unstable();
             needs[rg] = Some(need.clone());
+            let rg_meta = dictionary_hints(&arrow_meta, rgm, &need, slots);
             // Bound the row groups in memory: wait for one to finish before reading more.
             while in_flight > jobs {
                 if let Ok((done, result)) = rx.recv() {
@@ -1106,7 +1267,7 @@ fn validate_file(
             }
             in_flight += 1;
             let tx = tx.clone();
-            let arrow_meta = arrow_meta.clone();
+            let arrow_meta = rg_meta;
             let checks = &checks;
             let preps = &preps;
             let ctx_first_row = first_rows[rg];
@@ -1154,6 +1315,9 @@ fn validate_file(
         }
         hasher.update(&rest);
         pos += rest.len() as u64;
+        if let Some(p) = &options.progress {
+            p.advance(rest.len() as u64);
+        }
     }
     report.bytes = pos;
     report.sha256 = Some(hex(&hasher.finalize()));
@@ -1164,6 +1328,78 @@ fn validate_file(
         }
     }
     report
+}
+
+/// Reader metadata for one row group: string columns that `in_set`, `not_in_set`, `pattern` or
+/// `length` read, and whose pages in this row group are all dictionary-encoded, are decoded as
+/// Arrow dictionaries, so those checks run once per dictionary value instead of once per row.
+fn dictionary_hints(
+    base: &ArrowReaderMetadata,
+    rgm: &parquet::file::metadata::RowGroupMetaData,
+    need: &[usize],
+    slots: &[Slot],
+) -> ArrowReaderMetadata {
+    use parquet::basic::Encoding;
+    let schema = base.schema();
+    let parquet_schema = base.metadata().file_metadata().schema_descr();
+    let mut hinted = Vec::new();
+    for &i in need {
+        let column = match &slots[i].check.kind {
+            CheckKind::InSet { column, .. }
+            | CheckKind::NotInSet { column, .. }
+            | CheckKind::Pattern { column, .. }
+            | CheckKind::Length { column, .. } => column,
+            _ => continue,
+        };
+        let Ok(ai) = schema.index_of(column) else {
+            continue;
+        };
+        if !matches!(
+            schema.field(ai).data_type(),
+            DataType::Utf8 | DataType::LargeUtf8
+        ) {
+            continue;
+        }
+        let Some((leaf, _)) = parquet::arrow::parquet_column(parquet_schema, schema, column) else {
+            continue;
+        };
+        let c = rgm.column(leaf);
+        let all_dictionary = c.dictionary_page_offset().is_some()
+            && c.page_encoding_stats_mask().is_some_and(|m| {
+                m.is_only(Encoding::PLAIN_DICTIONARY) || m.is_only(Encoding::RLE_DICTIONARY)
+            });
+        if all_dictionary && !hinted.contains(&ai) {
+            hinted.push(ai);
+        }
+    }
+    if hinted.is_empty() {
+        return base.clone();
+    }
+    let fields: Vec<arrow::datatypes::Field> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if hinted.contains(&i) {
+                arrow::datatypes::Field::new(
+                    f.name(),
+                    DataType::Dictionary(
+                        Box::new(DataType::Int32),
+                        Box::new(f.data_type().clone()),
+                    ),
+                    f.is_nullable(),
+                )
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    let hint = Arc::new(Schema::new(fields).with_metadata(schema.metadata().clone()));
+    ArrowReaderMetadata::try_new(
+        base.metadata().clone(),
+        ArrowReaderOptions::new().with_schema(hint),
+    )
+    .unwrap_or_else(|_| base.clone())
 }
 
 /// Adapts a hasher to `std::io::Write`.
@@ -1224,6 +1460,32 @@ fn eval_row_group(
             }
         }
         offset += batch.num_rows() as u64;
+    }
+    for (i, part) in parts.iter_mut() {
+        if let Prep::Unique(isolated) = &preps[*i]
+            && isolated.contains(&rg)
+            && !part.fixed.is_empty()
+        {
+            let is_pk =
+                checks[*i].kind.columns() == pk.iter().map(String::as_str).collect::<Vec<_>>();
+            let mut fixed = std::mem::take(&mut part.fixed);
+            fixed.sort_unstable();
+            let (failing, dups) = scan_duplicates(fixed.iter().copied(), options.samples);
+            part.evaluated += fixed.len() as u64;
+            part.failing += failing;
+            let key_type = part.key_types.as_ref().and_then(|t| t.first().cloned());
+            for (row, first, value) in dups {
+                let rendered = render_key(key_type.as_ref(), value);
+                part.samples.push(Sample {
+                    file: rel.to_string(),
+                    row_group: Some(rg as u64),
+                    row: Some(row),
+                    values: vec![rendered.clone()],
+                    key: if is_pk { vec![rendered] } else { vec![] },
+                    note: Some(format!("first seen at {rel} row {first}")),
+                });
+            }
+        }
     }
     Ok(parts)
 }
@@ -1360,39 +1622,11 @@ fn describe_parquet_error(e: &str) -> String {
     }
 }
 
-fn slot_columns(s: &Slot) -> Vec<String> {
-    match &s.check.kind {
-        CheckKind::Expression { sql } => expression_columns(sql),
-        k => k.columns().iter().map(|c| c.to_string()).collect(),
-    }
-}
-
-/// Column names an SQL expression mentions (identifiers that are not keywords or functions).
-fn expression_columns(sql: &str) -> Vec<String> {
-    use datafusion::sql::sqlparser::dialect::GenericDialect;
-    use datafusion::sql::sqlparser::parser::Parser;
-    let mut out = Vec::new();
-    if let Ok(expr) = Parser::new(&GenericDialect {})
-        .try_with_sql(sql)
-        .and_then(|mut p| p.parse_expr())
-    {
-        collect_idents(&format!("{expr:?}"), &mut out);
-    }
-    out
-}
-
-fn collect_idents(debug: &str, out: &mut Vec<String>) {
-    // `Identifier(Ident { value: "x", ...` occurs for every column reference.
-    let mut rest = debug;
-    while let Some(i) = rest.find("Identifier(Ident { value: \"") {
-        rest = &rest[i + 27..];
-        if let Some(end) = rest.find('"') {
-            let name = rest[..end].to_string();
-            if !out.contains(&name) {
-                out.push(name);
-            }
-            rest = &rest[end..];
-        }
+fn slot_columns(s: &Slot, prep: &Prep) -> Vec<String> {
+    match (&s.check.kind, prep) {
+        (CheckKind::Expression { .. }, Prep::Expr(names, _)) => names.clone(),
+        (CheckKind::Expression { .. }, _) => Vec::new(),
+        (k, _) => k.columns().iter().map(|c| c.to_string()).collect(),
     }
 }
 
@@ -1673,6 +1907,18 @@ fn eval(
         CheckKind::InSet { column: c, .. } | CheckKind::NotInSet { column: c, .. } => {
             let negate = matches!(kind, CheckKind::NotInSet { .. });
             let a = column(batch, c)?.clone();
+            if let Prep::AllowedText(set) = prep {
+                let mask = per_value(&a, &|vals: &ArrayRef| {
+                    let strings = cast(vals, &DataType::Utf8).map_err(|e| e.to_string())?;
+                    Ok(strings
+                        .as_string::<i32>()
+                        .iter()
+                        .map(|v| v.map(|v| set.contains(v) == negate))
+                        .collect())
+                })?;
+                record(s, &mask, &[&a], keys, ctx, options, |_| None);
+                return Ok(());
+            }
             let Prep::Allowed(set, converter) = prep else {
                 return Err("value set unavailable".into());
             };
@@ -1697,7 +1943,12 @@ fn eval(
             let mask = per_value(&a, &|vals: &ArrayRef| {
                 let strings = cast(vals, &DataType::Utf8).map_err(|e| e.to_string())?;
                 let strings = strings.as_string::<i32>();
-                Ok(strings.iter().map(|v| v.map(|v| !re.is_match(v))).collect())
+                // Test every slot (null slots hold empty strings) and keep the input's nulls:
+                // a bitmap built in one pass, no per-row Option.
+                let fails = arrow::buffer::BooleanBuffer::collect_bool(strings.len(), |i| {
+                    !re.is_match(strings.value(i))
+                });
+                Ok(BooleanArray::new(fails, strings.nulls().cloned()))
             })?;
             record(s, &mask, &[&a], keys, ctx, options, |_| None);
         }
@@ -1947,6 +2198,111 @@ fn unique(
     Ok(())
 }
 
+/// Duplicates in a sequence sorted by (value, location): every entry that repeats the value
+/// before it is one. Returns their count and the `samples` lowest (location, first location,
+/// value) triples, sorted by location.
+fn scan_duplicates(
+    sorted: impl Iterator<Item = (u64, u64)>,
+    samples: usize,
+) -> (u64, Vec<(u64, u64, u64)>) {
+    let mut heap: std::collections::BinaryHeap<(u64, u64, u64)> = Default::default();
+    let mut failing = 0u64;
+    let mut current: Option<(u64, u64)> = None;
+    for (value, loc) in sorted {
+        match current {
+            Some((v, first)) if v == value => {
+                failing += 1;
+                heap.push((loc, first, value));
+                if heap.len() > samples {
+                    heap.pop();
+                }
+            }
+            _ => current = Some((value, loc)),
+        }
+    }
+    (failing, heap.into_sorted_vec())
+}
+
+/// Renders an integer-like key in its column's type.
+fn render_key(key_type: Option<&DataType>, value: u64) -> String {
+    key_type
+        .and_then(|t| {
+            let a: ArrayRef = Arc::new(arrow::array::Int64Array::from(vec![value as i64]));
+            cast(&a, t).ok().map(|a| render(a.as_ref(), 0))
+        })
+        .unwrap_or_else(|| (value as i64).to_string())
+}
+
+/// Row groups whose exact [min, max] of `column` overlaps no other row group's, over all files
+/// of a resource. Empty when any row group lacks exact statistics, or the column is not
+/// integer-like.
+fn isolated_row_groups(files: &[ResolvedFile], column: &str) -> HashSet<(u32, usize)> {
+    let mut intervals: Vec<(i64, i64, u32, usize)> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        let Ok(file) = std::fs::File::open(&f.path) else {
+            return HashSet::new();
+        };
+        let Ok(meta) = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()) else {
+            return HashSet::new();
+        };
+        let schema = meta.schema();
+        let Some((_, field)) = schema.column_with_name(column) else {
+            return HashSet::new();
+        };
+        if !fixed_width_key(conformance::value_type(field.data_type())) {
+            return HashSet::new();
+        }
+        let md = meta.metadata();
+        let Ok(conv) =
+            StatisticsConverter::try_new(column, schema, md.file_metadata().schema_descr())
+        else {
+            return HashSet::new();
+        };
+        let rgs = || md.row_groups().iter();
+        let (Ok(mins), Ok(maxs), Ok(exact_min), Ok(exact_max)) = (
+            conv.row_group_mins(rgs()),
+            conv.row_group_maxes(rgs()),
+            conv.row_group_is_min_value_exact(rgs()),
+            conv.row_group_is_max_value_exact(rgs()),
+        ) else {
+            return HashSet::new();
+        };
+        let (Ok(mins), Ok(maxs)) = (cast(&mins, &DataType::Int64), cast(&maxs, &DataType::Int64))
+        else {
+            return HashSet::new();
+        };
+        let (mins, maxs) = (
+            mins.as_primitive::<arrow::datatypes::Int64Type>(),
+            maxs.as_primitive::<arrow::datatypes::Int64Type>(),
+        );
+        for rg in 0..md.num_row_groups() {
+            if md.row_group(rg).num_rows() == 0 {
+                continue;
+            }
+            let exact = exact_min.is_valid(rg)
+                && exact_min.value(rg)
+                && exact_max.is_valid(rg)
+                && exact_max.value(rg);
+            if !exact || mins.is_null(rg) || maxs.is_null(rg) {
+                return HashSet::new();
+            }
+            intervals.push((mins.value(rg), maxs.value(rg), fi as u32, rg));
+        }
+    }
+    intervals.sort_unstable();
+    let mut out = HashSet::new();
+    let mut reach = i64::MIN; // largest max among earlier intervals
+    for (k, &(lo, hi, fi, rg)) in intervals.iter().enumerate() {
+        let clear_before = k == 0 || lo > reach;
+        let clear_after = intervals.get(k + 1).is_none_or(|n| n.0 > hi);
+        if clear_before && clear_after {
+            out.insert((fi, rg));
+        }
+        reach = reach.max(hi);
+    }
+    out
+}
+
 /// Single-column keys that fit an i64 exactly.
 fn fixed_width_key(dt: &DataType) -> bool {
     matches!(
@@ -1974,26 +2330,27 @@ fn finish_fixed_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samp
     if fixed.is_empty() {
         return;
     }
-    fixed.sort_unstable();
-    // The `samples` lowest duplicate locations, kept in a bounded max-heap.
-    let mut dups: std::collections::BinaryHeap<(u64, u64, u64)> = Default::default();
-    let mut failing = 0u64;
-    let mut i = 0;
-    while i < fixed.len() {
-        let (value, first) = fixed[i];
-        let mut j = i + 1;
-        while j < fixed.len() && fixed[j].0 == value {
-            failing += 1;
-            dups.push((fixed[j].1, first, value));
-            if dups.len() > samples {
-                dups.pop();
-            }
+    // Sort the two halves on two threads, then walk them merged: every entry that repeats the
+    // value before it (in (value, location) order) is a duplicate of the first one.
+    let half = fixed.len() / 2;
+    let (left, right) = fixed.split_at_mut(half);
+    std::thread::scope(|scope| {
+        scope.spawn(|| left.sort_unstable());
+        right.sort_unstable();
+    });
+    let (left, right) = fixed.split_at(half);
+    let (mut i, mut j) = (0, 0);
+    let merged = std::iter::from_fn(|| {
+        if j >= right.len() || (i < left.len() && left[i] <= right[j]) {
+            i += 1;
+            left.get(i - 1).copied()
+        } else {
             j += 1;
+            right.get(j - 1).copied()
         }
-        i = j;
-    }
+    });
+    let (failing, dups) = scan_duplicates(merged, samples);
     s.failing += failing;
-    let dups = dups.into_sorted_vec();
     let key_type = types.as_ref().and_then(|t| t.first().cloned());
     let is_pk = s.check.kind.columns() == pk.iter().map(String::as_str).collect::<Vec<_>>();
     let split = |loc: u64| ((loc >> 48) as usize, loc & ((1u64 << 48) - 1));
@@ -2003,13 +2360,7 @@ fn finish_fixed_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samp
     {
         let (fi, row) = split(loc);
         let (ffi, frow) = split(first);
-        let rendered = key_type
-            .as_ref()
-            .and_then(|t| {
-                let a: ArrayRef = Arc::new(arrow::array::Int64Array::from(vec![value as i64]));
-                cast(&a, t).ok().map(|a| render(a.as_ref(), 0))
-            })
-            .unwrap_or_else(|| (value as i64).to_string());
+        let rendered = render_key(key_type.as_ref(), value);
         let rel = |i: usize| files.get(i).map(|f| f.rel.clone()).unwrap_or_default();
         s.samples.push(Sample {
             file: rel(fi),

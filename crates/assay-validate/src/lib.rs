@@ -15,7 +15,7 @@ mod conformance;
 mod engine;
 mod infer;
 
-pub use engine::{Options, micros_to_rfc3339, validate};
+pub use engine::{Options, Progress, micros_to_rfc3339, validate};
 pub use infer::{infer_fields, infer_fields_from_file};
 
 /// Why a validation could not start.

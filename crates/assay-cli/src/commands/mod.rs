@@ -36,6 +36,8 @@ pub fn run(cli: Cli) -> Result<Status> {
             strict,
             now,
             timestamps,
+            jobs,
+            quiet,
         } => validate::run(
             &registry,
             validate::Args {
@@ -47,6 +49,8 @@ pub fn run(cli: Cli) -> Result<Status> {
                 strict,
                 now,
                 timestamps,
+                jobs,
+                quiet,
             },
         ),
     }

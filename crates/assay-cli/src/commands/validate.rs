@@ -1,6 +1,6 @@
 //! `assay validate`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -23,6 +23,20 @@ pub struct Args {
     pub strict: bool,
     pub now: Option<String>,
     pub timestamps: bool,
+    pub jobs: Option<usize>,
+    pub quiet: bool,
+}
+
+/// A byte-based progress bar on stderr, drawn only on a terminal.
+struct Bar(indicatif::ProgressBar);
+
+impl assay_validate::Progress for Bar {
+    fn add_total(&self, bytes: u64) {
+        self.0.inc_length(bytes);
+    }
+    fn advance(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
 }
 
 /// Parses RFC 3339 (or a plain date) into microseconds since the epoch, UTC.
@@ -86,7 +100,17 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
             (us, assay_validate::micros_to_rfc3339(us))
         }
     };
-    let options = assay_validate::Options {
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new(0);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} validating {bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Arc::new(Bar(pb))
+    });
+    let mut options = assay_validate::Options {
         samples: args.samples,
         now_us,
         now_text: now_text.clone(),
@@ -94,7 +118,17 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         generated_at: args.timestamps.then(|| now_text.clone()),
         ..Default::default()
     };
-    let report = match assay_validate::validate(&loaded, &options) {
+    if let Some(j) = args.jobs {
+        options.jobs = j.max(1);
+    }
+    if let Some(b) = &bar {
+        options.progress = Some(b.clone());
+    }
+    let result = assay_validate::validate(&loaded, &options);
+    if let Some(b) = &bar {
+        b.0.finish_and_clear();
+    }
+    let report = match result {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -107,7 +141,8 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
             s.push('\n');
             s
         }
-        ReportFormat::Text => render_text(&report),
+        ReportFormat::Text => render_text(&report, args.out.is_none() && color_stdout()),
+        ReportFormat::Junit => render_junit(&report, args.strict),
     };
     match &args.out {
         Some(path) => write_atomic(path, text.as_bytes())
@@ -139,16 +174,132 @@ fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-fn status_word(s: CheckStatus) -> &'static str {
-    match s {
-        CheckStatus::Pass => "pass",
-        CheckStatus::Warn => "WARN",
-        CheckStatus::Fail => "FAIL",
-        CheckStatus::Error => "ERROR",
+/// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+fn color_stdout() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn status_word(s: CheckStatus, color: bool) -> String {
+    let (word, code) = match s {
+        CheckStatus::Pass => ("pass", "32"),
+        CheckStatus::Warn => ("WARN", "33"),
+        CheckStatus::Fail => ("FAIL", "31"),
+        CheckStatus::Error => ("ERROR", "35"),
+    };
+    if color {
+        // Pad before colouring so the escape codes do not break the column width.
+        format!("\x1b[{code}m{word:<6}\x1b[0m")
+    } else {
+        format!("{word:<6}")
     }
 }
 
-fn render_text(report: &Report) -> String {
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: a test suite per resource, a test case per check. Failed error-level checks are
+/// `<failure>`s, unevaluable ones `<error>`s; warnings are failures only under `--strict`.
+fn render_junit(report: &Report, strict: bool) -> String {
+    use std::fmt::Write as _;
+    let fails = |s: CheckStatus| s == CheckStatus::Fail || (strict && s == CheckStatus::Warn);
+    let all = report.resources.iter().flat_map(|r| &r.checks);
+    let tests = all.clone().count();
+    let failures = all.clone().filter(|c| fails(c.status)).count();
+    let errors = all.filter(|c| c.status == CheckStatus::Error).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"assay validate {}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">",
+        xml_escape(&report.dataset.name)
+    );
+    for r in &report.resources {
+        let t = r.checks.len();
+        let f = r.checks.iter().filter(|c| fails(c.status)).count();
+        let e = r
+            .checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Error)
+            .count();
+        let suite = format!("{}.{}", report.dataset.name, r.name);
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{t}\" failures=\"{f}\" errors=\"{e}\" skipped=\"0\">",
+            xml_escape(&suite)
+        );
+        for c in &r.checks {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                xml_escape(&suite),
+                xml_escape(&c.name)
+            );
+            let detail = || {
+                let mut d = format!(
+                    "{} of {} failing ({:.4}%), threshold {:.4}%",
+                    c.failing,
+                    c.evaluated,
+                    c.failing_fraction * 100.0,
+                    c.threshold * 100.0
+                );
+                for s in &c.samples {
+                    let _ = write!(
+                        d,
+                        "\n{} row {}: {}{}",
+                        s.file,
+                        s.row.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
+                        s.values.join(", "),
+                        s.note
+                            .as_ref()
+                            .map(|n| format!(" ({n})"))
+                            .unwrap_or_default()
+                    );
+                }
+                xml_escape(&d)
+            };
+            let message = xml_escape(c.message.as_deref().unwrap_or(""));
+            if c.status == CheckStatus::Error {
+                let _ = writeln!(
+                    out,
+                    ">\n      <error message=\"{message}\" type=\"{}\">{}</error>\n    </testcase>",
+                    c.kind,
+                    detail()
+                );
+            } else if fails(c.status) {
+                let _ = writeln!(
+                    out,
+                    ">\n      <failure message=\"{message}\" type=\"{}\">{}</failure>\n    </testcase>",
+                    c.kind,
+                    detail()
+                );
+            } else if c.status == CheckStatus::Warn {
+                let _ = writeln!(
+                    out,
+                    ">\n      <system-out>warning: {message}</system-out>\n    </testcase>"
+                );
+            } else {
+                let _ = writeln!(out, "/>");
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn render_text(report: &Report, color: bool) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let d = &report.dataset;
@@ -205,9 +356,9 @@ fn render_text(report: &Report) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {:<w$}  {:<6} {:>9} {:>8.4}%  {}",
+                "  {:<w$}  {} {:>9} {:>8.4}%  {}",
                 c.name,
-                status_word(c.status),
+                status_word(c.status, color),
                 c.failing,
                 c.failing_fraction * 100.0,
                 first

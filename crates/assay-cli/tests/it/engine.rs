@@ -50,7 +50,7 @@ fn uniqueness_and_order_across_row_groups_and_files() {
     write(&dir.join("data/b.parquet"), ids, (0..100).collect(), 100);
     std::fs::write(
         dir.join("dataset.yaml"),
-        "assay: 1\nname: span\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: id, type: int64, constraints: {unique: true, minimum: 0, maximum: 5000}}\n        - {name: seq, type: int64}\n    checks:\n      - {check: monotonic, column: seq, strict: true}\n",
+        "assay: 1\nname: span\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: id, type: int64, constraints: {unique: true, minimum: 0, maximum: 5000}}\n        - {name: seq, type: int64}\n    checks:\n      - {check: monotonic, column: seq, strict: true}\n      - {check: expression, name: with-functions, sql: \"abs(seq - id) < 2000 AND coalesce(id, 0) >= 0\"}\n",
     )
     .unwrap();
     let out = assay(
@@ -89,6 +89,10 @@ fn uniqueness_and_order_across_row_groups_and_files() {
     // Row 500 (10 after 499) fails; row 501 (501 after 10) is in order again.
     assert_eq!(mono["failing"], 1);
     assert_eq!(mono["samples"][0]["row"], 500);
+    // SQL functions resolve as functions, not as columns.
+    let f = get("with-functions");
+    assert_eq!(f["status"], "pass", "{f}");
+    assert_eq!(f["evaluated"], 1100);
     // Every row group's min/max lies inside [0, 5000]: decided without decoding.
     assert_eq!(get("id: range")["decided_by"], "statistics");
     assert_eq!(get("id: range")["evaluated"], 1100);

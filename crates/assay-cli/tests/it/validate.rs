@@ -240,11 +240,68 @@ fn unreadable_files_exit_3_and_other_resources_still_validate() {
             .all(|e| e.contains("not a readable Parquet file")),
         "{errors:?}"
     );
+    // Refused files are still identified by the hash of their bytes.
+    use sha2::Digest;
+    for f in files.iter().filter(|f| f.get("error").is_some()) {
+        let bytes = std::fs::read(dir.join(f["path"].as_str().unwrap())).unwrap();
+        let hex: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(f["sha256"], hex.as_str(), "{f}");
+    }
     assert_eq!(check(&doc, "readings", "schema")["status"], "error");
     // The readable file and the other resource are still validated.
     assert_eq!(check(&doc, "readings", "row_count")["observed"], 4000);
     assert_eq!(
         check(&doc, "machines", "machine_id: unique")["status"],
         "pass"
+    );
+}
+
+#[test]
+fn junit_output_is_well_formed_with_one_case_per_check() {
+    let dir = repo().join("catalog/IF-C397/pcb-aoi-inspection");
+    let out = assay(
+        &repo(),
+        &[
+            "validate",
+            dir.to_str().unwrap(),
+            "--format",
+            "junit",
+            "--now",
+            NOW,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let xml = stdout(&out);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let cases: Vec<_> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    let (_, json) = validate_json(&dir, &[]);
+    let checks = json["resources"][0]["checks"].as_array().unwrap();
+    assert_eq!(cases.len(), checks.len());
+    let failed: Vec<&str> = cases
+        .iter()
+        .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+        .map(|c| c.attribute("name").unwrap())
+        .collect();
+    let expected: Vec<&str> = checks
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, expected);
+    assert_eq!(
+        root.attribute("failures"),
+        Some(expected.len().to_string().as_str())
+    );
+    assert!(
+        xml.contains("SOLDER_BALL"),
+        "samples are in the failure text"
     );
 }
