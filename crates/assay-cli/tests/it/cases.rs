@@ -78,6 +78,7 @@ fn every_check_kind_has_a_passing_and_a_failing_case() {
                 continue;
             }
         };
+        assert_valid_report(&doc);
         let actual = view(&doc);
         let path = case.join("expected.json");
         if bless() {

@@ -66,6 +66,7 @@ fn uniqueness_and_order_across_row_groups_and_files() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_report(&doc);
     let checks = doc["resources"][0]["checks"].as_array().unwrap();
     let get = |name: &str| checks.iter().find(|c| c["name"] == name).unwrap();
     let unique = get("id: unique");

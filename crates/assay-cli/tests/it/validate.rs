@@ -25,6 +25,7 @@ fn validate_json(dir: &std::path::Path, extra: &[&str]) -> (Option<i32>, serde_j
     let out = assay(&repo(), &args);
     let doc = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    assert_valid_report(&doc);
     (out.status.code(), doc)
 }
 
