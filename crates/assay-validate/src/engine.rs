@@ -915,16 +915,11 @@ impl parquet::file::reader::ChunkReader for Chunk {
 
     fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
         use bytes::Buf;
-        let len = self.file_len.saturating_sub(start);
-        Ok(self
-            .get_bytes(
-                start,
-                len.min(
-                    self.base + self.data.len() as u64
-                        - start.min(self.base + self.data.len() as u64),
-                ) as usize,
-            )?
-            .reader())
+        // Everything from `start` to the end of the bytes held; `get_bytes` refuses a start
+        // outside them.
+        let data_end = self.base + self.data.len() as u64;
+        let len = data_end.saturating_sub(start) as usize;
+        Ok(self.get_bytes(start, len)?.reader())
     }
 
     fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
@@ -1138,13 +1133,8 @@ fn validate_file(
     let mut next_merge = 0usize;
     let mut in_flight = 0usize;
     let mut failure: Option<String> = None;
-    let specs: Vec<&Check> = slots
-        .iter()
-        .map(|s| &s.check)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect();
-    let checks: Vec<Check> = specs.into_iter().cloned().collect();
+    // The workers read the checks while this thread updates the slots' state.
+    let checks: Vec<Check> = slots.iter().map(|s| s.check.clone()).collect();
     let mut first_row = 0u64;
     for rgm in metadata.row_groups() {
         first_rows.push(first_row);
@@ -1994,11 +1984,7 @@ fn eval(
                 .collect();
             record(s, &mask, &[a], keys, ctx, options, |_| None);
         }
-        CheckKind::Monotonic {
-            column: c,
-            direction,
-            strict,
-        } => {
+        CheckKind::Monotonic { column: c, .. } => {
             let a = plain(column(batch, c)?)?;
             let converter = RowConverter::new(vec![SortField::new(a.data_type().clone())])
                 .map_err(|e| e.to_string())?;
@@ -2031,7 +2017,6 @@ fn eval(
                     }
                     Some(prev) => violates(kind, prev, cur.as_ref()),
                 };
-                let _ = (direction, strict);
                 out.push(Some(bad));
                 s.last = Some(Box::from(cur.as_ref()));
             }
