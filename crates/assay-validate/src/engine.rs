@@ -55,6 +55,9 @@ pub struct Options {
     pub jobs: usize,
     /// Where progress goes; the library itself never prints.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Memory budget in bytes. Today it bounds the keys kept by `unique` on integer-like
+    /// columns (a quarter of it; the rest spills to disk in sorted runs).
+    pub memory_limit: u64,
 }
 
 impl std::fmt::Debug for Options {
@@ -82,6 +85,7 @@ impl Default for Options {
                 .map(|n| n.get())
                 .unwrap_or(2),
             progress: None,
+            memory_limit: 1 << 30,
         }
     }
 }
@@ -365,6 +369,7 @@ enum SlotState {
         HashMap<Box<[u8]>, (u32, u64)>,
         Option<Vec<DataType>>,
         Vec<(u64, u64)>,
+        Vec<std::fs::File>,
     ),
     /// Last non-null value of the current file (monotonic).
     Monotonic(Option<Box<[u8]>>),
@@ -676,7 +681,7 @@ fn init_state(s: &mut Slot, loaded: &LoadedManifest, options: &Options) {
             SlotState::None
         }
         CheckKind::Unique { .. } | CheckKind::UniqueKey { .. } => {
-            SlotState::Seen(HashMap::new(), None, Vec::new())
+            SlotState::Seen(HashMap::new(), None, Vec::new(), Vec::new())
         }
         CheckKind::Monotonic { .. } => SlotState::Monotonic(None),
         CheckKind::Freshness { .. } => SlotState::Max(None),
@@ -1083,7 +1088,9 @@ fn validate_file(
             SlotState::Monotonic(last) => *last = None, // order is per file
             // Grow once to the file's row count rather than by doubling (which can transiently
             // need twice the memory).
-            SlotState::Seen(_, _, fixed) => fixed.reserve_exact(file_rows),
+            SlotState::Seen(_, _, fixed, _) => {
+                fixed.reserve_exact(file_rows.min(options.memory_limit as usize / 4 / 16))
+            }
             _ => {}
         }
     }
@@ -1517,13 +1524,23 @@ fn merge(
         s.samples.push(sample);
     }
     match &mut s.state {
-        SlotState::Seen(seen, types, fixed) => {
+        SlotState::Seen(seen, types, fixed, runs) => {
             if types.is_none() {
                 *types = p.key_types.clone();
             }
             s.evaluated += p.fixed.len() as u64;
             let file_bits = (file_index as u64) << 48;
             fixed.extend(p.fixed.into_iter().map(|(k, row)| (k, file_bits | row)));
+            // A quarter of the memory limit for these keys; past it, a sorted run goes to disk.
+            if (fixed.len() * 16) as u64 > options.memory_limit / 4 {
+                match spill(fixed) {
+                    Ok(run) => runs.push(run),
+                    Err(e) => {
+                        s.error = Some(format!("cannot spill unique keys to disk: {e}"));
+                        return;
+                    }
+                }
+            }
             let converter = types.as_ref().and_then(|t| {
                 RowConverter::new(t.iter().map(|d| SortField::new(d.clone())).collect()).ok()
             });
@@ -2208,6 +2225,68 @@ fn scan_duplicates(
     (failing, heap.into_sorted_vec())
 }
 
+/// Sorts `fixed` and writes it to an anonymous temporary file (16-byte little-endian records),
+/// leaving `fixed` empty.
+fn spill(fixed: &mut Vec<(u64, u64)>) -> std::io::Result<std::fs::File> {
+    use std::io::{Seek, Write};
+    fixed.sort_unstable();
+    let mut file = tempfile::tempfile()?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+        for (k, loc) in fixed.iter() {
+            w.write_all(&k.to_le_bytes())?;
+            w.write_all(&loc.to_le_bytes())?;
+        }
+        w.flush()?;
+    }
+    file.seek(std::io::SeekFrom::Start(0))?;
+    fixed.clear();
+    Ok(file)
+}
+
+/// A k-way merge, in (value, location) order, of sorted spill runs and a sorted remainder.
+fn merge_runs(
+    runs: Vec<std::fs::File>,
+    rest: Vec<(u64, u64)>,
+) -> std::io::Result<impl Iterator<Item = (u64, u64)>> {
+    use std::cmp::Reverse;
+    use std::io::Read;
+    let mut readers: Vec<std::io::BufReader<std::fs::File>> = runs
+        .into_iter()
+        .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
+        .collect();
+    fn next_of(r: &mut std::io::BufReader<std::fs::File>) -> Option<(u64, u64)> {
+        let mut buf = [0u8; 16];
+        r.read_exact(&mut buf).ok()?;
+        let k = u64::from_le_bytes(buf[..8].try_into().ok()?);
+        let v = u64::from_le_bytes(buf[8..].try_into().ok()?);
+        Some((k, v))
+    }
+    let mut heap = std::collections::BinaryHeap::new();
+    for (i, r) in readers.iter_mut().enumerate() {
+        if let Some(e) = next_of(r) {
+            heap.push(Reverse((e, i)));
+        }
+    }
+    let rest_index = readers.len();
+    let mut rest = rest.into_iter();
+    if let Some(e) = rest.next() {
+        heap.push(Reverse((e, rest_index)));
+    }
+    Ok(std::iter::from_fn(move || {
+        let Reverse((entry, source)) = heap.pop()?;
+        let next = if source == rest_index {
+            rest.next()
+        } else {
+            next_of(&mut readers[source])
+        };
+        if let Some(e) = next {
+            heap.push(Reverse((e, source)));
+        }
+        Some(entry)
+    }))
+}
+
 /// Renders an integer-like key in its column's type.
 fn render_key(key_type: Option<&DataType>, value: u64) -> String {
     key_type
@@ -2309,10 +2388,25 @@ fn fixed_width_key(dt: &DataType) -> bool {
 /// Duplicates among fixed-width keys: sort (value, file and row) once; every entry after the
 /// first of its value is a duplicate. Samples are the lowest duplicate rows.
 fn finish_fixed_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samples: usize) {
-    let SlotState::Seen(_, types, fixed) = &mut s.state else {
+    let SlotState::Seen(_, types, fixed, runs) = &mut s.state else {
         return;
     };
-    if fixed.is_empty() {
+    if fixed.is_empty() && runs.is_empty() {
+        return;
+    }
+    if !runs.is_empty() {
+        // Spilled: merge the sorted runs and the sorted remainder, reading each run once.
+        fixed.sort_unstable();
+        let key_type = types.as_ref().and_then(|t| t.first().cloned());
+        let merged = match merge_runs(std::mem::take(runs), std::mem::take(fixed)) {
+            Ok(m) => m,
+            Err(e) => {
+                s.error = Some(format!("cannot read spilled unique keys: {e}"));
+                return;
+            }
+        };
+        let (failing, dups) = scan_duplicates(merged, samples);
+        finish_duplicates(s, failing, dups, key_type, files, pk, samples);
         return;
     }
     // Sort the two halves on two threads, then walk them merged: every entry that repeats the
@@ -2335,8 +2429,22 @@ fn finish_fixed_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samp
         }
     });
     let (failing, dups) = scan_duplicates(merged, samples);
-    s.failing += failing;
     let key_type = types.as_ref().and_then(|t| t.first().cloned());
+    *fixed = Vec::new();
+    finish_duplicates(s, failing, dups, key_type, files, pk, samples);
+}
+
+/// Records duplicates found among fixed-width keys: count and located samples.
+fn finish_duplicates(
+    s: &mut Slot,
+    failing: u64,
+    dups: Vec<(u64, u64, u64)>,
+    key_type: Option<DataType>,
+    files: &[ResolvedFile],
+    pk: &[String],
+    samples: usize,
+) {
+    s.failing += failing;
     let is_pk = s.check.kind.columns() == pk.iter().map(String::as_str).collect::<Vec<_>>();
     let split = |loc: u64| ((loc >> 48) as usize, loc & ((1u64 << 48) - 1));
     for (loc, first, value) in dups
@@ -2356,7 +2464,6 @@ fn finish_fixed_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samp
             note: Some(format!("first seen at {} row {frow}", rel(ffi))),
         });
     }
-    *fixed = Vec::new();
 }
 
 fn finish(mut s: Slot, total_rows: u64, now_us: i64) -> CheckResult {

@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             timestamps,
             jobs,
             quiet,
+            memory_limit,
         } => validate::run(
             &registry,
             validate::Args {
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<Status> {
                 timestamps,
                 jobs,
                 quiet,
+                memory_limit,
             },
         ),
     }

@@ -25,6 +25,7 @@ pub struct Args {
     pub timestamps: bool,
     pub jobs: Option<usize>,
     pub quiet: bool,
+    pub memory_limit: u64,
 }
 
 /// A byte-based progress bar on stderr, drawn only on a terminal.
@@ -118,6 +119,7 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         generated_at: args.timestamps.then(|| now_text.clone()),
         ..Default::default()
     };
+    options.memory_limit = args.memory_limit;
     if let Some(j) = args.jobs {
         options.jobs = j.max(1);
     }

@@ -98,3 +98,54 @@ fn uniqueness_and_order_across_row_groups_and_files() {
     assert_eq!(get("id: range")["decided_by"], "statistics");
     assert_eq!(get("id: range")["evaluated"], 1100);
 }
+
+#[test]
+fn unique_spills_to_disk_under_a_small_memory_limit_with_the_same_result() {
+    let dir = temp_dir("engine-spill");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    // Ids in reverse order per row group, so row-group ranges overlap and nothing is isolated:
+    // every key goes through the shared path. Ids 10..20 repeat at the end.
+    let mut ids: Vec<i64> = (0..20_000).map(|i| (i * 7919) % 20_000).collect();
+    for k in 0..10 {
+        ids[19_990 + k] = 10 + k as i64;
+    }
+    let seq: Vec<i64> = (0..20_000).collect();
+    write(&dir.join("data/a.parquet"), ids, seq, 1_000);
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: spill\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: id, type: int64, constraints: {unique: true}}\n        - {name: seq, type: int64}\n",
+    )
+    .unwrap();
+    let run = |limit: &str| {
+        let out = assay(
+            &dir,
+            &[
+                "validate",
+                ".",
+                "--format",
+                "json",
+                "--now",
+                "2025-01-01T00:00:00Z",
+                "--memory-limit",
+                limit,
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid_report(&doc);
+        doc["resources"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "id: unique")
+            .unwrap()
+            .clone()
+    };
+    // 64 KiB: a quarter holds 1,024 keys, so 20,000 keys make many sorted runs on disk.
+    let spilled = run("64KiB");
+    let in_memory = run("1GiB");
+    assert_eq!(spilled, in_memory);
+    assert_eq!(in_memory["failing"], 10);
+    assert_eq!(in_memory["samples"][0]["row"], 19_990);
+    let out = assay(&dir, &["validate", ".", "--memory-limit", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+}
