@@ -124,7 +124,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         }
     };
     let bytes = n * mult;
-    if !(bytes >= 1.0 && bytes < 1e18) {
+    if !(1.0..1e18).contains(&bytes) {
         return Err(format!("`{text}` is out of range"));
     }
     Ok(bytes as u64)
