@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 cargo build --locked -q -p assay-cli || exit 2
-assay=target/debug/assay
+assay=${CARGO_TARGET_DIR:-target}/debug/assay
 echo "== assay lint catalog"
 "$assay" lint catalog || exit 2
 # A fixed reference time keeps the freshness checks of the example data meaningful.
