@@ -8,11 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-20000000}
 runs=${RUNS:-3}
+tgt=${CARGO_TARGET_DIR:-target}
 data=bench/data/$rows
 file=$data/data/sensors.parquet
 cargo build --release --locked -q -p assay-cli -p xtask
 if [ ! -f "$file" ]; then
-  target/release/xtask bench-data "$data" "$rows"
+  "$tgt"/release/xtask bench-data "$data" "$rows"
 fi
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
@@ -24,7 +25,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 best() { sort -n | head -1; }
 : >"$tmp/assay"
 for _ in $(seq "$runs"); do
-  /usr/bin/time -o "$tmp/t" -f '%e %M' target/release/assay validate "$data" --format json \
+  /usr/bin/time -o "$tmp/t" -f '%e %M' "$tgt"/release/assay validate "$data" --format json \
     --now 2025-06-01T00:00:00Z >"$tmp/report.json" || true
   tail -n 1 "$tmp/t" >>"$tmp/assay"
 done
@@ -32,7 +33,7 @@ assay_s=$(awk '{print $1}' "$tmp/assay" | best)
 assay_rss=$(awk '{print $2}' "$tmp/assay" | sort -n | tail -1)
 : >"$tmp/floor"
 for _ in $(seq "$runs"); do
-  target/release/xtask decode-floor "$file" ts value unit status batch_id machine_id operator_email \
+  "$tgt"/release/xtask decode-floor "$file" ts value unit status batch_id machine_id operator_email \
     | sed -E 's/.*seconds=([0-9.]+).*/\1/' >>"$tmp/floor"
 done
 floor_s=$(best <"$tmp/floor")
