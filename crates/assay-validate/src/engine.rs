@@ -354,6 +354,10 @@ struct Slot {
     state: SlotState,
     /// The key set of a foreign key's target, read once per resource.
     fk: Option<Arc<KeySet>>,
+    /// unique on other keys, once the in-memory map outgrew its share of the memory limit.
+    byte_spill: Option<ByteSpill>,
+    /// Approximate bytes held by the unique map (see [`key_cost`]).
+    seen_bytes: u64,
     /// unique on one integer-like column: (file, row group) pairs whose [min, max] overlaps no
     /// other row group's, so their duplicates are found locally, in parallel, in no shared state.
     isolated: HashSet<(u32, usize)>,
@@ -384,6 +388,70 @@ type Pending = std::collections::BTreeMap<usize, (Vec<usize>, RgResult)>;
 
 /// One row group's partial results, by check index.
 type RgResult = Result<Vec<(usize, Partial)>, String>;
+
+/// Encoded keys of `unique` past the memory budget: sorted runs on disk, and a buffer.
+#[derive(Default)]
+struct ByteSpill {
+    runs: Vec<std::fs::File>,
+    buffer: Vec<(Box<[u8]>, u64)>,
+    buffered_bytes: u64,
+}
+
+/// Approximate heap cost of one encoded key kept in memory.
+fn key_cost(key: &[u8]) -> u64 {
+    key.len() as u64 + 48
+}
+
+/// Writes `(key, location)` records, sorted, to an anonymous temporary file.
+fn spill_bytes(entries: &mut Vec<(Box<[u8]>, u64)>) -> std::io::Result<std::fs::File> {
+    use std::io::{Seek, Write};
+    entries.sort_unstable();
+    let mut file = tempfile::tempfile()?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+        for (k, loc) in entries.iter() {
+            w.write_all(&(k.len() as u32).to_le_bytes())?;
+            w.write_all(k)?;
+            w.write_all(&loc.to_le_bytes())?;
+        }
+        w.flush()?;
+    }
+    file.seek(std::io::SeekFrom::Start(0))?;
+    entries.clear();
+    Ok(file)
+}
+
+/// A k-way merge, in (key, location) order, of sorted byte-key runs.
+fn merge_byte_runs(runs: Vec<std::fs::File>) -> impl Iterator<Item = (Box<[u8]>, u64)> {
+    use std::cmp::Reverse;
+    use std::io::Read;
+    fn next_of(r: &mut std::io::BufReader<std::fs::File>) -> Option<(Box<[u8]>, u64)> {
+        let mut len = [0u8; 4];
+        r.read_exact(&mut len).ok()?;
+        let mut key = vec![0u8; u32::from_le_bytes(len) as usize];
+        r.read_exact(&mut key).ok()?;
+        let mut loc = [0u8; 8];
+        r.read_exact(&mut loc).ok()?;
+        Some((key.into_boxed_slice(), u64::from_le_bytes(loc)))
+    }
+    let mut readers: Vec<std::io::BufReader<std::fs::File>> = runs
+        .into_iter()
+        .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
+        .collect();
+    let mut heap = std::collections::BinaryHeap::new();
+    for (i, r) in readers.iter_mut().enumerate() {
+        if let Some(e) = next_of(r) {
+            heap.push(Reverse((e, i)));
+        }
+    }
+    std::iter::from_fn(move || {
+        let Reverse((entry, source)) = heap.pop()?;
+        if let Some(e) = next_of(&mut readers[source]) {
+            heap.push(Reverse((e, source)));
+        }
+        Some(entry)
+    })
+}
 
 /// Read-only per-file preparation of a check, shared by the row-group workers.
 enum Prep {
@@ -550,6 +618,8 @@ fn validate_resource(
             message: None,
             state: SlotState::None,
             fk: None,
+            byte_spill: None,
+            seen_bytes: 0,
             isolated: HashSet::new(),
         })
         .collect();
@@ -599,6 +669,7 @@ fn validate_resource(
     let mut checks = vec![schema_slot.result(options.samples, files.len() as u64)];
     for mut s in slots {
         finish_fixed_unique(&mut s, &files, &pk, options.samples);
+        finish_spilled_unique(&mut s, &files, &pk, options.samples);
         if matches!(
             s.check.kind,
             CheckKind::Unique { .. } | CheckKind::UniqueKey { .. }
@@ -1545,6 +1616,44 @@ fn merge(
                 RowConverter::new(t.iter().map(|d| SortField::new(d.clone())).collect()).ok()
             });
             s.evaluated += p.keys.len() as u64;
+            if let Some(spill) = &mut s.byte_spill {
+                // Past the budget: buffer, and write sorted runs; duplicates are found at the end.
+                for (key, row) in p.keys {
+                    spill.buffered_bytes += key_cost(&key);
+                    spill.buffer.push((key, file_bits | row));
+                }
+                if spill.buffered_bytes > options.memory_limit / 4 {
+                    match spill_bytes(&mut spill.buffer) {
+                        Ok(run) => spill.runs.push(run),
+                        Err(e) => s.error = Some(format!("cannot spill unique keys to disk: {e}")),
+                    }
+                    spill.buffered_bytes = 0;
+                }
+                return;
+            }
+            let map_bytes = s.seen_bytes + p.keys.iter().map(|(k, _)| key_cost(k)).sum::<u64>();
+            if map_bytes > options.memory_limit / 4 {
+                // The first occurrences seen so far become the first sorted run (their
+                // duplicates are already counted); everything after goes through runs.
+                let mut firsts: Vec<(Box<[u8]>, u64)> = seen
+                    .drain()
+                    .map(|(k, (f, row))| (k, ((f as u64) << 48) | row))
+                    .collect();
+                let mut spill = ByteSpill::default();
+                match spill_bytes(&mut firsts) {
+                    Ok(run) => spill.runs.push(run),
+                    Err(e) => {
+                        s.error = Some(format!("cannot spill unique keys to disk: {e}"));
+                        return;
+                    }
+                }
+                for (key, row) in p.keys {
+                    spill.buffered_bytes += key_cost(&key);
+                    spill.buffer.push((key, file_bits | row));
+                }
+                s.byte_spill = Some(spill);
+                return;
+            }
             for (key, row) in p.keys {
                 match seen.get(&key) {
                     Some(&(first_file, first_row)) => {
@@ -1579,6 +1688,7 @@ fn merge(
                         }
                     }
                     None => {
+                        s.seen_bytes += key_cost(&key);
                         seen.insert(key, (file_index, row));
                     }
                 }
@@ -2203,17 +2313,18 @@ fn unique(
 /// Duplicates in a sequence sorted by (value, location): every entry that repeats the value
 /// before it is one. Returns their count and the `samples` lowest (location, first location,
 /// value) triples, sorted by location.
-fn scan_duplicates(
-    sorted: impl Iterator<Item = (u64, u64)>,
+fn scan_duplicates<K: Ord + Clone>(
+    sorted: impl Iterator<Item = (K, u64)>,
     samples: usize,
-) -> (u64, Vec<(u64, u64, u64)>) {
-    let mut heap: std::collections::BinaryHeap<(u64, u64, u64)> = Default::default();
+) -> (u64, Vec<(u64, u64, K)>) {
+    let mut heap: std::collections::BinaryHeap<(u64, u64, K)> = Default::default();
     let mut failing = 0u64;
-    let mut current: Option<(u64, u64)> = None;
+    let mut current: Option<(K, u64)> = None;
     for (value, loc) in sorted {
-        match current {
-            Some((v, first)) if v == value => {
+        match &current {
+            Some((v, first)) if *v == value => {
                 failing += 1;
+                let first = *first;
                 heap.push((loc, first, value));
                 if heap.len() > samples {
                     heap.pop();
@@ -2387,6 +2498,57 @@ fn fixed_width_key(dt: &DataType) -> bool {
 
 /// Duplicates among fixed-width keys: sort (value, file and row) once; every entry after the
 /// first of its value is a duplicate. Samples are the lowest duplicate rows.
+/// Duplicates among spilled byte keys: merge the runs, count repeats, render the lowest.
+fn finish_spilled_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samples: usize) {
+    let Some(mut spill) = s.byte_spill.take() else {
+        return;
+    };
+    if !spill.buffer.is_empty() {
+        match spill_bytes(&mut spill.buffer) {
+            Ok(run) => spill.runs.push(run),
+            Err(e) => {
+                s.error = Some(format!("cannot spill unique keys to disk: {e}"));
+                return;
+            }
+        }
+    }
+    let converter = match &s.state {
+        SlotState::Seen(_, Some(types), _, _) => {
+            RowConverter::new(types.iter().map(|d| SortField::new(d.clone())).collect()).ok()
+        }
+        _ => None,
+    };
+    let (failing, dups) = scan_duplicates(merge_byte_runs(spill.runs), samples);
+    s.failing += failing;
+    let is_pk = s.check.kind.columns() == pk.iter().map(String::as_str).collect::<Vec<_>>();
+    let split = |loc: u64| ((loc >> 48) as usize, loc & ((1u64 << 48) - 1));
+    let rel = |i: usize| files.get(i).map(|f| f.rel.clone()).unwrap_or_default();
+    for (loc, first, key) in dups {
+        let (fi, row) = split(loc);
+        let (ffi, frow) = split(first);
+        let values = converter
+            .as_ref()
+            .and_then(|c| {
+                let parser = c.parser();
+                let rows = c.convert_rows([parser.parse(&key)]).ok()?;
+                Some(
+                    rows.iter()
+                        .map(|a| render(a.as_ref(), 0))
+                        .collect::<Vec<String>>(),
+                )
+            })
+            .unwrap_or_default();
+        s.samples.push(Sample {
+            file: rel(fi),
+            row_group: None,
+            row: Some(row),
+            key: if is_pk { values.clone() } else { vec![] },
+            values,
+            note: Some(format!("first seen at {} row {frow}", rel(ffi))),
+        });
+    }
+}
+
 fn finish_fixed_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samples: usize) {
     let SlotState::Seen(_, types, fixed, runs) = &mut s.state else {
         return;

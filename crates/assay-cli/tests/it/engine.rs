@@ -149,3 +149,74 @@ fn unique_spills_to_disk_under_a_small_memory_limit_with_the_same_result() {
     let out = assay(&dir, &["validate", ".", "--memory-limit", "lots"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn unique_on_strings_spills_past_the_memory_limit_with_the_same_result() {
+    use arrow::array::StringArray;
+    let dir = temp_dir("engine-spill-strings");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let mut codes: Vec<String> = (0..20_000)
+        .map(|i| format!("B-{:06}", (i * 7919) % 20_000))
+        .collect();
+    for k in 0..10 {
+        codes[15_000 + k * 100] = format!("B-{:06}", (k * 7919) % 20_000);
+    }
+    let schema = Arc::new(Schema::new(vec![Field::new("code", DataType::Utf8, false)]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![Arc::new(StringArray::from(codes)) as ArrayRef],
+    )
+    .unwrap();
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(1_000))
+        .build();
+    let mut w = ArrowWriter::try_new(
+        std::fs::File::create(dir.join("data/a.parquet")).unwrap(),
+        schema,
+        Some(props),
+    )
+    .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: spill\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: code, type: string, constraints: {unique: true}}\n      primaryKey: code\n",
+    )
+    .unwrap();
+    let run = |limit: &str| {
+        let out = assay(
+            &dir,
+            &[
+                "validate",
+                ".",
+                "--format",
+                "json",
+                "--now",
+                "2025-01-01T00:00:00Z",
+                "--memory-limit",
+                limit,
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid_report(&doc);
+        doc["resources"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "unique" || c["kind"] == "unique_key")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    // 256 KiB: a quarter holds about a thousand keys, so the map spills after the first row
+    // groups and the rest goes through sorted runs on disk.
+    let spilled = run("256KiB");
+    let in_memory = run("1GiB");
+    assert_eq!(spilled, in_memory);
+    assert_eq!(in_memory[0]["failing"], 10);
+    assert_eq!(in_memory[0]["samples"][0]["row"], 15_000);
+    assert_eq!(in_memory[0]["samples"][0]["values"][0], "B-000000");
+    assert_eq!(
+        in_memory[0]["samples"][0]["note"],
+        "first seen at data/a.parquet row 0"
+    );
+}
