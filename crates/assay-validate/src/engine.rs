@@ -1659,18 +1659,7 @@ fn merge(
                     Some(&(first_file, first_row)) => {
                         s.failing += 1;
                         if s.samples.len() < options.samples {
-                            let values = converter
-                                .as_ref()
-                                .and_then(|c| {
-                                    let parser = c.parser();
-                                    let rows = c.convert_rows([parser.parse(&key)]).ok()?;
-                                    Some(
-                                        rows.iter()
-                                            .map(|a| render(a.as_ref(), 0))
-                                            .collect::<Vec<String>>(),
-                                    )
-                                })
-                                .unwrap_or_default();
+                            let values = render_encoded_key(converter.as_ref(), &key);
                             let first_rel = files
                                 .get(first_file as usize)
                                 .map(|f| f.rel.as_str())
@@ -2398,6 +2387,17 @@ fn merge_runs(
     }))
 }
 
+/// Renders a key encoded by a [`RowConverter`] back as text, one string per key column.
+fn render_encoded_key(converter: Option<&RowConverter>, key: &[u8]) -> Vec<String> {
+    converter
+        .and_then(|c| {
+            let parser = c.parser();
+            let columns = c.convert_rows([parser.parse(key)]).ok()?;
+            Some(columns.iter().map(|a| render(a.as_ref(), 0)).collect())
+        })
+        .unwrap_or_default()
+}
+
 /// Renders an integer-like key in its column's type.
 fn render_key(key_type: Option<&DataType>, value: u64) -> String {
     key_type
@@ -2526,18 +2526,7 @@ fn finish_spilled_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], sa
     for (loc, first, key) in dups {
         let (fi, row) = split(loc);
         let (ffi, frow) = split(first);
-        let values = converter
-            .as_ref()
-            .and_then(|c| {
-                let parser = c.parser();
-                let rows = c.convert_rows([parser.parse(&key)]).ok()?;
-                Some(
-                    rows.iter()
-                        .map(|a| render(a.as_ref(), 0))
-                        .collect::<Vec<String>>(),
-                )
-            })
-            .unwrap_or_default();
+        let values = render_encoded_key(converter.as_ref(), &key);
         s.samples.push(Sample {
             file: rel(fi),
             row_group: None,
