@@ -306,3 +306,59 @@ fn junit_output_is_well_formed_with_one_case_per_check() {
         "samples are in the failure text"
     );
 }
+
+/// Deletes a file the moment the engine has resolved the resource's files: the race of a file
+/// removed during a run, made deterministic through the progress hook.
+struct DeleteOnResolve(std::path::PathBuf);
+
+impl assay_validate::Progress for DeleteOnResolve {
+    fn add_total(&self, _bytes: u64) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+    fn advance(&self, _bytes: u64) {}
+}
+
+#[test]
+fn a_file_deleted_during_the_run_is_a_located_read_error() {
+    let dir = temp_dir("deleted");
+    let src = repo().join("catalog/IF-C341/boiler-sensor-telemetry");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    for f in [
+        "dataset.yaml",
+        "data/readings-2025-06.parquet",
+        "data/readings-2025-07.parquet",
+        "data/machines.parquet",
+    ] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    let registry = assay_model::FieldRegistry::embedded();
+    let lint =
+        assay_model::lint::lint_file(&dir.join("dataset.yaml"), &registry, Default::default());
+    let loaded = lint.loaded.expect("lint-clean manifest");
+    let options = assay_validate::Options {
+        resource: Some("readings".into()),
+        progress: Some(std::sync::Arc::new(DeleteOnResolve(
+            dir.join("data/readings-2025-07.parquet"),
+        ))),
+        ..Default::default()
+    };
+    let report = assay_validate::validate(&loaded, &options).unwrap();
+    assert_eq!(report.status, assay_model::report::RunStatus::Error);
+    let files = &report.resources[0].files;
+    assert_eq!(files.len(), 2);
+    let gone = files
+        .iter()
+        .find(|f| f.path == "data/readings-2025-07.parquet")
+        .unwrap();
+    assert!(
+        gone.error.as_deref().unwrap_or("").contains("cannot read"),
+        "{gone:?}"
+    );
+    // The other file was still read and checked.
+    let kept = files
+        .iter()
+        .find(|f| f.path == "data/readings-2025-06.parquet")
+        .unwrap();
+    assert_eq!(kept.rows, Some(4000));
+    assert!(kept.error.is_none());
+}
