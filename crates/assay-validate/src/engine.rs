@@ -1965,21 +1965,18 @@ fn eval(
             let a = column(batch, c)?;
             let vt = conformance::value_type(a.data_type()).clone();
             let numeric = is_numeric(&vt);
-            let mut target = if numeric {
+            let target = if numeric {
                 cast(a, &DataType::Float64)
             } else {
                 cast(a, &vt)
             }
             .map_err(|e| e.to_string())?;
-            if numeric {
-                // NaN is left to `finite`: not evaluated here.
-                let f = target.as_primitive::<arrow::datatypes::Float64Type>();
-                if f.values().iter().any(|v| v.is_nan()) {
-                    let cleaned: Float64Array =
-                        f.iter().map(|v| v.filter(|x| !x.is_nan())).collect();
-                    target = Arc::new(cleaned);
-                }
-            }
+            // NaN is left to `finite`: evaluated here (as statistics-decided row groups count
+            // it too) but never failing. Arrow orders NaN above every number, so clear it.
+            let nan: Option<arrow::buffer::BooleanBuffer> = numeric
+                .then(|| target.as_primitive::<arrow::datatypes::Float64Type>())
+                .filter(|f| f.values().iter().any(|v| v.is_nan()))
+                .map(|f| f.values().iter().map(|v| !v.is_nan()).collect());
             let mut mask: Option<BooleanArray> = None;
             if let Some(b) = min {
                 let (ba, _) = bound_array(b, &vt)?;
@@ -2006,7 +2003,11 @@ fn eval(
                     None => m,
                 });
             }
-            if let Some(mask) = mask {
+            if let Some(mut mask) = mask {
+                if let Some(not_nan) = &nan {
+                    let values = mask.values() & not_nan;
+                    mask = BooleanArray::new(values, mask.nulls().cloned());
+                }
                 record(s, &mask, &[a], keys, ctx, options, |_| None);
             }
         }

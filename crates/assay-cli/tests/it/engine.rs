@@ -220,3 +220,47 @@ fn unique_on_strings_spills_past_the_memory_limit_with_the_same_result() {
         "first seen at data/a.parquet row 0"
     );
 }
+
+#[test]
+fn range_counts_nan_as_evaluated_but_leaves_it_to_finite() {
+    use arrow::array::Float64Array;
+    let dir = temp_dir("engine-nan");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let schema = Arc::new(Schema::new(vec![Field::new("v", DataType::Float64, true)]));
+    let values = Float64Array::from(vec![Some(1.0), Some(f64::NAN), Some(500.0), None]);
+    let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(values) as ArrayRef]).unwrap();
+    let mut w = ArrowWriter::try_new(
+        std::fs::File::create(dir.join("data/a.parquet")).unwrap(),
+        schema,
+        None,
+    )
+    .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: nan\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: v, type: float64, constraints: {maximum: 100}}\n    checks:\n      - {check: finite, column: v}\n",
+    )
+    .unwrap();
+    let out = assay(
+        &dir,
+        &[
+            "validate",
+            ".",
+            "--format",
+            "json",
+            "--now",
+            "2025-01-01T00:00:00Z",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_report(&doc);
+    let checks = doc["resources"][0]["checks"].as_array().unwrap();
+    let get = |name: &str| checks.iter().find(|c| c["name"] == name).unwrap();
+    // 500 fails the range; NaN is evaluated (as statistics would count it) but does not fail.
+    assert_eq!(get("v: range")["failing"], 1);
+    assert_eq!(get("v: range")["evaluated"], 3);
+    assert_eq!(get("v: range")["samples"][0]["row"], 2);
+    assert_eq!(get("finite(v)")["failing"], 1);
+    assert_eq!(get("finite(v)")["samples"][0]["row"], 1);
+}
