@@ -354,6 +354,10 @@ struct Slot {
     state: SlotState,
     /// The key set of a foreign key's target, read once per resource.
     fk: Option<Arc<KeySet>>,
+    /// Sorted runs of the foreign key's target keys, when they did not fit in memory.
+    fk_runs: Vec<std::fs::File>,
+    /// Types of the foreign key's columns (as the target's), for rendering spilled keys.
+    fk_types: Option<Vec<DataType>>,
     /// unique on other keys, once the in-memory map outgrew its share of the memory limit.
     byte_spill: Option<ByteSpill>,
     /// Approximate bytes held by the unique map (see [`key_cost`]).
@@ -531,7 +535,9 @@ struct Partial {
 }
 
 /// Encoded key rows of a foreign key's target, and the target columns' types.
-type KeySet = (HashSet<Box<[u8]>>, Vec<DataType>);
+/// The set is `None` when it outgrew its share of the memory limit: its keys are then in sorted
+/// runs on disk (`Slot::fk_runs`) and the check becomes a sort-merge join at the end.
+type KeySet = (Option<HashSet<Box<[u8]>>>, Vec<DataType>);
 
 #[derive(Default)]
 struct Agg {
@@ -618,6 +624,8 @@ fn validate_resource(
             message: None,
             state: SlotState::None,
             fk: None,
+            fk_runs: Vec::new(),
+            fk_types: None,
             byte_spill: None,
             seen_bytes: 0,
             isolated: HashSet::new(),
@@ -669,7 +677,11 @@ fn validate_resource(
     let mut checks = vec![schema_slot.result(options.samples, files.len() as u64)];
     for mut s in slots {
         finish_fixed_unique(&mut s, &files, &pk, options.samples);
-        finish_spilled_unique(&mut s, &files, &pk, options.samples);
+        if matches!(s.check.kind, CheckKind::ForeignKey { .. }) {
+            finish_fk_join(&mut s, &files, options.samples);
+        } else {
+            finish_spilled_unique(&mut s, &files, &pk, options.samples);
+        }
         if matches!(
             s.check.kind,
             CheckKind::Unique { .. } | CheckKind::UniqueKey { .. }
@@ -759,7 +771,10 @@ fn init_state(s: &mut Slot, loaded: &LoadedManifest, options: &Options) {
         CheckKind::Aggregate { .. } => SlotState::Agg(Agg::default()),
         CheckKind::ForeignKey { reference, .. } => {
             match target_keys(loaded, &reference.resource, &reference.columns, options) {
-                Ok(set) => s.fk = Some(Arc::new(set)),
+                Ok((set, runs)) => {
+                    s.fk = Some(Arc::new(set));
+                    s.fk_runs = runs;
+                }
                 Err(e) => s.fail_error(e),
             }
             SlotState::None
@@ -890,7 +905,7 @@ fn target_keys(
     resource: &str,
     columns: &[String],
     options: &Options,
-) -> Result<KeySet, String> {
+) -> Result<(KeySet, Vec<std::fs::File>), String> {
     let r = loaded
         .manifest
         .resources
@@ -899,11 +914,14 @@ fn target_keys(
         .ok_or_else(|| format!("foreign key target `{resource}` is not a resource"))?;
     let (files, _) = paths::resolve(&loaded.dir, &r.path.patterns());
     let mut set = HashSet::new();
+    let mut set_bytes = 0u64;
+    let mut spilled: Option<ByteSpill> = None;
     let mut types: Option<Vec<DataType>> = None;
     let mut converter: Option<RowConverter> = None;
+    let spill_err = |e: std::io::Error| format!("cannot spill foreign key target keys: {e}");
     for f in files {
-        let bytes = Bytes::from(std::fs::read(&f.path).map_err(|e| format!("{}: {e}", f.rel))?);
-        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes)
+        let file = std::fs::File::open(&f.path).map_err(|e| format!("{}: {e}", f.rel))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
             .map_err(|e| format!("{}: {e}", f.rel))?;
         let schema = builder.schema().clone();
         let mut idx = Vec::new();
@@ -940,13 +958,47 @@ fn target_keys(
                 .convert_columns(&cols)
                 .map_err(|e| e.to_string())?;
             for i in 0..batch.num_rows() {
-                if cols.iter().all(|c| c.is_valid(i)) {
-                    set.insert(Box::from(rows.row(i).as_ref()));
+                if !cols.iter().all(|c| c.is_valid(i)) {
+                    continue;
                 }
+                let key: Box<[u8]> = Box::from(rows.row(i).as_ref());
+                match &mut spilled {
+                    Some(sp) => {
+                        sp.buffered_bytes += key_cost(&key);
+                        sp.buffer.push((key, 0));
+                    }
+                    None => {
+                        set_bytes += key_cost(&key);
+                        set.insert(key);
+                    }
+                }
+            }
+            if spilled.is_none() && set_bytes > options.memory_limit / 4 {
+                let mut sp = ByteSpill::default();
+                let mut all: Vec<(Box<[u8]>, u64)> = set.drain().map(|k| (k, 0)).collect();
+                sp.runs.push(spill_bytes(&mut all).map_err(spill_err)?);
+                spilled = Some(sp);
+            }
+            if let Some(sp) = &mut spilled
+                && sp.buffered_bytes > options.memory_limit / 4
+            {
+                let run = spill_bytes(&mut sp.buffer).map_err(spill_err)?;
+                sp.runs.push(run);
+                sp.buffered_bytes = 0;
             }
         }
     }
-    Ok((set, types.unwrap_or_default()))
+    let types = types.unwrap_or_default();
+    match spilled {
+        None => Ok(((Some(set), types), Vec::new())),
+        Some(mut sp) => {
+            if !sp.buffer.is_empty() {
+                let run = spill_bytes(&mut sp.buffer).map_err(spill_err)?;
+                sp.runs.push(run);
+            }
+            Ok(((None, types), sp.runs))
+        }
+    }
 }
 
 /// Dictionary columns unpacked to their value type; other columns as they are.
@@ -1572,6 +1624,29 @@ fn merge(
         s.fail_error(e);
         return;
     }
+    if let CheckKind::ForeignKey { .. } = s.check.kind
+        && !p.keys.is_empty()
+    {
+        // The target is on disk: keep the referencing keys for the join at the end.
+        let file_bits = (file_index as u64) << 48;
+        if s.fk_types.is_none() {
+            s.fk_types = p.key_types.clone();
+        }
+        s.evaluated += p.keys.len() as u64;
+        let spill = s.byte_spill.get_or_insert_with(ByteSpill::default);
+        for (key, row) in p.keys {
+            spill.buffered_bytes += key_cost(&key);
+            spill.buffer.push((key, file_bits | row));
+        }
+        if spill.buffered_bytes > options.memory_limit / 4 {
+            match spill_bytes(&mut spill.buffer) {
+                Ok(run) => spill.runs.push(run),
+                Err(e) => s.error = Some(format!("cannot spill foreign keys to disk: {e}")),
+            }
+            spill.buffered_bytes = 0;
+        }
+        return;
+    }
     s.evaluated += p.evaluated;
     s.failing += p.failing;
     // Monotonic: the boundary with the previous row group comes before this one's samples.
@@ -2147,7 +2222,7 @@ fn eval(
                 return Err("foreign key target unavailable".into());
             };
             let target = target.clone();
-            let (set, types) = (&target.0, &target.1);
+            let types = &target.1;
             let mut cols = Vec::new();
             for (c, t) in columns.iter().zip(types) {
                 cols.push(cast(column(batch, c)?, t).map_err(|e| e.to_string())?);
@@ -2161,6 +2236,18 @@ fn eval(
             let rows = converter
                 .convert_columns(&cols)
                 .map_err(|e| e.to_string())?;
+            let Some(set) = &target.0 else {
+                // The target did not fit in memory: collect the keys; they are joined against
+                // the target's sorted runs at the end.
+                s.key_types.get_or_insert_with(|| types.clone());
+                for i in 0..batch.num_rows() {
+                    if cols.iter().all(|c| c.is_valid(i)) {
+                        s.keys
+                            .push((Box::from(rows.row(i).as_ref()), ctx.first_row + i as u64));
+                    }
+                }
+                return Ok(());
+            };
             let mask: BooleanArray = (0..batch.num_rows())
                 .map(|i| {
                     cols.iter()
@@ -2499,6 +2586,60 @@ fn fixed_width_key(dt: &DataType) -> bool {
 
 /// Duplicates among fixed-width keys: sort (value, file and row) once; every entry after the
 /// first of its value is a duplicate. Samples are the lowest duplicate rows.
+/// A foreign key whose target did not fit in memory: a sort-merge join of the referencing keys
+/// (in (key, location) order) with the target's sorted keys. Referencing keys not found fail.
+fn finish_fk_join(s: &mut Slot, files: &[ResolvedFile], samples: usize) {
+    if s.fk_runs.is_empty() {
+        return;
+    }
+    let target_runs = std::mem::take(&mut s.fk_runs);
+    let mut spill = s.byte_spill.take().unwrap_or_default();
+    if !spill.buffer.is_empty() {
+        match spill_bytes(&mut spill.buffer) {
+            Ok(run) => spill.runs.push(run),
+            Err(e) => {
+                s.error = Some(format!("cannot spill foreign keys to disk: {e}"));
+                return;
+            }
+        }
+    }
+    let mut target = merge_byte_runs(target_runs).peekable();
+    let mut heap: std::collections::BinaryHeap<(u64, Box<[u8]>)> = Default::default();
+    let mut failing = 0u64;
+    for (key, loc) in merge_byte_runs(spill.runs) {
+        while target.peek().is_some_and(|(t, _)| *t < key) {
+            target.next();
+        }
+        if target.peek().is_some_and(|(t, _)| *t == key) {
+            continue;
+        }
+        failing += 1;
+        heap.push((loc, key));
+        if heap.len() > samples {
+            heap.pop();
+        }
+    }
+    s.failing += failing;
+    let converter = s.fk_types.as_ref().and_then(|t| {
+        RowConverter::new(t.iter().map(|d| SortField::new(d.clone())).collect()).ok()
+    });
+    let target_name = match &s.check.kind {
+        CheckKind::ForeignKey { reference, .. } => reference.resource.clone(),
+        _ => String::new(),
+    };
+    for (loc, key) in heap.into_sorted_vec() {
+        let (fi, row) = ((loc >> 48) as usize, loc & ((1u64 << 48) - 1));
+        s.samples.push(Sample {
+            file: files.get(fi).map(|f| f.rel.clone()).unwrap_or_default(),
+            row_group: None,
+            row: Some(row),
+            values: render_encoded_key(converter.as_ref(), &key),
+            key: vec![],
+            note: Some(format!("not found in `{target_name}`")),
+        });
+    }
+}
+
 /// Duplicates among spilled byte keys: merge the runs, count repeats, render the lowest.
 fn finish_spilled_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samples: usize) {
     let Some(mut spill) = s.byte_spill.take() else {

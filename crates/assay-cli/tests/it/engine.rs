@@ -264,3 +264,76 @@ fn range_counts_nan_as_evaluated_but_leaves_it_to_finite() {
     assert_eq!(get("finite(v)")["failing"], 1);
     assert_eq!(get("finite(v)")["samples"][0]["row"], 1);
 }
+
+#[test]
+fn foreign_key_joins_on_disk_when_the_target_does_not_fit() {
+    let dir = temp_dir("engine-fk-spill");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    // Parents 0..5000; children refer to (i * 37) % 5100, so ids 5000..5099 are missing.
+    write(
+        &dir.join("data/parents.parquet"),
+        (0..5_000).collect(),
+        (0..5_000).collect(),
+        500,
+    );
+    let refs: Vec<i64> = (0..20_000).map(|i| (i * 37) % 5_100).collect();
+    write(
+        &dir.join("data/children.parquet"),
+        refs,
+        (0..20_000).collect(),
+        1_000,
+    );
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: fk\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: parents\n    path: data/parents.parquet\n    schema:\n      fields:\n        - {name: id, type: int64}\n        - {name: seq, type: int64}\n  - name: children\n    path: data/children.parquet\n    schema:\n      fields:\n        - {name: id, type: int64}\n        - {name: seq, type: int64}\n      foreignKeys:\n        - {fields: id, reference: {resource: parents, fields: id}}\n",
+    )
+    .unwrap();
+    let run = |limit: &str| {
+        let out = assay(
+            &dir,
+            &[
+                "validate",
+                ".",
+                "--format",
+                "json",
+                "--now",
+                "2025-01-01T00:00:00Z",
+                "--memory-limit",
+                limit,
+                "--resource",
+                "children",
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid_report(&doc);
+        let fk = doc["resources"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == "foreign_key")
+            .unwrap()
+            .clone();
+        (out.status.code(), fk)
+    };
+    let (code, in_memory) = run("1GiB");
+    assert_eq!(code, Some(1));
+    // 64 KiB: a quarter holds a few hundred keys, so the 5,000 target keys go to disk.
+    let (_, on_disk) = run("64KiB");
+    let missing = (0..20_000i64).filter(|i| (i * 37) % 5_100 >= 5_000).count();
+    assert_eq!(in_memory["failing"], missing);
+    assert_eq!(on_disk["failing"], in_memory["failing"]);
+    assert_eq!(on_disk["evaluated"], in_memory["evaluated"]);
+    let rows = |c: &serde_json::Value| -> Vec<u64> {
+        c["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["row"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(rows(&on_disk), rows(&in_memory), "same rows, lowest first");
+    assert_eq!(
+        on_disk["samples"][0]["values"],
+        in_memory["samples"][0]["values"]
+    );
+}
