@@ -79,19 +79,35 @@ pub fn check(schema: &Schema, fields: &[Field], fields_match: FieldsMatch) -> Ve
     }
     for f in fields {
         if let Some((_, af)) = schema.column_with_name(&f.name) {
-            type_problems(&f.name, f, af, &mut problems);
+            type_problems(&f.name, f, af, false, &mut problems);
         }
     }
     problems
 }
 
-fn type_problems(path: &str, f: &Field, af: &ArrowField, out: &mut Vec<SchemaProblem>) {
+fn type_problems(
+    path: &str,
+    f: &Field,
+    af: &ArrowField,
+    nested: bool,
+    out: &mut Vec<SchemaProblem>,
+) {
     if let Err(message) = type_matches(f, af.data_type()) {
         out.push(SchemaProblem {
             column: path.to_string(),
             message,
         });
         return;
+    }
+    // Top-level columns are checked for nulls in the data (`not_null`); below the top level
+    // (list items, struct fields) `required` is checked against the schema's nullability.
+    if nested && f.constraints.required == Some(true) && af.is_nullable() {
+        out.push(SchemaProblem {
+            column: path.to_string(),
+            message: format!(
+                "`{path}` is declared required, but the file's schema allows nulls there"
+            ),
+        });
     }
     // Nested: list items and struct children.
     let dt = value_type(af.data_type());
@@ -101,14 +117,14 @@ fn type_problems(path: &str, f: &Field, af: &ArrowField, out: &mut Vec<SchemaPro
             DataType::List(item) | DataType::LargeList(item) | DataType::FixedSizeList(item, _),
         ) => {
             if let Some(items) = &f.items {
-                type_problems(&format!("{path}[]"), items, item, out);
+                type_problems(&format!("{path}[]"), items, item, true, out);
             }
         }
         (FieldType::Struct | FieldType::Object, DataType::Struct(children)) => {
             if let Some(declared) = &f.fields {
                 for d in declared {
                     match children.iter().find(|c| c.name() == &d.name) {
-                        Some(c) => type_problems(&format!("{path}.{}", d.name), d, c, out),
+                        Some(c) => type_problems(&format!("{path}.{}", d.name), d, c, true, out),
                         None => out.push(SchemaProblem {
                             column: format!("{path}.{}", d.name),
                             message: format!(
@@ -391,6 +407,34 @@ mod tests {
         let n = field(serde_json::json!({"name": "n", "type": "number"}));
         assert!(type_matches(&n, &DataType::Decimal128(7, 2)).is_ok());
         assert!(type_matches(&n, &DataType::Int32).is_err());
+    }
+
+    #[test]
+    fn nullability_below_the_top_level() {
+        use arrow::datatypes::Fields;
+        let declared = field(serde_json::json!({
+            "name": "s", "type": "struct",
+            "fields": [{"name": "a", "type": "int64", "constraints": {"required": true}}]
+        }));
+        let file = |nullable: bool| {
+            Schema::new(vec![ArrowField::new(
+                "s",
+                DataType::Struct(Fields::from(vec![ArrowField::new(
+                    "a",
+                    DataType::Int64,
+                    nullable,
+                )])),
+                true,
+            )])
+        };
+        let problems = check(
+            &file(true),
+            std::slice::from_ref(&declared),
+            FieldsMatch::Exact,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].column, "s.a");
+        assert!(check(&file(false), &[declared], FieldsMatch::Exact).is_empty());
     }
 
     #[test]
