@@ -401,6 +401,52 @@ struct ByteSpill {
     buffered_bytes: u64,
 }
 
+impl ByteSpill {
+    /// A spill that starts from `entries` (written as the first run).
+    fn starting_with(mut entries: Vec<(Box<[u8]>, u64)>) -> std::io::Result<ByteSpill> {
+        let run = spill_bytes(&mut entries)?;
+        Ok(ByteSpill {
+            runs: vec![run],
+            ..ByteSpill::default()
+        })
+    }
+
+    /// Buffers keys; writes the buffer as a sorted run once it holds more than `budget` bytes.
+    fn add(
+        &mut self,
+        keys: impl IntoIterator<Item = (Box<[u8]>, u64)>,
+        budget: u64,
+    ) -> std::io::Result<()> {
+        for (key, loc) in keys {
+            self.buffered_bytes += key_cost(&key);
+            self.buffer.push((key, loc));
+        }
+        if self.buffered_bytes > budget {
+            self.runs.push(spill_bytes(&mut self.buffer)?);
+            self.buffered_bytes = 0;
+        }
+        Ok(())
+    }
+
+    /// Writes what is still buffered and returns every run.
+    fn into_runs(mut self) -> std::io::Result<Vec<std::fs::File>> {
+        if !self.buffer.is_empty() {
+            self.runs.push(spill_bytes(&mut self.buffer)?);
+        }
+        Ok(self.runs)
+    }
+}
+
+/// Packs a file index and a row number into one sortable location (16 + 48 bits).
+fn pack_loc(file: u32, row: u64) -> u64 {
+    ((file as u64) << 48) | row
+}
+
+/// The file index and row number of a packed location.
+fn unpack_loc(loc: u64) -> (usize, u64) {
+    ((loc >> 48) as usize, loc & ((1u64 << 48) - 1))
+}
+
 /// Approximate heap cost of one encoded key kept in memory.
 fn key_cost(key: &[u8]) -> u64 {
     key.len() as u64 + 48
@@ -919,6 +965,7 @@ fn target_keys(
     let mut types: Option<Vec<DataType>> = None;
     let mut converter: Option<RowConverter> = None;
     let spill_err = |e: std::io::Error| format!("cannot spill foreign key target keys: {e}");
+    let budget = options.memory_limit / 4;
     for f in files {
         let file = std::fs::File::open(&f.path).map_err(|e| format!("{}: {e}", f.rel))?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)
@@ -963,41 +1010,23 @@ fn target_keys(
                 }
                 let key: Box<[u8]> = Box::from(rows.row(i).as_ref());
                 match &mut spilled {
-                    Some(sp) => {
-                        sp.buffered_bytes += key_cost(&key);
-                        sp.buffer.push((key, 0));
-                    }
+                    Some(sp) => sp.add([(key, 0)], budget).map_err(spill_err)?,
                     None => {
                         set_bytes += key_cost(&key);
                         set.insert(key);
                     }
                 }
             }
-            if spilled.is_none() && set_bytes > options.memory_limit / 4 {
-                let mut sp = ByteSpill::default();
-                let mut all: Vec<(Box<[u8]>, u64)> = set.drain().map(|k| (k, 0)).collect();
-                sp.runs.push(spill_bytes(&mut all).map_err(spill_err)?);
-                spilled = Some(sp);
-            }
-            if let Some(sp) = &mut spilled
-                && sp.buffered_bytes > options.memory_limit / 4
-            {
-                let run = spill_bytes(&mut sp.buffer).map_err(spill_err)?;
-                sp.runs.push(run);
-                sp.buffered_bytes = 0;
+            if spilled.is_none() && set_bytes > budget {
+                let all = set.drain().map(|k| (k, 0)).collect();
+                spilled = Some(ByteSpill::starting_with(all).map_err(spill_err)?);
             }
         }
     }
     let types = types.unwrap_or_default();
     match spilled {
         None => Ok(((Some(set), types), Vec::new())),
-        Some(mut sp) => {
-            if !sp.buffer.is_empty() {
-                let run = spill_bytes(&mut sp.buffer).map_err(spill_err)?;
-                sp.runs.push(run);
-            }
-            Ok(((None, types), sp.runs))
-        }
+        Some(sp) => Ok(((None, types), sp.into_runs().map_err(spill_err)?)),
     }
 }
 
@@ -1628,22 +1657,20 @@ fn merge(
         && !p.keys.is_empty()
     {
         // The target is on disk: keep the referencing keys for the join at the end.
-        let file_bits = (file_index as u64) << 48;
         if s.fk_types.is_none() {
             s.fk_types = p.key_types.clone();
         }
         s.evaluated += p.keys.len() as u64;
-        let spill = s.byte_spill.get_or_insert_with(ByteSpill::default);
-        for (key, row) in p.keys {
-            spill.buffered_bytes += key_cost(&key);
-            spill.buffer.push((key, file_bits | row));
-        }
-        if spill.buffered_bytes > options.memory_limit / 4 {
-            match spill_bytes(&mut spill.buffer) {
-                Ok(run) => spill.runs.push(run),
-                Err(e) => s.error = Some(format!("cannot spill foreign keys to disk: {e}")),
-            }
-            spill.buffered_bytes = 0;
+        let keys = p
+            .keys
+            .into_iter()
+            .map(|(k, row)| (k, pack_loc(file_index, row)));
+        let added = s
+            .byte_spill
+            .get_or_insert_with(ByteSpill::default)
+            .add(keys, options.memory_limit / 4);
+        if let Err(e) = added {
+            s.fail_error(format!("cannot spill foreign keys to disk: {e}"));
         }
         return;
     }
@@ -1675,8 +1702,11 @@ fn merge(
                 *types = p.key_types.clone();
             }
             s.evaluated += p.fixed.len() as u64;
-            let file_bits = (file_index as u64) << 48;
-            fixed.extend(p.fixed.into_iter().map(|(k, row)| (k, file_bits | row)));
+            fixed.extend(
+                p.fixed
+                    .into_iter()
+                    .map(|(k, row)| (k, pack_loc(file_index, row))),
+            );
             // A quarter of the memory limit for these keys; past it, a sorted run goes to disk.
             if (fixed.len() * 16) as u64 > options.memory_limit / 4 {
                 match spill(fixed) {
@@ -1691,45 +1721,36 @@ fn merge(
                 RowConverter::new(t.iter().map(|d| SortField::new(d.clone())).collect()).ok()
             });
             s.evaluated += p.keys.len() as u64;
+            let keys = p
+                .keys
+                .into_iter()
+                .map(|(k, row)| (k, pack_loc(file_index, row)));
             if let Some(spill) = &mut s.byte_spill {
                 // Past the budget: buffer, and write sorted runs; duplicates are found at the end.
-                for (key, row) in p.keys {
-                    spill.buffered_bytes += key_cost(&key);
-                    spill.buffer.push((key, file_bits | row));
-                }
-                if spill.buffered_bytes > options.memory_limit / 4 {
-                    match spill_bytes(&mut spill.buffer) {
-                        Ok(run) => spill.runs.push(run),
-                        Err(e) => s.error = Some(format!("cannot spill unique keys to disk: {e}")),
-                    }
-                    spill.buffered_bytes = 0;
+                if let Err(e) = spill.add(keys, options.memory_limit / 4) {
+                    s.error = Some(format!("cannot spill unique keys to disk: {e}"));
                 }
                 return;
             }
-            let map_bytes = s.seen_bytes + p.keys.iter().map(|(k, _)| key_cost(k)).sum::<u64>();
+            let keys: Vec<(Box<[u8]>, u64)> = keys.collect();
+            let map_bytes = s.seen_bytes + keys.iter().map(|(k, _)| key_cost(k)).sum::<u64>();
             if map_bytes > options.memory_limit / 4 {
                 // The first occurrences seen so far become the first sorted run (their
                 // duplicates are already counted); everything after goes through runs.
-                let mut firsts: Vec<(Box<[u8]>, u64)> = seen
+                let firsts = seen
                     .drain()
-                    .map(|(k, (f, row))| (k, ((f as u64) << 48) | row))
+                    .map(|(k, (f, row))| (k, pack_loc(f, row)))
                     .collect();
-                let mut spill = ByteSpill::default();
-                match spill_bytes(&mut firsts) {
-                    Ok(run) => spill.runs.push(run),
-                    Err(e) => {
-                        s.error = Some(format!("cannot spill unique keys to disk: {e}"));
-                        return;
-                    }
+                let spill = ByteSpill::starting_with(firsts)
+                    .and_then(|mut sp| sp.add(keys, options.memory_limit / 4).map(|_| sp));
+                match spill {
+                    Ok(sp) => s.byte_spill = Some(sp),
+                    Err(e) => s.error = Some(format!("cannot spill unique keys to disk: {e}")),
                 }
-                for (key, row) in p.keys {
-                    spill.buffered_bytes += key_cost(&key);
-                    spill.buffer.push((key, file_bits | row));
-                }
-                s.byte_spill = Some(spill);
                 return;
             }
-            for (key, row) in p.keys {
+            for (key, loc) in keys {
+                let row = unpack_loc(loc).1;
                 match seen.get(&key) {
                     Some(&(first_file, first_row)) => {
                         s.failing += 1;
@@ -2593,20 +2614,17 @@ fn finish_fk_join(s: &mut Slot, files: &[ResolvedFile], samples: usize) {
         return;
     }
     let target_runs = std::mem::take(&mut s.fk_runs);
-    let mut spill = s.byte_spill.take().unwrap_or_default();
-    if !spill.buffer.is_empty() {
-        match spill_bytes(&mut spill.buffer) {
-            Ok(run) => spill.runs.push(run),
-            Err(e) => {
-                s.error = Some(format!("cannot spill foreign keys to disk: {e}"));
-                return;
-            }
+    let referencing = match s.byte_spill.take().unwrap_or_default().into_runs() {
+        Ok(runs) => runs,
+        Err(e) => {
+            s.error = Some(format!("cannot spill foreign keys to disk: {e}"));
+            return;
         }
-    }
+    };
     let mut target = merge_byte_runs(target_runs).peekable();
     let mut heap: std::collections::BinaryHeap<(u64, Box<[u8]>)> = Default::default();
     let mut failing = 0u64;
-    for (key, loc) in merge_byte_runs(spill.runs) {
+    for (key, loc) in merge_byte_runs(referencing) {
         while target.peek().is_some_and(|(t, _)| *t < key) {
             target.next();
         }
@@ -2628,7 +2646,7 @@ fn finish_fk_join(s: &mut Slot, files: &[ResolvedFile], samples: usize) {
         _ => String::new(),
     };
     for (loc, key) in heap.into_sorted_vec() {
-        let (fi, row) = ((loc >> 48) as usize, loc & ((1u64 << 48) - 1));
+        let (fi, row) = unpack_loc(loc);
         s.samples.push(Sample {
             file: files.get(fi).map(|f| f.rel.clone()).unwrap_or_default(),
             row_group: None,
@@ -2642,32 +2660,29 @@ fn finish_fk_join(s: &mut Slot, files: &[ResolvedFile], samples: usize) {
 
 /// Duplicates among spilled byte keys: merge the runs, count repeats, render the lowest.
 fn finish_spilled_unique(s: &mut Slot, files: &[ResolvedFile], pk: &[String], samples: usize) {
-    let Some(mut spill) = s.byte_spill.take() else {
+    let Some(spill) = s.byte_spill.take() else {
         return;
     };
-    if !spill.buffer.is_empty() {
-        match spill_bytes(&mut spill.buffer) {
-            Ok(run) => spill.runs.push(run),
-            Err(e) => {
-                s.error = Some(format!("cannot spill unique keys to disk: {e}"));
-                return;
-            }
+    let runs = match spill.into_runs() {
+        Ok(runs) => runs,
+        Err(e) => {
+            s.error = Some(format!("cannot spill unique keys to disk: {e}"));
+            return;
         }
-    }
+    };
     let converter = match &s.state {
         SlotState::Seen(_, Some(types), _, _) => {
             RowConverter::new(types.iter().map(|d| SortField::new(d.clone())).collect()).ok()
         }
         _ => None,
     };
-    let (failing, dups) = scan_duplicates(merge_byte_runs(spill.runs), samples);
+    let (failing, dups) = scan_duplicates(merge_byte_runs(runs), samples);
     s.failing += failing;
     let is_pk = s.check.kind.columns() == pk.iter().map(String::as_str).collect::<Vec<_>>();
-    let split = |loc: u64| ((loc >> 48) as usize, loc & ((1u64 << 48) - 1));
     let rel = |i: usize| files.get(i).map(|f| f.rel.clone()).unwrap_or_default();
     for (loc, first, key) in dups {
-        let (fi, row) = split(loc);
-        let (ffi, frow) = split(first);
+        let (fi, row) = unpack_loc(loc);
+        let (ffi, frow) = unpack_loc(first);
         let values = render_encoded_key(converter.as_ref(), &key);
         s.samples.push(Sample {
             file: rel(fi),
@@ -2739,13 +2754,12 @@ fn finish_duplicates(
 ) {
     s.failing += failing;
     let is_pk = s.check.kind.columns() == pk.iter().map(String::as_str).collect::<Vec<_>>();
-    let split = |loc: u64| ((loc >> 48) as usize, loc & ((1u64 << 48) - 1));
     for (loc, first, value) in dups
         .into_iter()
         .take(samples.saturating_sub(s.samples.len()))
     {
-        let (fi, row) = split(loc);
-        let (ffi, frow) = split(first);
+        let (fi, row) = unpack_loc(loc);
+        let (ffi, frow) = unpack_loc(first);
         let rendered = render_key(key_type.as_ref(), value);
         let rel = |i: usize| files.get(i).map(|f| f.rel.clone()).unwrap_or_default();
         s.samples.push(Sample {
