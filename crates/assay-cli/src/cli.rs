@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Catalog and validator for high-quality industrial datasets.
 #[derive(Debug, Parser)]
@@ -23,6 +23,44 @@ pub enum ListFormat {
     Text,
     /// JSON on stdout.
     Json,
+}
+
+/// Arguments of `assay validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The manifest (dataset.yaml / dataset.json) or the dataset folder holding it.
+    pub dataset: PathBuf,
+    /// Validate only this resource.
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Failing rows kept per check.
+    #[arg(long, default_value_t = 10)]
+    pub samples: usize,
+    /// Warning-level failures fail the run too (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+    /// Reference time for freshness checks (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Record the run time in the report (off by default: same inputs, same bytes).
+    #[arg(long)]
+    pub timestamps: bool,
+    /// Row groups decoded at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Memory budget (`1GiB`, `512MiB`, `200MB`, bytes). Unique and foreign-key checks
+    /// spill sorted runs to disk past a quarter of it.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
+    pub memory_limit: u64,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Report formats.
@@ -50,41 +88,7 @@ pub enum Command {
         format: ListFormat,
     },
     /// Validate a dataset's Parquet files against its manifest: schema, constraints and checks.
-    Validate {
-        /// The manifest (dataset.yaml / dataset.json) or the dataset folder holding it.
-        dataset: PathBuf,
-        /// Validate only this resource.
-        #[arg(long)]
-        resource: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "text")]
-        format: ReportFormat,
-        /// Write the report to this file instead of stdout.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Failing rows kept per check.
-        #[arg(long, default_value_t = 10)]
-        samples: usize,
-        /// Warning-level failures fail the run too (exit 1).
-        #[arg(long)]
-        strict: bool,
-        /// Reference time for freshness checks (RFC 3339); default: now.
-        #[arg(long, value_name = "TIME")]
-        now: Option<String>,
-        /// Record the run time in the report (off by default: same inputs, same bytes).
-        #[arg(long)]
-        timestamps: bool,
-        /// Row groups decoded at once (default: the number of cores).
-        #[arg(long, value_name = "N")]
-        jobs: Option<usize>,
-        /// Memory budget (`1GiB`, `512MiB`, `200MB`, bytes). Exact uniqueness on integer
-        /// columns spills sorted runs to disk past a quarter of it.
-        #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
-        memory_limit: u64,
-        /// No progress bar.
-        #[arg(long, short)]
-        quiet: bool,
-    },
+    Validate(ValidateArgs),
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.

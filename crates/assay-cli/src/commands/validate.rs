@@ -1,7 +1,6 @@
 //! `assay validate`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -11,22 +10,8 @@ use assay_model::FieldRegistry;
 use assay_model::lint::{self, LintOptions};
 use assay_model::report::{CheckStatus, Report, RunStatus};
 
-use crate::cli::ReportFormat;
+use crate::cli::{ReportFormat, ValidateArgs as Args};
 use crate::exit::Status;
-
-pub struct Args {
-    pub dataset: PathBuf,
-    pub resource: Option<String>,
-    pub format: ReportFormat,
-    pub out: Option<PathBuf>,
-    pub samples: usize,
-    pub strict: bool,
-    pub now: Option<String>,
-    pub timestamps: bool,
-    pub jobs: Option<usize>,
-    pub quiet: bool,
-    pub memory_limit: u64,
-}
 
 /// A byte-based progress bar on stderr, drawn only on a terminal.
 struct Bar(indicatif::ProgressBar);

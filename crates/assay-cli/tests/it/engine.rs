@@ -53,22 +53,9 @@ fn uniqueness_and_order_across_row_groups_and_files() {
         "assay: 1\nname: span\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: id, type: int64, constraints: {unique: true, minimum: 0, maximum: 5000}}\n        - {name: seq, type: int64}\n    checks:\n      - {check: monotonic, column: seq, strict: true}\n      - {check: expression, name: with-functions, sql: \"abs(seq - id) < 2000 AND coalesce(id, 0) >= 0\"}\n",
     )
     .unwrap();
-    let out = assay(
-        &dir,
-        &[
-            "validate",
-            ".",
-            "--format",
-            "json",
-            "--now",
-            "2025-01-01T00:00:00Z",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_report(&doc);
-    let checks = doc["resources"][0]["checks"].as_array().unwrap();
-    let get = |name: &str| checks.iter().find(|c| c["name"] == name).unwrap();
+    let (code, doc) = validate_in(&dir, &[]);
+    assert_eq!(code, Some(1));
+    let get = |name: &str| check_named(&doc, name);
     let unique = get("id: unique");
     assert_eq!(unique["failing"], 2);
     assert_eq!(unique["evaluated"], 1100);
@@ -117,28 +104,10 @@ fn unique_spills_to_disk_under_a_small_memory_limit_with_the_same_result() {
     )
     .unwrap();
     let run = |limit: &str| {
-        let out = assay(
-            &dir,
-            &[
-                "validate",
-                ".",
-                "--format",
-                "json",
-                "--now",
-                "2025-01-01T00:00:00Z",
-                "--memory-limit",
-                limit,
-            ],
-        );
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_valid_report(&doc);
-        doc["resources"][0]["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == "id: unique")
-            .unwrap()
-            .clone()
+        check_named(
+            &validate_in(&dir, &["--memory-limit", limit]).1,
+            "id: unique",
+        )
     };
     // 64 KiB: a quarter holds 1,024 keys, so 20,000 keys make many sorted runs on disk.
     let spilled = run("64KiB");
@@ -184,21 +153,7 @@ fn unique_on_strings_spills_past_the_memory_limit_with_the_same_result() {
     )
     .unwrap();
     let run = |limit: &str| {
-        let out = assay(
-            &dir,
-            &[
-                "validate",
-                ".",
-                "--format",
-                "json",
-                "--now",
-                "2025-01-01T00:00:00Z",
-                "--memory-limit",
-                limit,
-            ],
-        );
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_valid_report(&doc);
+        let (_, doc) = validate_in(&dir, &["--memory-limit", limit]);
         doc["resources"][0]["checks"]
             .as_array()
             .unwrap()
@@ -242,21 +197,8 @@ fn range_counts_nan_as_evaluated_but_leaves_it_to_finite() {
         "assay: 1\nname: nan\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: v, type: float64, constraints: {maximum: 100}}\n    checks:\n      - {check: finite, column: v}\n",
     )
     .unwrap();
-    let out = assay(
-        &dir,
-        &[
-            "validate",
-            ".",
-            "--format",
-            "json",
-            "--now",
-            "2025-01-01T00:00:00Z",
-        ],
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_report(&doc);
-    let checks = doc["resources"][0]["checks"].as_array().unwrap();
-    let get = |name: &str| checks.iter().find(|c| c["name"] == name).unwrap();
+    let (_, doc) = validate_in(&dir, &[]);
+    let get = |name: &str| check_named(&doc, name);
     // 500 fails the range; NaN is evaluated (as statistics would count it) but does not fail.
     assert_eq!(get("v: range")["failing"], 1);
     assert_eq!(get("v: range")["evaluated"], 3);
@@ -289,23 +231,7 @@ fn foreign_key_joins_on_disk_when_the_target_does_not_fit() {
     )
     .unwrap();
     let run = |limit: &str| {
-        let out = assay(
-            &dir,
-            &[
-                "validate",
-                ".",
-                "--format",
-                "json",
-                "--now",
-                "2025-01-01T00:00:00Z",
-                "--memory-limit",
-                limit,
-                "--resource",
-                "children",
-            ],
-        );
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_valid_report(&doc);
+        let (code, doc) = validate_in(&dir, &["--memory-limit", limit, "--resource", "children"]);
         let fk = doc["resources"][0]["checks"]
             .as_array()
             .unwrap()
@@ -313,7 +239,7 @@ fn foreign_key_joins_on_disk_when_the_target_does_not_fit() {
             .find(|c| c["kind"] == "foreign_key")
             .unwrap()
             .clone();
-        (out.status.code(), fk)
+        (code, fk)
     };
     let (code, in_memory) = run("1GiB");
     assert_eq!(code, Some(1));

@@ -63,3 +63,33 @@ pub fn assert_valid_report(doc: &serde_json::Value) {
         "report does not match its schema: {errors:?}"
     );
 }
+
+/// `assay validate . --format json --now 2025-01-01T00:00:00Z EXTRA…`, run in `dir`: the exit code
+/// and the report, which must satisfy the report schema.
+pub fn validate_in(dir: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut args = vec![
+        "validate",
+        ".",
+        "--format",
+        "json",
+        "--now",
+        "2025-01-01T00:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    let out = assay(dir, &args);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", stderr(&out)));
+    assert_valid_report(&doc);
+    (out.status.code(), doc)
+}
+
+/// The check named `name` in the report's first resource.
+pub fn check_named(doc: &serde_json::Value, name: &str) -> serde_json::Value {
+    doc["resources"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no check {name}"))
+        .clone()
+}
