@@ -7,6 +7,14 @@ cargo build --locked -q -p assay-cli || exit 2
 assay=${CARGO_TARGET_DIR:-target}/debug/assay
 echo "== assay lint catalog"
 "$assay" lint catalog || exit 2
+echo
+echo "== assay verify catalog   (the committed locks against the files)"
+"$assay" verify catalog
+echo "(exit $?)"
+echo
+echo "== assay lineage catalog"
+"$assay" lineage catalog
+echo "(exit $?)"
 # A fixed reference time keeps the freshness checks of the example data meaningful.
 now=2025-07-03T00:00:00Z
 for manifest in $(find catalog -name dataset.yaml | sort); do

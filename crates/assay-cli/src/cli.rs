@@ -61,6 +61,95 @@ pub struct ValidateArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the run as OpenLineage events (JSON Lines: START, then COMPLETE or FAIL).
+    #[arg(long, value_name = "FILE")]
+    pub openlineage: Option<PathBuf>,
+    /// OpenLineage: derive the run id from the inputs and use the reference time (`--now`) as
+    /// the event time, so the same inputs give the same events.
+    #[arg(long, requires = "openlineage")]
+    pub deterministic: bool,
+    /// OpenLineage namespace of the job and the dataset.
+    #[arg(long, default_value = "assay", value_name = "NAME")]
+    pub namespace: String,
+}
+
+/// Arguments of `assay lock`.
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// Manifests, dataset folders, or catalog folders (every dataset under them).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Files hashed at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Arguments of `assay verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Manifests, dataset folders, catalog folders, or BagIt bags written by `assay pack`.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Compare sizes and footers only, without hashing (a change inside the data can pass).
+    #[arg(long)]
+    pub quick: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+    /// Files hashed at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Lineage output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LineageFormat {
+    /// An indented tree.
+    Text,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// The graph and its problems as JSON.
+    Json,
+    /// OpenLineage JobEvents (JSON Lines), one per derived dataset.
+    Openlineage,
+}
+
+/// Arguments of `assay lineage`.
+#[derive(Debug, Args)]
+pub struct LineageArgs {
+    /// Catalog folders (or manifests) to build the graph from.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: LineageFormat,
+    /// Show only this dataset and everything it derives from.
+    #[arg(long, value_name = "NAME", conflicts_with = "downstream")]
+    pub upstream: Option<String>,
+    /// Show only this dataset and everything derived from it: what a change to it affects.
+    #[arg(long, value_name = "NAME")]
+    pub downstream: Option<String>,
+    /// OpenLineage namespace.
+    #[arg(long, default_value = "assay", value_name = "NAME")]
+    pub namespace: String,
+}
+
+/// Arguments of `assay pack`.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// The manifest or the dataset folder holding it; it must be locked (`assay lock`).
+    pub dataset: PathBuf,
+    /// Folder to write the bag to; must not exist.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Reference time for the enclosed validation report (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Bagging-Date (YYYY-MM-DD); default: today, or the date of SOURCE_DATE_EPOCH.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }
 
 /// Report formats.
@@ -89,6 +178,15 @@ pub enum Command {
     },
     /// Validate a dataset's Parquet files against its manifest: schema, constraints and checks.
     Validate(ValidateArgs),
+    /// Pin a dataset's files: write dataset.lock (sizes, sha256, rows, schema fingerprints,
+    /// digests) beside each manifest.
+    Lock(LockArgs),
+    /// Check datasets (or bags) against their locks and name every difference.
+    Verify(VerifyArgs),
+    /// The catalog's lineage graph: trees, DOT, Mermaid, JSON, OpenLineage; and its problems.
+    Lineage(LineageArgs),
+    /// Write a BagIt submission bag: the locked files, checksums, manifest, lock and a report.
+    Pack(PackArgs),
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.

@@ -10,10 +10,14 @@
 //! - [`source`]: YAML/JSON parsing that remembers line and column of every node.
 //! - [`lint`]: every problem of a manifest, located, with a hint.
 //! - [`paths`]: resolving resource paths and globs safely inside the dataset folder.
+//! - [`lock`]: the lock (`dataset.lock`) and the digests that name a dataset's bytes.
+//! - [`lineage`]: the catalog's lineage graph and its problems.
 //! - [`schema`]: JSON Schemas generated from the types.
 
 pub mod check;
+pub mod lineage;
 pub mod lint;
+pub mod lock;
 pub mod manifest;
 pub mod paths;
 pub mod registry;

@@ -55,5 +55,9 @@ pub fn all_schemas() -> Vec<(&'static str, String)> {
             "report.schema.json",
             to_pretty(&schema_for::<crate::report::Report>()),
         ),
+        (
+            "lock.schema.json",
+            to_pretty(&schema_for::<crate::lock::Lock>()),
+        ),
     ]
 }

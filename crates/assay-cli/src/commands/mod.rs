@@ -1,14 +1,21 @@
 //! One module per subcommand; each returns the exit status.
 
+use std::path::Path;
+
 use anyhow::{Context, Result};
-use assay_model::FieldRegistry;
+use assay_model::lint::{self, LintOptions};
+use assay_model::{FieldRegistry, LoadedManifest};
 
 use crate::cli::{Cli, Command};
 use crate::exit::Status;
 
 mod fields;
-mod lint;
+mod lineage;
+mod lint_cmd;
+mod lock;
+mod pack;
 mod validate;
+mod verify;
 
 pub fn run(cli: Cli) -> Result<Status> {
     let registry = match &cli.registry {
@@ -26,7 +33,93 @@ pub fn run(cli: Cli) -> Result<Status> {
             paths,
             strict,
             format,
-        } => lint::run(&registry, &paths, strict, format),
+        } => lint_cmd::run(&registry, &paths, strict, format),
         Command::Validate(args) => validate::run(&registry, args),
+        Command::Lock(args) => lock::run(&registry, args),
+        Command::Verify(args) => verify::run(&registry, args),
+        Command::Lineage(args) => lineage::run(&registry, args),
+        Command::Pack(args) => pack::run(&registry, args),
+    }
+}
+
+/// The manifest of `path`: the file itself, or `dataset.yaml` / `dataset.json` in the folder.
+pub(crate) fn manifest_path(path: &Path) -> Result<std::path::PathBuf, Status> {
+    if !path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    match assay_model::MANIFEST_FILE_NAMES
+        .iter()
+        .map(|n| path.join(n))
+        .find(|p| p.is_file())
+    {
+        Some(p) => Ok(p),
+        None => {
+            eprintln!(
+                "error: no dataset.yaml or dataset.json in {}\n  hint: draft one with `assay init`, or pass the manifest's path",
+                path.display()
+            );
+            Err(Status::Invalid)
+        }
+    }
+}
+
+/// Loads a dataset's manifest (a file or the folder holding it) and lints it; prints the errors
+/// and returns exit 2 when it is not lint-clean.
+pub(crate) fn load_dataset(
+    path: &Path,
+    registry: &FieldRegistry,
+) -> Result<LoadedManifest, Status> {
+    let manifest = manifest_path(path)?;
+    let result = lint::lint_file(&manifest, registry, LintOptions::default());
+    if result.has_errors() {
+        for d in result.diagnostics.iter().filter(|d| d.is_error()) {
+            eprintln!("{d}");
+        }
+        eprintln!(
+            "error: the manifest is invalid; fix it first (`assay lint {}`)",
+            manifest.display()
+        );
+        return Err(Status::Invalid);
+    }
+    result.loaded.ok_or(Status::Invalid)
+}
+
+/// Manifests under `paths` (files, dataset folders or catalog folders), or exit 2.
+pub(crate) fn manifests_under(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<std::path::PathBuf>, Status> {
+    match lint::find_manifests(paths) {
+        Ok(f) if !f.is_empty() => Ok(f),
+        Ok(_) => {
+            eprintln!(
+                "error: no dataset.yaml or dataset.json found under {}",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Err(Status::Invalid)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(Status::Invalid)
+        }
+    }
+}
+
+/// `12.3 MB`.
+pub(crate) fn human_bytes(bytes: u64) -> String {
+    let mut v = bytes as f64;
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut i = 0;
+    while v >= 1000.0 && i + 1 < units.len() {
+        v /= 1000.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", units[i])
     }
 }

@@ -3,11 +3,10 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use arrow::array::{Array, AsArray, StringArray};
 use arrow::datatypes::{DataType, TimeUnit};
 use assay_model::FieldRegistry;
-use assay_model::lint::{self, LintOptions};
 use assay_model::report::{CheckStatus, Report, RunStatus};
 
 use crate::cli::{ReportFormat, ValidateArgs as Args};
@@ -37,45 +36,16 @@ fn parse_time(text: &str) -> Option<i64> {
     ts.is_valid(0).then(|| ts.value(0))
 }
 
-pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
-    let manifest = if args.dataset.is_dir() {
-        match assay_model::MANIFEST_FILE_NAMES
-            .iter()
-            .map(|n| args.dataset.join(n))
-            .find(|p| p.is_file())
-        {
-            Some(p) => p,
-            None => {
-                eprintln!(
-                    "error: no dataset.yaml or dataset.json in {}\n  hint: draft one with `assay init`, or pass the manifest's path",
-                    args.dataset.display()
-                );
-                return Ok(Status::Invalid);
-            }
-        }
-    } else {
-        args.dataset.clone()
-    };
-    let result = lint::lint_file(&manifest, registry, LintOptions::default());
-    if result.has_errors() {
-        for d in result.diagnostics.iter().filter(|d| d.is_error()) {
-            eprintln!("{d}");
-        }
-        eprintln!(
-            "error: the manifest is invalid; fix it first (`assay lint {}`)",
-            manifest.display()
-        );
-        return Ok(Status::Invalid);
-    }
-    let loaded = result.loaded.context("a lint-clean manifest is loaded")?;
-    let (now_us, now_text) = match &args.now {
+/// The reference time: `--now` when given, else the current time; as microseconds and RFC 3339.
+pub(crate) fn reference_time(now: Option<&str>) -> Result<(i64, String), Status> {
+    match now {
         Some(t) => match parse_time(t) {
-            Some(us) => (us, assay_validate::micros_to_rfc3339(us)),
+            Some(us) => Ok((us, assay_validate::micros_to_rfc3339(us))),
             None => {
                 eprintln!(
                     "error: --now `{t}` is not an RFC 3339 time\n  hint: e.g. 2025-07-05T00:00:00Z"
                 );
-                return Ok(Status::Invalid);
+                Err(Status::Invalid)
             }
         },
         None => {
@@ -83,9 +53,21 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_micros() as i64)
                 .unwrap_or(0);
-            (us, assay_validate::micros_to_rfc3339(us))
+            Ok((us, assay_validate::micros_to_rfc3339(us)))
         }
+    }
+}
+
+pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
+    let loaded = match super::load_dataset(&args.dataset, registry) {
+        Ok(l) => l,
+        Err(status) => return Ok(status),
     };
+    let (now_us, now_text) = match reference_time(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(status) => return Ok(status),
+    };
+    let started = now_wall_clock();
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(0);
         pb.set_style(
@@ -132,9 +114,38 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         ReportFormat::Junit => render_junit(&report, args.strict),
     };
     match &args.out {
-        Some(path) => write_atomic(path, text.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => assay_integrity::lock::write_atomic(path, text.as_bytes())?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    if let Some(path) = &args.openlineage {
+        let files: Vec<std::path::PathBuf> = report
+            .resources
+            .iter()
+            .flat_map(|r| r.files.iter())
+            .filter(|f| f.error.is_none())
+            .map(|f| loaded.dir.join(&f.path))
+            .collect();
+        let refs: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
+        let metrics = assay_integrity::openlineage::column_metrics(&refs);
+        let (started, ended) = if args.deterministic {
+            (report.now.clone(), report.now.clone())
+        } else {
+            (started, now_wall_clock())
+        };
+        let events = assay_integrity::openlineage::validation_events(
+            &loaded,
+            registry,
+            &report,
+            &metrics,
+            &assay_integrity::openlineage::RunOptions {
+                namespace: args.namespace.clone(),
+                deterministic: args.deterministic,
+                started,
+                ended,
+            },
+        );
+        let text = assay_integrity::openlineage::to_json_lines(&events);
+        assay_integrity::lock::write_atomic(path, text.as_bytes())?;
     }
     Ok(match report.status {
         RunStatus::Error => Status::Unreadable,
@@ -144,21 +155,13 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
     })
 }
 
-/// Writes to a temporary file beside `path` and renames it: no partial report.
-fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+/// The current time, RFC 3339.
+pub(crate) fn now_wall_clock() -> String {
+    let us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0);
+    assay_validate::micros_to_rfc3339(us)
 }
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).

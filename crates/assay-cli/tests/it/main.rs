@@ -7,5 +7,7 @@ mod cases;
 mod corpus;
 mod engine;
 mod fields;
+mod integrity;
+mod lineage;
 mod lint_fixtures;
 mod validate;

@@ -1,0 +1,123 @@
+//! `assay pack`.
+
+use anyhow::Result;
+use assay_integrity::bag::{PackInput, bagging_date, pack};
+use assay_integrity::lock::lock_path;
+use assay_integrity::verify::{Mode, verify_with};
+use assay_model::FieldRegistry;
+use assay_model::lock::Lock;
+
+use super::{human_bytes, load_dataset};
+use crate::cli::PackArgs;
+use crate::exit::Status;
+
+pub fn run(registry: &FieldRegistry, args: PackArgs) -> Result<Status> {
+    let loaded = match load_dataset(&args.dataset, registry) {
+        Ok(l) => l,
+        Err(s) => return Ok(s),
+    };
+    let date = match &args.date {
+        Some(d) if is_date(d) => d.clone(),
+        Some(d) => {
+            eprintln!("error: --date `{d}` is not a date like 2025-07-05");
+            return Ok(Status::Invalid);
+        }
+        None => bagging_date(),
+    };
+    let path = lock_path(&loaded);
+    let lock_text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "error: {}: {e}\n  hint: a bag pins the locked bytes; run `assay lock {}` first",
+                path.display(),
+                args.dataset.display()
+            );
+            return Ok(Status::Invalid);
+        }
+    };
+    let lock = match Lock::parse(&lock_text) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {}: malformed: {e}", path.display());
+            return Ok(Status::Invalid);
+        }
+    };
+    // The manifest and the set of files must match the lock; contents are compared while
+    // copying, so each file is read once here.
+    let quick = verify_with(&loaded, Some(&lock_text), Mode::Quick, 1);
+    if !quick.differences.is_empty() {
+        eprintln!(
+            "error: {} differs from its lock; nothing was written:",
+            loaded.manifest.name
+        );
+        for d in &quick.differences {
+            eprintln!("  {d}");
+        }
+        eprintln!(
+            "  hint: `assay verify` shows the differences; `assay lock` records intended changes"
+        );
+        return Ok(Status::Failure);
+    }
+    let (now_us, now_text) = match super::validate::reference_time(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(s) => return Ok(s),
+    };
+    let options = assay_validate::Options {
+        now_us,
+        now_text,
+        ..Default::default()
+    };
+    let report = match assay_validate::validate(&loaded, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Status::Invalid);
+        }
+    };
+    let mut report_json = serde_json::to_string_pretty(&report)?;
+    report_json.push('\n');
+    let input = PackInput {
+        loaded: &loaded,
+        lock: &lock,
+        lock_text: &lock_text,
+        report_json: &report_json,
+        date: &date,
+    };
+    match pack(&input, &args.out) {
+        Ok(p) => {
+            println!(
+                "packed {} {} into {}: {} file(s), {}, {}; validation {}",
+                loaded.manifest.name,
+                loaded.manifest.version,
+                args.out.display(),
+                p.files,
+                human_bytes(p.bytes),
+                lock.digest,
+                serde_json::to_value(report.status)?.as_str().unwrap_or("?")
+            );
+            Ok(Status::Success)
+        }
+        Err(e) => {
+            eprintln!(
+                "error: {e}\n  nothing was written to {}",
+                args.out.display()
+            );
+            Ok(match e {
+                assay_integrity::bag::PackError::Changed { .. } => Status::Failure,
+                assay_integrity::bag::PackError::Exists(_) => Status::Invalid,
+                assay_integrity::bag::PackError::Io(_) => Status::Unreadable,
+            })
+        }
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
