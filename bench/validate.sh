@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The validation benchmark (issue: `assay validate`): generates a deterministic 20M-row sensor
 # table (once), then times `assay validate` on it against (a) a plain arrow-rs decode of the same
-# columns and (b) DuckDB running the same checks as SQL. Best of RUNS runs each, warm page cache.
+# columns and (b) DuckDB running the same checks as SQL; and `assay profile` on the same file
+# (issue: profile, target <= 2x validate). Best of RUNS runs each, warm page cache.
 #   bench/validate.sh            # 20,000,000 rows
 #   ROWS=2000000 bench/validate.sh
 set -euo pipefail
@@ -30,6 +31,14 @@ for _ in $(seq "$runs"); do
   tail -n 1 "$tmp/t" >>"$tmp/assay"
 done
 assay_s=$(awk '{print $1}' "$tmp/assay" | best)
+: >"$tmp/profile"
+for _ in $(seq "$runs"); do
+  /usr/bin/time -o "$tmp/t" -f '%e %M' "$tgt"/release/assay profile "$file" --format json \
+    >"$tmp/profile.json"
+  tail -n 1 "$tmp/t" >>"$tmp/profile"
+done
+profile_s=$(awk '{print $1}' "$tmp/profile" | best)
+profile_rss=$(awk '{print $2}' "$tmp/profile" | sort -n | tail -1)
 assay_rss=$(awk '{print $2}' "$tmp/assay" | sort -n | tail -1)
 : >"$tmp/floor"
 for _ in $(seq "$runs"); do
@@ -39,9 +48,10 @@ done
 floor_s=$(best <"$tmp/floor")
 duck=$(bench/.venv/bin/python bench/duckdb_checks.py "$file" "$runs")
 duck_s=$(echo "$duck" | sed -E 's/.*seconds=([0-9.]+).*/\1/')
-python3 - "$rows" "$bytes" "$assay_s" "$assay_rss" "$floor_s" "$duck_s" "$duck" "$tmp/report.json" <<'PY'
+python3 - "$rows" "$bytes" "$assay_s" "$assay_rss" "$floor_s" "$duck_s" "$duck" "$tmp/report.json" "$profile_s" "$profile_rss" <<'PY'
 import json, sys
 rows, size, a, rss, floor, duck = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+prof, prof_rss = float(sys.argv[9]), int(sys.argv[10])
 report = json.load(open(sys.argv[8]))
 failing = {c["name"]: c["failing"] for r in report["resources"] for c in r["checks"]}
 print(f"rows {rows:,}  file {size/1e6:.1f} MB  cores 2")
@@ -50,4 +60,5 @@ print(f"arrow decode     {floor:7.3f} s  (same columns, row groups on all cores)
 print(f"{sys.argv[7]}")
 print(f"ratio assay/decode {a/floor:.2f} (target <= 1.3)   assay/duckdb {a/duck:.2f} (target <= 0.5)   RSS target <= 600 MB")
 print("assay failing counts:", json.dumps(failing))
+print(f"assay profile    {prof:7.3f} s  {rows/prof/1e6:6.2f} M rows/s  peak RSS {prof_rss/1024:.0f} MB   ratio profile/validate {prof/a:.2f} (target <= 2)")
 PY

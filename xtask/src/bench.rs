@@ -213,3 +213,58 @@ pub fn decode_floor(file: &Path, columns: &[String]) -> Result<()> {
     );
     Ok(())
 }
+
+/// The hashing reference for `bench/hash.sh`: the sha2 crate on one core, (a) over a cached
+/// buffer in memory (its pure speed, no I/O) and (b) streaming `files` with a 1 MiB buffer (a
+/// plain sha256 of the files).
+pub fn sha_floor(files: &[String]) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    // 1 GiB through a 1 MiB buffer that stays in cache: the hash function's own speed.
+    let buf = vec![0x5Au8; 1 << 20];
+    let rounds = 1024;
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let mut h = Sha256::new();
+        for _ in 0..rounds {
+            h.update(&buf);
+        }
+        std::hint::black_box(h.finalize());
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+    let total = buf.len() * rounds;
+    println!(
+        "sha2-memory bytes={total} seconds={best:.3} gbps={:.3}",
+        total as f64 / best / 1e9
+    );
+    if files.is_empty() {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let mut total = 0u64;
+    let size: usize = std::env::var("SHA_FLOOR_BUFFER")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1 << 20);
+    let mut chunk = vec![0u8; size];
+    for f in files {
+        let mut file = std::fs::File::open(f).with_context(|| f.clone())?;
+        let mut h = Sha256::new();
+        loop {
+            let n = file.read(&mut chunk)?;
+            if n == 0 {
+                break;
+            }
+            h.update(&chunk[..n]);
+            total += n as u64;
+        }
+        std::hint::black_box(h.finalize());
+    }
+    let s = started.elapsed().as_secs_f64();
+    println!(
+        "sha2-files bytes={total} seconds={s:.3} gbps={:.3}",
+        total as f64 / s / 1e9
+    );
+    Ok(())
+}

@@ -4,7 +4,8 @@
 //! - `fixtures`: regenerate the example catalog's Parquet files and the test fixtures'
 //!   Parquet files, deterministically (same bytes on every run);
 //! - `bench-data [DIR] [ROWS]`: the validation benchmark's sensor table (see `bench/`);
-//! - `decode-floor FILE COL...`: time a plain arrow-rs decode of those columns.
+//! - `decode-floor FILE COL...`: time a plain arrow-rs decode of those columns;
+//! - `sha-floor [FILE...]`: the sha2 crate's single-core speed, in memory and over files.
 
 use std::path::{Path, PathBuf};
 
@@ -42,8 +43,12 @@ fn main() -> Result<()> {
             };
             bench::decode_floor(Path::new(file), cols)
         }
+        "sha-floor" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            bench::sha_floor(&args)
+        }
         _ => bail!(
-            "usage: cargo xtask <schemas|fixtures|bench-data [DIR] [ROWS]|decode-floor FILE COL...>"
+            "usage: cargo xtask <schemas|fixtures|bench-data [DIR] [ROWS]|decode-floor FILE COL...|sha-floor [FILE...]>"
         ),
     }
 }

@@ -136,6 +136,84 @@ pub struct LineageArgs {
     pub namespace: String,
 }
 
+/// Arguments of `assay profile`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Parquet files, or folders searched for them; all must share one schema.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+    /// Row groups decoded at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Distinct values counted exactly per column; past it, a HyperLogLog estimate.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub exact_limit: usize,
+}
+
+/// Arguments of `assay init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The dataset folder holding the Parquet files; dataset.yaml is written there.
+    pub dir: PathBuf,
+    /// Industrial field code (`IF-C341`; see `assay fields`).
+    #[arg(long, value_name = "CODE")]
+    pub field: String,
+    /// Dataset name (default: the folder's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Replace an existing manifest.
+    #[arg(long)]
+    pub force: bool,
+    /// Reference time for freshness suggestions (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Row groups decoded at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Arguments of `assay import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A Frictionless Data Package descriptor (`datapackage.json`, v1 or v2).
+    pub package: PathBuf,
+    /// Industrial field code (`IF-C341`); Frictionless has none.
+    #[arg(long, value_name = "CODE")]
+    pub field: String,
+    /// Dataset name (default: the package's `name`).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Where to write the manifest (default: dataset.yaml beside the descriptor).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing manifest.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Export targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportTarget {
+    /// A Frictionless Data Package v2 descriptor (`datapackage.json`).
+    Frictionless,
+}
+
+/// Arguments of `assay export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The manifest or the dataset folder holding it.
+    pub dataset: PathBuf,
+    /// What to export to.
+    #[arg(long, value_enum)]
+    pub to: ExportTarget,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
 /// Arguments of `assay pack`.
 #[derive(Debug, Args)]
 pub struct PackArgs {
@@ -187,6 +265,15 @@ pub enum Command {
     Lineage(LineageArgs),
     /// Write a BagIt submission bag: the locked files, checksums, manifest, lock and a report.
     Pack(PackArgs),
+    /// Profile Parquet files: types, nulls, distinct counts, ranges, moments, quantiles, top
+    /// values, patterns, order and candidate keys.
+    Profile(ProfileArgs),
+    /// Draft dataset.yaml from the Parquet files in a folder, with suggested checks.
+    Init(InitArgs),
+    /// Write dataset.yaml from a Frictionless Data Package; what cannot be mapped is listed.
+    Import(ImportArgs),
+    /// Export a dataset's manifest to another format (Frictionless Data Package v2).
+    Export(ExportArgs),
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.

@@ -1488,18 +1488,31 @@ fn dictionary_hints(
     need: &[usize],
     slots: &[Slot],
 ) -> ArrowReaderMetadata {
+    let columns: Vec<&str> = need
+        .iter()
+        .filter_map(|&i| match &slots[i].check.kind {
+            CheckKind::InSet { column, .. }
+            | CheckKind::NotInSet { column, .. }
+            | CheckKind::Pattern { column, .. }
+            | CheckKind::Length { column, .. } => Some(column.as_str()),
+            _ => None,
+        })
+        .collect();
+    dictionary_hints_for(base, rgm, &columns)
+}
+
+/// Reader metadata for one row group that decodes the string `columns` whose pages in this
+/// row group are all dictionary-encoded as Arrow dictionaries.
+pub(crate) fn dictionary_hints_for(
+    base: &ArrowReaderMetadata,
+    rgm: &parquet::file::metadata::RowGroupMetaData,
+    columns: &[&str],
+) -> ArrowReaderMetadata {
     use parquet::basic::Encoding;
     let schema = base.schema();
     let parquet_schema = base.metadata().file_metadata().schema_descr();
     let mut hinted = Vec::new();
-    for &i in need {
-        let column = match &slots[i].check.kind {
-            CheckKind::InSet { column, .. }
-            | CheckKind::NotInSet { column, .. }
-            | CheckKind::Pattern { column, .. }
-            | CheckKind::Length { column, .. } => column,
-            _ => continue,
-        };
+    for column in columns {
         let Ok(ai) = schema.index_of(column) else {
             continue;
         };

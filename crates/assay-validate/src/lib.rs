@@ -7,13 +7,17 @@
 //! checks need; evaluate every check with Arrow kernels batch by batch (dictionary columns once
 //! per dictionary value); and collect exact failing counts with the first failing rows as samples.
 //!
+//! [`profile`] profiles files with no manifest: the ground `assay init` drafts one from.
+//!
 //! A failed check is data, not an error: [`validate`] returns a [`Report`]. `Err` means the run
 //! could not start (an unknown `--resource`, say). Unreadable files become `error` results and
 //! file entries naming the reason; the other resources are still validated.
 
 mod conformance;
+pub mod draft;
 mod engine;
 mod infer;
+pub mod profile;
 
 pub use engine::{Options, Progress, micros_to_rfc3339, validate};
 pub use infer::{infer_fields, infer_fields_from_file};

@@ -10,10 +10,13 @@ use crate::cli::{Cli, Command};
 use crate::exit::Status;
 
 mod fields;
+mod frictionless;
+mod init;
 mod lineage;
 mod lint_cmd;
 mod lock;
 mod pack;
+mod profile;
 mod validate;
 mod verify;
 
@@ -39,6 +42,10 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Verify(args) => verify::run(&registry, args),
         Command::Lineage(args) => lineage::run(&registry, args),
         Command::Pack(args) => pack::run(&registry, args),
+        Command::Profile(args) => profile::run(args),
+        Command::Init(args) => init::run(&registry, args),
+        Command::Import(args) => frictionless::import(&registry, args),
+        Command::Export(args) => frictionless::export(&registry, args),
     }
 }
 

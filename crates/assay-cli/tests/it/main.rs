@@ -10,4 +10,5 @@ mod fields;
 mod integrity;
 mod lineage;
 mod lint_fixtures;
+mod profile;
 mod validate;

@@ -1,0 +1,81 @@
+//! `assay init`.
+
+use anyhow::Result;
+use assay_model::FieldRegistry;
+use assay_validate::draft::{DraftOptions, draft};
+use assay_validate::profile::ProfileOptions;
+
+use crate::cli::InitArgs;
+use crate::exit::Status;
+
+pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
+    if !args.dir.is_dir() {
+        eprintln!("error: {} is not a folder", args.dir.display());
+        return Ok(Status::Invalid);
+    }
+    if registry.get(&args.field).is_none() {
+        eprintln!(
+            "error: `{}` is not a field code of the registry\n  hint: `assay fields` lists them; `assay fields <word>` searches",
+            args.field
+        );
+        return Ok(Status::Invalid);
+    }
+    let target = args.dir.join("dataset.yaml");
+    if let Some(existing) = assay_model::MANIFEST_FILE_NAMES
+        .iter()
+        .map(|n| args.dir.join(n))
+        .find(|p| p.exists())
+        && !args.force
+    {
+        eprintln!(
+            "error: {} exists; nothing was written\n  hint: pass --force to replace it",
+            existing.display()
+        );
+        return Ok(Status::Invalid);
+    }
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => args
+            .dir
+            .canonicalize()
+            .ok()
+            .and_then(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            })
+            .unwrap_or_else(|| "dataset".into()),
+    };
+    let (now_us, _) = match super::validate::reference_time(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(s) => return Ok(s),
+    };
+    let mut profile = ProfileOptions::default();
+    if let Some(j) = args.jobs {
+        profile.jobs = j.max(1);
+    }
+    let text = match draft(
+        &args.dir,
+        &DraftOptions {
+            name,
+            field: args.field.clone(),
+            now_us,
+            profile,
+        },
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Status::Unreadable);
+        }
+    };
+    assay_integrity::lock::write_atomic(&target, text.as_bytes())?;
+    let checks = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- {check:"))
+        .count();
+    println!(
+        "wrote {} with {checks} suggested check(s); review it, then `assay lint` and `assay validate`",
+        target.display()
+    );
+    Ok(Status::Success)
+}

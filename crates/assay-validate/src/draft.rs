@@ -1,0 +1,466 @@
+//! `assay init`: a manifest drafted from the data, in the manner of Deequ's constraint
+//! suggestion. Every suggested check carries a comment with its evidence; checks that only
+//! restate what this sample of data happened to hold are `warn`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use arrow::datatypes::DataType;
+use assay_model::manifest::Field;
+
+use crate::profile::{ColumnProfile, Profile, ProfileOptions, profile};
+
+/// What the draft needs besides the data.
+#[derive(Debug, Clone)]
+pub struct DraftOptions {
+    /// Dataset name.
+    pub name: String,
+    /// Industrial field code.
+    pub field: String,
+    /// Reference time (microseconds since the epoch) for freshness suggestions.
+    pub now_us: i64,
+    /// Profiling settings.
+    pub profile: ProfileOptions,
+}
+
+/// One resource of the draft: files of one schema.
+struct Group {
+    name: String,
+    path: String,
+    files: Vec<(String, PathBuf)>,
+}
+
+fn resource_name(stem: &str) -> String {
+    let lower = stem.to_ascii_lowercase();
+    let trimmed = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    let base = if trimmed.is_empty() { &lower } else { trimmed };
+    let name: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        name
+    } else {
+        format!("r{name}")
+    }
+}
+
+/// Groups the Parquet files under `dir` by Arrow schema and picks each group's path pattern.
+fn groups(dir: &Path) -> Result<Vec<Group>, String> {
+    let mut files = Vec::new();
+    for entry in walkdir(dir)? {
+        files.push(entry);
+    }
+    if files.is_empty() {
+        return Err(format!("no .parquet files under {}", dir.display()));
+    }
+    let mut by_schema: Vec<(arrow::datatypes::SchemaRef, Vec<(String, PathBuf)>)> = Vec::new();
+    for (rel, path) in files {
+        let f = std::fs::File::open(&path).map_err(|e| format!("{rel}: {e}"))?;
+        let meta = parquet::arrow::arrow_reader::ArrowReaderMetadata::load(&f, Default::default())
+            .map_err(|e| format!("{rel}: not a readable Parquet file: {e}"))?;
+        match by_schema
+            .iter_mut()
+            .find(|(s, _)| s.fields() == meta.schema().fields())
+        {
+            Some((_, v)) => v.push((rel, path)),
+            None => by_schema.push((meta.schema().clone(), vec![(rel, path)])),
+        }
+    }
+    let all: Vec<String> = by_schema
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|(r, _)| r.clone()))
+        .collect();
+    let mut out: Vec<Group> = Vec::new();
+    for (_, files) in by_schema {
+        let first = &files[0].0;
+        let (folder, stem) = match first.rsplit_once('/') {
+            Some((d, f)) => (format!("{d}/"), f.trim_end_matches(".parquet").to_string()),
+            None => (
+                String::new(),
+                first.trim_end_matches(".parquet").to_string(),
+            ),
+        };
+        let mut name = resource_name(&stem);
+        while out.iter().any(|g| g.name == name) {
+            name.push_str("-2");
+        }
+        let path = if files.len() == 1 {
+            first.clone()
+        } else {
+            // The longest common prefix of the names in one folder, then `*.parquet`, if that
+            // glob matches exactly this group's files.
+            let names: Vec<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
+            let mut prefix = names[0].to_string();
+            for n in &names[1..] {
+                while !n.starts_with(&prefix) {
+                    prefix.pop();
+                }
+            }
+            // Cut back to a stable stem (`readings-2025-0` → `readings-`) so the glob also
+            // takes the next month's file.
+            let stem = prefix
+                .strip_prefix(&folder)
+                .unwrap_or(&prefix)
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+            let stem = match prefix
+                .strip_prefix(&folder)
+                .unwrap_or(&prefix)
+                .get(..stem.len() + 1)
+            {
+                Some(with_sep) if with_sep.ends_with(['-', '_']) => with_sep,
+                _ => stem,
+            };
+            let glob = format!("{folder}{stem}*.parquet");
+            let matcher = globset::GlobBuilder::new(&glob)
+                .literal_separator(true)
+                .build()
+                .map(|g| g.compile_matcher());
+            match matcher {
+                Ok(m)
+                    if all.iter().filter(|r| m.is_match(r)).count() == files.len()
+                        && names.iter().all(|n| m.is_match(n)) =>
+                {
+                    glob
+                }
+                _ => String::new(),
+            }
+        };
+        out.push(Group { name, path, files });
+    }
+    Ok(out)
+}
+
+fn walkdir(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        for e in entries {
+            let e = e.map_err(|e| e.to_string())?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let ft = e.file_type().map_err(|e| e.to_string())?;
+            if ft.is_dir() {
+                stack.push(e.path());
+            } else if ft.is_file() && name.ends_with(".parquet") {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or(name);
+                out.push((rel, e.path()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn json(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// A field as one YAML flow mapping.
+fn field_yaml(f: &Field) -> String {
+    let mut v = serde_json::to_value(f).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.retain(|_, x| !x.is_null() && x != &serde_json::json!({}));
+    }
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+/// Rounds a bound outward to two significant digits of the margin.
+fn widen(lo: f64, hi: f64) -> (f64, f64) {
+    let span = hi - lo;
+    let margin = if span > 0.0 {
+        span * 0.1
+    } else {
+        (lo.abs() * 0.1).max(1.0)
+    };
+    let step = 10f64.powf(margin.log10().floor() - 1.0);
+    // The epsilon keeps 0.7 / 0.01 = 69.99999999999999 from flooring to 69.
+    let lo2 = clean(((lo - margin) / step + 1e-9).floor() * step);
+    let hi2 = clean(((hi + margin) / step - 1e-9).ceil() * step);
+    if lo.fract() == 0.0 && hi.fract() == 0.0 {
+        (lo2.floor(), hi2.ceil())
+    } else {
+        (lo2, hi2)
+    }
+}
+
+fn clean(v: f64) -> f64 {
+    // Drop binary noise such as 0.30000000000000004.
+    format!("{v:.10}").parse().unwrap_or(v)
+}
+
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The checks suggested for one column, each with its comment.
+fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let col = json(&c.name);
+    let value_type = match dt {
+        DataType::Dictionary(_, v) => v.as_ref(),
+        other => other,
+    };
+    let nested = matches!(
+        value_type,
+        DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) | DataType::Map(_, _)
+    );
+    if rows > 0 && c.null_count == 0 && !nested {
+        out.push((
+            format!("0 nulls in {} rows", thousands(rows)),
+            format!("{{check: not_null, column: {col}}}"),
+        ));
+    }
+    let Some(d) = c.distinct else { return out };
+    let non_null = rows - c.null_count.min(rows);
+    if !d.estimated && d.count == non_null && non_null > 1 {
+        out.push((
+            format!(
+                "{} distinct values in {} non-null rows",
+                thousands(d.count),
+                thousands(non_null)
+            ),
+            format!("{{check: unique, column: {col}}}"),
+        ));
+    }
+    let is_string = matches!(
+        value_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    );
+    if is_string && !d.estimated && d.count >= 1 && d.count <= 20 && d.count * 10 <= non_null {
+        let mut values: Vec<&str> = c.top_values.iter().map(|t| t.value.as_str()).collect();
+        if values.len() as u64 == d.count {
+            values.sort();
+            let evidence: Vec<String> = c
+                .top_values
+                .iter()
+                .map(|t| format!("{} ({})", t.value, thousands(t.count)))
+                .collect();
+            out.push((
+                format!("{} distinct values: {}", d.count, evidence.join(", ")),
+                format!(
+                    "{{check: in_set, column: {col}, values: [{}], severity: warn}}",
+                    values
+                        .iter()
+                        .map(|v| json(v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    if is_string
+        && let Some(p) = c
+            .patterns
+            .iter()
+            .find(|p| p.kind != "shape")
+            .or_else(|| c.patterns.first())
+    {
+        let mostly = (p.fraction * 1000.0).floor() / 1000.0;
+        let mostly_text = if p.fraction < 1.0 {
+            format!(", mostly: {mostly}")
+        } else {
+            String::new()
+        };
+        out.push((
+            format!(
+                "{:.2}% of non-null rows match ({})",
+                p.fraction * 100.0,
+                p.kind.replace('_', " ")
+            ),
+            format!(
+                "{{check: pattern, column: {col}, pattern: {}{mostly_text}, severity: warn}}",
+                json(&p.regex)
+            ),
+        ));
+    }
+    let numeric = matches!(
+        value_type,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64
+            | DataType::Float32
+            | DataType::Float64
+    );
+    if numeric
+        && let (Some(lo), Some(hi)) = (
+            c.min.as_deref().and_then(|v| v.parse::<f64>().ok()),
+            c.max.as_deref().and_then(|v| v.parse::<f64>().ok()),
+        )
+        && d.count > 1
+    {
+        let (a, b) = widen(lo, hi);
+        out.push((
+            format!(
+                "observed {} to {}; bounds widened by 10% of the range",
+                num(lo),
+                num(hi)
+            ),
+            format!(
+                "{{check: range, column: {col}, min: {}, max: {}, severity: warn}}",
+                num(a),
+                num(b)
+            ),
+        ));
+    }
+    if let Some(m) = &c.monotonic
+        && d.count > 1
+        && (m == "increasing" || m == "strictly_increasing")
+        && !nested
+    {
+        out.push((
+            format!("{} in file order", m.replace('_', " ")),
+            format!(
+                "{{check: monotonic, column: {col}{}, severity: warn}}",
+                if m == "strictly_increasing" {
+                    ", strict: true"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    if matches!(
+        value_type,
+        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64
+    ) && let Some(newest) = c.max_micros
+    {
+        let age_days = ((now_us - newest).max(0) as f64 / 86_400e6).ceil() as u64;
+        let max_age = (age_days * 2).max(1);
+        out.push((
+            format!(
+                "newest value {}, {} day(s) before the reference time; twice that allowed",
+                c.max.as_deref().unwrap_or("?"),
+                age_days
+            ),
+            format!("{{check: freshness, column: {col}, maxAge: P{max_age}D, severity: warn}}"),
+        ));
+    }
+    out
+}
+
+/// The draft manifest text for the dataset folder `dir`.
+pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
+    let groups = groups(dir)?;
+    let mut y = String::new();
+    let file_count: usize = groups.iter().map(|g| g.files.len()).sum();
+    let _ = writeln!(
+        y,
+        "# Drafted by `assay init` from {file_count} Parquet file(s). Review every line: each check says"
+    );
+    let _ = writeln!(
+        y,
+        "# what it was suggested from; those that restate this sample of data are `warn`."
+    );
+    let _ = writeln!(y, "assay: 1");
+    let _ = writeln!(y, "name: {}", json(&options.name));
+    let _ = writeln!(y, "version: 0.1.0");
+    let _ = writeln!(y, "field: {}", json(&options.field));
+    let _ = writeln!(y, "sensitivity: internal");
+    let _ = writeln!(y, "resources:");
+    for g in &groups {
+        let p: Profile = profile(&g.files, &options.profile)?;
+        let meta = {
+            let f = std::fs::File::open(&g.files[0].1).map_err(|e| e.to_string())?;
+            parquet::arrow::arrow_reader::ArrowReaderMetadata::load(&f, Default::default())
+                .map_err(|e| e.to_string())?
+        };
+        let fields = crate::infer::infer_fields(meta.schema().fields().iter());
+        let _ = writeln!(y, "  - name: {}", json(&g.name));
+        if g.path.is_empty() {
+            let _ = writeln!(y, "    path:");
+            for (rel, _) in &g.files {
+                let _ = writeln!(y, "      - {}", json(rel));
+            }
+        } else {
+            let _ = writeln!(y, "    path: {}", json(&g.path));
+        }
+        let _ = writeln!(y, "    schema:");
+        let _ = writeln!(y, "      fieldsMatch: exact");
+        let _ = writeln!(y, "      fields:");
+        for f in &fields {
+            let _ = writeln!(y, "        - {}", field_yaml(f));
+        }
+        let _ = writeln!(y, "    checks:");
+        let _ = writeln!(
+            y,
+            "      # {} rows in {} file(s); the band allows half to twice as many",
+            thousands(p.rows),
+            g.files.len()
+        );
+        let _ = writeln!(
+            y,
+            "      - {{check: row_count, min: {}, max: {}, severity: warn}}",
+            p.rows / 2,
+            p.rows.saturating_mul(2).max(1)
+        );
+        let types: BTreeMap<&str, &DataType> = meta
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| (f.name().as_str(), f.data_type()))
+            .collect();
+        for c in &p.columns {
+            let Some(dt) = types.get(c.name.as_str()) else {
+                continue;
+            };
+            for (comment, check) in suggest(c, dt, p.rows, options.now_us) {
+                let _ = writeln!(y, "      # {}: {comment}", c.name);
+                let _ = writeln!(y, "      - {check}");
+            }
+        }
+    }
+    Ok(y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_bounds() {
+        assert_eq!(resource_name("readings-2025-06"), "readings");
+        assert_eq!(resource_name("AOI Results"), "aoi-results");
+        assert_eq!(resource_name("2025"), "2025");
+        assert_eq!(widen(1.0, 4.0), (0.0, 5.0));
+        assert_eq!(widen(0.5, 2.0), (0.35, 2.15));
+        assert_eq!(widen(-113.0, 129.5), (-138.0, 154.0));
+        assert_eq!(widen(5.0, 5.0), (4.0, 6.0));
+        assert_eq!(thousands(20_000_000), "20,000,000");
+    }
+}
