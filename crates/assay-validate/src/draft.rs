@@ -444,6 +444,19 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
                 let _ = writeln!(y, "      - {check}");
             }
         }
+        for key in p.candidate_keys.iter().filter(|k| k.len() > 1) {
+            let _ = writeln!(
+                y,
+                "      # no two of the {} rows share ({}), and neither column is unique alone",
+                thousands(p.rows),
+                key.join(", ")
+            );
+            let _ = writeln!(
+                y,
+                "      - {{check: unique_key, columns: [{}]}}",
+                key.iter().map(|c| json(c)).collect::<Vec<_>>().join(", ")
+            );
+        }
     }
     Ok(y)
 }

@@ -14,7 +14,9 @@
 //!   exact distinct values (so once per distinct value, not per row);
 //! - monotonicity in file order, from each row group's first, last and inner order, merged in
 //!   row-group order;
-//! - candidate keys: columns whose exact distinct count equals the row count with no nulls.
+//! - candidate keys: columns whose exact distinct count equals the row count with no nulls, and
+//!   on data of at most [`PAIR_ROWS`] rows, pairs of columns none of which is a key alone,
+//!   found from per-row hashes (distinct hashes prove distinct pairs, so a pair found is exact).
 //!
 //! Memory is bounded: per column at most `exact_limit` distinct values per thread, then a fixed
 //! 16 KiB sketch. String columns whose pages are all dictionary-encoded are decoded as Arrow
@@ -34,6 +36,11 @@ use datafusion_functions_aggregate_common::tdigest::TDigest;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
 use serde::Serialize;
+
+/// Most rows for which column pairs are searched for keys.
+pub const PAIR_ROWS: u64 = 1_000_000;
+/// Most columns hashed per row for the pair search.
+pub const PAIR_COLUMNS: usize = 12;
 
 /// How to profile.
 #[derive(Debug, Clone)]
@@ -67,7 +74,8 @@ pub struct Profile {
     pub rows: u64,
     /// Columns, in schema order.
     pub columns: Vec<ColumnProfile>,
-    /// Columns that identify every row (exact distinct count = rows, no nulls).
+    /// Columns, and pairs of columns (data of at most [`PAIR_ROWS`] rows), that identify every
+    /// row exactly: no nulls, no value (or pair of values) twice.
     pub candidate_keys: Vec<Vec<String>>,
 }
 
@@ -641,6 +649,24 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
     let decoded: Vec<usize> = (0..kinds.len())
         .filter(|i| kinds[*i] != Kind::Other)
         .collect();
+    // Column pairs are searched for keys on data of at most PAIR_ROWS rows: every row of up to
+    // PAIR_COLUMNS key-like columns is hashed (8 bytes a row and column).
+    let tracked: Vec<usize> = if rows <= PAIR_ROWS {
+        decoded
+            .iter()
+            .copied()
+            .filter(|&i| {
+                matches!(
+                    kinds[i],
+                    Kind::Int | Kind::Temporal | Kind::Str | Kind::Bool
+                )
+            })
+            .take(PAIR_COLUMNS)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let row_hashes: Mutex<Vec<Vec<Vec<u64>>>> = Mutex::new(vec![Vec::new(); items.len()]);
     let next = AtomicUsize::new(0);
     let orders: Mutex<Vec<Vec<Option<Order>>>> = Mutex::new(vec![Vec::new(); items.len()]);
     let error: Mutex<Option<String>> = Mutex::new(None);
@@ -660,13 +686,15 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
                             &metas[f].1,
                             rg,
                             &decoded,
+                            &tracked,
                             &mut accs,
                             &mut seen,
                             options.exact_limit,
                             stride,
                         ) {
-                            Ok(order) => {
-                                orders.lock().unwrap_or_else(|e| e.into_inner())[i] = order
+                            Ok((order, hashes)) => {
+                                orders.lock().unwrap_or_else(|e| e.into_inner())[i] = order;
+                                row_hashes.lock().unwrap_or_else(|e| e.into_inner())[i] = hashes;
                             }
                             Err(e) => {
                                 error
@@ -719,14 +747,31 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
             options,
         ));
     }
-    let candidate_keys = columns
+    let singles: Vec<usize> = columns
         .iter()
-        .filter(|c| {
+        .enumerate()
+        .filter(|(_, c)| {
             c.null_count == 0
                 && c.distinct
                     .is_some_and(|d| !d.estimated && d.count == rows && rows > 0)
         })
-        .map(|c| vec![c.name.clone()])
+        .map(|(i, _)| i)
+        .collect();
+    let row_hashes = row_hashes.into_inner().unwrap_or_else(|e| e.into_inner());
+    let pairs = if tracked.is_empty() || rows == 0 {
+        Vec::new()
+    } else {
+        unique_pairs(&columns, &tracked, &row_hashes, rows, &singles)
+    };
+    drop(row_hashes);
+    let candidate_keys = singles
+        .iter()
+        .map(|&i| vec![columns[i].name.clone()])
+        .chain(
+            pairs
+                .iter()
+                .map(|&(a, b)| vec![columns[a].name.clone(), columns[b].name.clone()]),
+        )
         .collect();
     Ok(Profile {
         files: metas
@@ -755,17 +800,21 @@ fn nested_nulls(metas: &[(String, ArrowReaderMetadata)], name: &str) -> Option<u
     Some(total)
 }
 
+/// One row group's order facts per column, and per tracked column the hash of every row.
+type RowGroupOut = (Vec<Option<Order>>, Vec<Vec<u64>>);
+
 #[allow(clippy::too_many_arguments)]
 fn read_row_group(
     file: &(String, PathBuf),
     meta: &ArrowReaderMetadata,
     rg: usize,
     decoded: &[usize],
+    tracked: &[usize],
     accs: &mut [Acc],
     seen: &mut [u64],
     limit: usize,
     stride: u64,
-) -> Result<Vec<Option<Order>>, String> {
+) -> Result<RowGroupOut, String> {
     let (name, path) = file;
     let err = |e: &dyn std::fmt::Display| format!("{name}: row group {rg}: {e}");
     let f = std::fs::File::open(path).map_err(|e| err(&e))?;
@@ -783,14 +832,73 @@ fn read_row_group(
         .build()
         .map_err(|e| err(&e))?;
     let mut order: Vec<Option<Order>> = vec![None; accs.len()];
+    let mut hashes: Vec<Vec<u64>> = vec![Vec::new(); tracked.len()];
     for batch in reader {
         let batch = batch.map_err(|e| err(&e))?;
         for (pos, &i) in decoded.iter().enumerate() {
             let o = feed(&mut accs[i], batch.column(pos), limit, stride, &mut seen[i]);
             order[i] = join(order[i], o);
+            if let Some(t) = tracked.iter().position(|&c| c == i) {
+                let mut buf = vec![0u64; batch.num_rows()];
+                datafusion::common::hash_utils::create_hashes_with_hasher(
+                    [batch.column(pos).as_ref()],
+                    &HASH,
+                    &mut buf,
+                )
+                .map_err(|e| err(&e))?;
+                hashes[t].extend_from_slice(&buf);
+            }
         }
     }
-    Ok(order)
+    Ok((order, hashes))
+}
+
+/// Pairs of columns whose combined values are unique over all rows, from per-row hashes:
+/// distinct hashes imply distinct values, so a pair reported is exactly unique (a hash collision
+/// could only hide a key, never invent one).
+fn unique_pairs(
+    columns: &[ColumnProfile],
+    tracked: &[usize],
+    hashes: &[Vec<Vec<u64>>],
+    rows: u64,
+    singles: &[usize],
+) -> Vec<(usize, usize)> {
+    let mut candidates: Vec<usize> = (0..tracked.len())
+        .filter(|&t| {
+            let c = &columns[tracked[t]];
+            c.null_count == 0
+                && !singles.contains(&tracked[t])
+                && c.distinct.is_some_and(|d| d.count > 1)
+        })
+        .collect();
+    candidates
+        .sort_by_key(|&t| std::cmp::Reverse(columns[tracked[t]].distinct.map_or(0, |d| d.count)));
+    candidates.truncate(8);
+    let mut out = Vec::new();
+    let mut seen: std::collections::HashSet<u64, foldhash::quality::FixedState> =
+        std::collections::HashSet::with_capacity_and_hasher(rows as usize, HASH);
+    for (x, &a) in candidates.iter().enumerate() {
+        for &b in &candidates[x + 1..] {
+            let da = columns[tracked[a]].distinct.map_or(0, |d| d.count);
+            let db = columns[tracked[b]].distinct.map_or(0, |d| d.count);
+            if da.saturating_mul(db) < rows {
+                continue;
+            }
+            seen.clear();
+            let unique = hashes.iter().all(|rg| {
+                rg[a]
+                    .iter()
+                    .zip(&rg[b])
+                    .all(|(ha, hb)| seen.insert(HASH.hash_one((ha, hb))))
+            });
+            if unique {
+                let (p, q) = (tracked[a].min(tracked[b]), tracked[a].max(tracked[b]));
+                out.push((p, q));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn render_temporal(dt: &DataType, v: i64) -> String {

@@ -52,14 +52,22 @@ fn profile_of_the_inspection_data() {
         (Some("1"), Some("4"))
     );
     assert_eq!(line["top_values"].as_array().unwrap().len(), 4);
-    // board_id has duplicates, so it is no candidate key.
-    assert!(
-        !doc["candidate_keys"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|k| k[0] == "board_id")
-    );
+    // board_id has duplicates, so it is no key alone; the six duplicates are on other lines,
+    // so (board_id, line_id) is.
+    let keys: Vec<Vec<&str>> = doc["candidate_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            k.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(!keys.contains(&vec!["board_id"]), "{keys:?}");
+    assert!(keys.contains(&vec!["board_id", "line_id"]), "{keys:?}");
 
     // A tiny exact limit turns distinct counts into estimates, and says so.
     let out = assay(
@@ -209,6 +217,13 @@ fn init_round_trip_on_every_example_dataset() {
     ] {
         assert!(text.contains(expected), "{expected} not in:\n{text}");
     }
+    // The metering data's declared primary key is found as a pair of columns.
+    let meter =
+        std::fs::read_to_string(root.join("power-plant-energy-metering/dataset.yaml")).unwrap();
+    assert!(
+        meter.contains("- {check: unique_key, columns: [\"meter_id\", \"interval_start\"]}"),
+        "{meter}"
+    );
     let pcb = std::fs::read_to_string(root.join("pcb-aoi-inspection/dataset.yaml")).unwrap();
     assert!(pcb.contains("# solder_volume_pct: observed"), "{pcb}");
     assert!(
