@@ -3,7 +3,9 @@
 //! A bag holds the locked resource files under `data/` (at their paths in the dataset folder),
 //! the payload manifests `manifest-sha256.txt` and `manifest-sha512.txt`, `bagit.txt`,
 //! `bag-info.txt`, the tag files `assay/dataset.yaml` (or `.json`), `assay/dataset.lock` and
-//! `assay/report.json`, and `tagmanifest-sha256.txt` over every tag file. It is written into a
+//! `assay/report.json`, and `tagmanifest-sha256.txt` and `tagmanifest-sha512.txt` over every tag
+//! file. Verifying a bag never reads outside it: every path is checked to be relative, free of
+//! `..`, reached without symlinks and a regular file. It is written into a
 //! temporary folder beside the destination and renamed into place only when complete.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -247,6 +249,7 @@ fn write_bag(input: &PackInput<'_>, root: &Path) -> Result<Packed, PackError> {
         ),
     ];
     let mut tagmanifest = String::new();
+    let mut tagmanifest512 = String::new();
     for (name, bytes) in &tags {
         let path = root.join(name);
         if let Some(d) = path.parent() {
@@ -258,9 +261,20 @@ fn write_bag(input: &PackInput<'_>, root: &Path) -> Result<Packed, PackError> {
             hex(&Sha256::digest(bytes)),
             encode_path(name)
         ));
+        tagmanifest512.push_str(&format!(
+            "{}  {}\n",
+            hex(&Sha512::digest(bytes)),
+            encode_path(name)
+        ));
     }
-    let tm = root.join("tagmanifest-sha256.txt");
-    std::fs::write(&tm, tagmanifest).map_err(|e| io(&tm, e))?;
+    // RFC 8493 §2.2.1: tag manifests use the payload manifests' algorithms.
+    for (file, text) in [
+        ("tagmanifest-sha256.txt", tagmanifest),
+        ("tagmanifest-sha512.txt", tagmanifest512),
+    ] {
+        let tm = root.join(file);
+        std::fs::write(&tm, text).map_err(|e| io(&tm, e))?;
+    }
     Ok(Packed {
         files: files.len() as u64,
         bytes: total,
@@ -316,7 +330,14 @@ pub fn verify_bag(root: &Path) -> BagVerification {
     // Payload on disk.
     let data = root.join("data");
     let mut on_disk = BTreeSet::new();
-    if !data.is_dir() {
+    let mut disk_bytes = 0u64;
+    let data_meta = std::fs::symlink_metadata(&data);
+    if data_meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+        problems.push(
+            "data/: the payload folder is a symlink; bags hold files, links are not followed"
+                .into(),
+        );
+    } else if !data_meta.is_ok_and(|m| m.is_dir()) {
         problems.push("data/: missing payload folder".into());
     } else {
         for entry in walkdir::WalkDir::new(&data)
@@ -327,13 +348,18 @@ pub fn verify_bag(root: &Path) -> BagVerification {
                 Ok(e) if e.file_type().is_file() => {
                     if let Ok(rel) = e.path().strip_prefix(root) {
                         on_disk.insert(rel.to_string_lossy().replace('\\', "/"));
+                        disk_bytes += e.metadata().map(|m| m.len()).unwrap_or(0);
                     }
                 }
                 Ok(e) if e.file_type().is_symlink() => problems.push(format!(
                     "{}: a symlink in the payload; bags hold files, links are not followed",
                     e.path().strip_prefix(root).unwrap_or(e.path()).display()
                 )),
-                Ok(_) => {}
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) => problems.push(format!(
+                    "{}: not a regular file (a device, FIFO or socket) in the payload",
+                    e.path().strip_prefix(root).unwrap_or(e.path()).display()
+                )),
                 Err(e) => problems.push(format!("data/: {e}")),
             }
         }
@@ -400,8 +426,7 @@ pub fn verify_bag(root: &Path) -> BagVerification {
     let info = std::fs::read_to_string(root.join("bag-info.txt")).unwrap_or_default();
     let info = parse_tag_file(&info);
     if let Some(oxum) = info.get("Payload-Oxum") {
-        let bytes: u64 = computed.values().flatten().map(|s| s.bytes).sum();
-        let expected = format!("{bytes}.{}", on_disk.len());
+        let expected = format!("{disk_bytes}.{}", on_disk.len());
         if *oxum != expected {
             problems.push(format!(
                 "bag-info.txt: Payload-Oxum is {oxum}, the payload is {expected}"
@@ -409,36 +434,60 @@ pub fn verify_bag(root: &Path) -> BagVerification {
         }
     }
     // Tag manifests.
-    if let Ok(text) = std::fs::read_to_string(root.join("tagmanifest-sha256.txt")) {
+    for alg in ["sha256", "sha512"] {
+        let name = format!("tagmanifest-{alg}.txt");
+        let Ok(text) = std::fs::read_to_string(root.join(&name)) else {
+            continue;
+        };
         for (n, line) in text.lines().enumerate() {
             let Some((sum, path)) = split_manifest_line(line) else {
-                problems.push(format!(
-                    "tagmanifest-sha256.txt:{}: not `<checksum>  <path>`",
-                    n + 1
-                ));
+                problems.push(format!("{name}:{}: not `<checksum>  <path>`", n + 1));
                 continue;
             };
             let path = decode_path(path);
-            match std::fs::read(root.join(&path)) {
-                Ok(b) if hex(&Sha256::digest(&b)).eq_ignore_ascii_case(sum) => {}
-                Ok(_) => problems.push(format!(
-                    "{path}: sha256 differs from tagmanifest-sha256.txt"
-                )),
-                Err(e) => problems.push(format!("{path}: listed in tagmanifest-sha256.txt: {e}")),
+            let file = match bag_file(root, &path) {
+                Ok(f) => f,
+                Err(why) => {
+                    problems.push(format!("{name}:{}: {why}", n + 1));
+                    continue;
+                }
+            };
+            match copy_hashing(&file, None) {
+                Ok(s) => {
+                    let actual = if alg == "sha256" {
+                        &s.sha256
+                    } else {
+                        &s.sha512
+                    };
+                    if !actual.eq_ignore_ascii_case(sum) {
+                        problems.push(format!("{path}: {alg} differs from {name}"));
+                    }
+                }
+                Err(e) => {
+                    v.unreadable = true;
+                    problems.push(format!("{path}: listed in {name}: {e}"));
+                }
             }
         }
     }
     v.files = on_disk.len() as u64;
     v.bytes = computed.values().flatten().map(|s| s.bytes).sum();
     // The enclosed lock against the payload.
-    match std::fs::read_to_string(root.join(TAG_DIR).join(LOCK_FILE_NAME)) {
-        Err(e) => problems.push(format!("{TAG_DIR}/{LOCK_FILE_NAME}: {e}")),
+    let lock_text = bag_file(root, &format!("{TAG_DIR}/{LOCK_FILE_NAME}")).and_then(|p| {
+        std::fs::read_to_string(&p).map_err(|e| {
+            v.unreadable = true;
+            format!("`{TAG_DIR}/{LOCK_FILE_NAME}`: {e}")
+        })
+    });
+    match lock_text {
+        Err(e) => problems.push(e),
         Ok(text) => match Lock::parse(&text) {
             Err(e) => problems.push(format!("{TAG_DIR}/{LOCK_FILE_NAME}: malformed: {e}")),
             Ok(lock) => {
                 v.dataset = Some(lock.dataset.clone());
-                let manifest = root.join(TAG_DIR).join(&lock.manifest.path);
-                match std::fs::read(&manifest) {
+                match bag_file(root, &format!("{TAG_DIR}/{}", lock.manifest.path))
+                    .and_then(|p| std::fs::read(&p).map_err(|e| e.to_string()))
+                {
                     Ok(b) if hex(&Sha256::digest(&b)) == lock.manifest.sha256 => {}
                     Ok(_) => problems.push(format!(
                         "{TAG_DIR}/{}: differs from the manifest the lock was made from",
@@ -472,6 +521,37 @@ pub fn verify_bag(root: &Path) -> BagVerification {
     problems.dedup();
     v.problems = problems;
     v
+}
+
+/// `rel` inside the bag as a regular file reached without symlinks, or why not. A hostile bag
+/// cannot make verification read outside it, follow a link, or block on a FIFO.
+fn bag_file(root: &Path, rel: &str) -> Result<PathBuf, String> {
+    if rel.starts_with('/')
+        || rel.contains('\\')
+        || rel
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        return Err(format!("`{rel}` is not a relative path inside the bag"));
+    }
+    let mut path = root.to_path_buf();
+    for part in rel.split('/') {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!(
+                    "`{rel}` goes through a symlink; bags hold files, links are not followed"
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => return Err(format!("`{rel}`: {e}")),
+        }
+    }
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => Ok(path),
+        Ok(_) => Err(format!("`{rel}` is not a regular file")),
+        Err(e) => Err(format!("`{rel}`: {e}")),
+    }
 }
 
 fn split_manifest_line(line: &str) -> Option<(&str, &str)> {

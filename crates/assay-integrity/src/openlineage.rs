@@ -112,7 +112,17 @@ pub fn column_metrics(files: &[&Path]) -> BTreeMap<String, ColumnMetric> {
                     }
                     None => entry.0.null_count = None,
                 }
-                let range = stats.and_then(|s| numeric_range(s, numeric));
+                let unsigned = matches!(
+                    descr.logical_type_ref(),
+                    Some(parquet::basic::LogicalType::Integer(int)) if !int.is_signed
+                ) || matches!(
+                    descr.converted_type(),
+                    parquet::basic::ConvertedType::UINT_8
+                        | parquet::basic::ConvertedType::UINT_16
+                        | parquet::basic::ConvertedType::UINT_32
+                        | parquet::basic::ConvertedType::UINT_64
+                );
+                let range = stats.and_then(|s| numeric_range(s, numeric, unsigned));
                 match range {
                     Some((lo, hi)) if entry.1 => {
                         entry.0.min = Some(entry.0.min.map_or(lo, |m| m.min(lo)));
@@ -138,11 +148,19 @@ pub fn column_metrics(files: &[&Path]) -> BTreeMap<String, ColumnMetric> {
         .collect()
 }
 
-fn numeric_range(s: &Statistics, numeric: bool) -> Option<(f64, f64)> {
+/// Exact numeric min and max; unsigned columns keep their values in the bits of signed
+/// statistics and are read back as unsigned.
+fn numeric_range(s: &Statistics, numeric: bool, unsigned: bool) -> Option<(f64, f64)> {
     if !numeric || !s.min_is_exact() || !s.max_is_exact() {
         return None;
     }
     let pair = match s {
+        Statistics::Int32(v) if unsigned => {
+            (*v.min_opt()? as u32 as f64, *v.max_opt()? as u32 as f64)
+        }
+        Statistics::Int64(v) if unsigned => {
+            (*v.min_opt()? as u64 as f64, *v.max_opt()? as u64 as f64)
+        }
         Statistics::Int32(v) => (*v.min_opt()? as f64, *v.max_opt()? as f64),
         Statistics::Int64(v) => (*v.min_opt()? as f64, *v.max_opt()? as f64),
         Statistics::Float(v) => (*v.min_opt()? as f64, *v.max_opt()? as f64),

@@ -356,21 +356,31 @@ impl Graph {
                     .collect()
             }
         };
+        // Each dataset's subtree is printed once; later visits say "(see above)", so diamonds
+        // cannot multiply the output.
+        let mut shown: BTreeSet<String> = BTreeSet::new();
         for r in &roots {
             out.push_str(&self.label(r));
             out.push('\n');
+            shown.insert(r.clone());
             let mut path = vec![r.clone()];
-            self.tree(r, up, "", &mut path, &mut out);
+            self.tree(r, up, "", &mut path, &mut shown, &mut out);
         }
-        // Datasets only on a cycle have a parent each and are not reached from any root.
-        let shown: BTreeSet<&String> = roots.iter().collect();
+        // Datasets reached from no root (every one has a parent: they sit on or below a cycle)
+        // are printed from the smallest of them not yet shown, until all are.
         if root.is_none() {
-            for p in &self.problems {
-                if let Problem::Cycle { datasets } = p
-                    && !datasets.iter().any(|d| shown.contains(d))
-                {
-                    let _ = writeln!(out, "{} (on a cycle)", self.label(&datasets[0]));
-                }
+            loop {
+                let rest = self
+                    .datasets
+                    .iter()
+                    .map(|n| &n.name)
+                    .find(|n| !shown.contains(*n))
+                    .cloned();
+                let Some(r) = rest else { break };
+                let _ = writeln!(out, "{} (on or below a cycle)", self.label(&r));
+                shown.insert(r.clone());
+                let mut path = vec![r.clone()];
+                self.tree(&r, up, "", &mut path, &mut shown, &mut out);
             }
         }
         if !self.problems.is_empty() {
@@ -382,7 +392,15 @@ impl Graph {
         out
     }
 
-    fn tree(&self, name: &str, up: bool, indent: &str, path: &mut Vec<String>, out: &mut String) {
+    fn tree(
+        &self,
+        name: &str,
+        up: bool,
+        indent: &str,
+        path: &mut Vec<String>,
+        shown: &mut BTreeSet<String>,
+        out: &mut String,
+    ) {
         let next = if up {
             self.parents(name)
         } else {
@@ -408,9 +426,17 @@ impl Graph {
                 let _ = writeln!(out, "{indent}{branch}{} (cycle){recorded}", self.label(m));
                 continue;
             }
+            if !shown.insert(m.to_string()) {
+                let _ = writeln!(
+                    out,
+                    "{indent}{branch}{}{recorded} (see above)",
+                    self.label(m)
+                );
+                continue;
+            }
             let _ = writeln!(out, "{indent}{branch}{}{recorded}", self.label(m));
             path.push(m.to_string());
-            self.tree(m, up, &format!("{indent}{more}"), path, out);
+            self.tree(m, up, &format!("{indent}{more}"), path, shown, out);
             path.pop();
         }
     }
@@ -574,23 +600,42 @@ fn cycles(nodes: &BTreeMap<String, Node>, edges: &[Edge]) -> Vec<Vec<String>> {
     t.out
         .into_iter()
         .map(|scc| {
-            // Walk the component in derivation order from its smallest member.
+            // A real cycle through the component's smallest member: the shortest path (BFS,
+            // smallest names first) from it back to itself along edges inside the component.
             let members: BTreeSet<usize> = scc.into_iter().collect();
             let start = *members.first().expect("a component has members");
-            let mut order = vec![start];
-            let mut seen = BTreeSet::from([start]);
-            let mut cur = start;
-            while let Some(&next) = adj[cur]
-                .iter()
-                .filter(|w| members.contains(w) && !seen.contains(*w))
-                .min()
-            {
-                order.push(next);
-                seen.insert(next);
-                cur = next;
+            let mut prev: BTreeMap<usize, usize> = BTreeMap::new();
+            let mut queue = std::collections::VecDeque::from([start]);
+            let mut end = None;
+            while let Some(v) = queue.pop_front() {
+                let mut next: Vec<usize> = adj[v]
+                    .iter()
+                    .copied()
+                    .filter(|w| members.contains(w))
+                    .collect();
+                next.sort_unstable();
+                for w in next {
+                    if w == start {
+                        end = Some(v);
+                        break;
+                    }
+                    if let std::collections::btree_map::Entry::Vacant(e) = prev.entry(w) {
+                        e.insert(v);
+                        queue.push_back(w);
+                    }
+                }
+                if end.is_some() {
+                    break;
+                }
             }
-            // Members not on this simple walk still belong to the component.
-            order.extend(members.iter().filter(|m| !seen.contains(*m)));
+            let mut order = Vec::new();
+            let mut cur = end.unwrap_or(start);
+            while cur != start {
+                order.push(cur);
+                cur = prev[&cur];
+            }
+            order.push(start);
+            order.reverse();
             order.into_iter().map(|i| names[i].to_string()).collect()
         })
         .collect()
@@ -641,6 +686,53 @@ mod tests {
             m.contains("  d3 --> d1\n") && m.contains("  d1 --> d0\n"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn cycles_without_roots_and_diamonds_print_every_dataset_once() {
+        // a <-> b, c derived from a: no dataset lacks a parent.
+        let g = Graph::build(vec![
+            node("a", "1.0.0", &[("b", None, None)]),
+            node("b", "1.0.0", &[("a", None, None)]),
+            node("c", "1.0.0", &[("a", None, None)]),
+        ]);
+        let text = g.to_text(None, false);
+        for n in ["a 1.0.0", "b 1.0.0", "c 1.0.0"] {
+            assert!(text.contains(n), "{n} missing:\n{text}");
+        }
+        // Two loops through a: the reported cycle uses real edges only.
+        let g = Graph::build(vec![
+            node("a", "1.0.0", &[("b", None, None), ("c", None, None)]),
+            node("b", "1.0.0", &[("a", None, None)]),
+            node("c", "1.0.0", &[("a", None, None)]),
+        ]);
+        assert_eq!(
+            g.problems,
+            [Problem::Cycle {
+                datasets: vec!["a".into(), "b".into()]
+            }]
+        );
+        // 20 layers of diamonds: output stays linear.
+        let mut nodes = vec![node("l0x", "1.0.0", &[]), node("l0y", "1.0.0", &[])];
+        for i in 1..20 {
+            let (px, py) = (format!("l{}x", i - 1), format!("l{}y", i - 1));
+            for side in ["x", "y"] {
+                nodes.push(Node {
+                    derived_from: [&px, &py]
+                        .iter()
+                        .map(|d| Upstream {
+                            dataset: d.to_string(),
+                            version: None,
+                            digest: None,
+                        })
+                        .collect(),
+                    ..node(&format!("l{i}{side}"), "1.0.0", &[])
+                });
+            }
+        }
+        let text = Graph::build(nodes).to_text(None, false);
+        assert!(text.lines().count() < 200, "{} lines", text.lines().count());
+        assert!(text.contains("(see above)"));
     }
 
     #[test]

@@ -189,6 +189,24 @@ impl Lock {
                 lock.manifest.sha256
             ));
         }
+        if lock.manifest.path.is_empty()
+            || lock.manifest.path.contains(['/', '\\'])
+            || lock.manifest.path == ".."
+            || lock.manifest.path == "."
+        {
+            return Err(format!(
+                "manifest.path `{}` must be a file name beside the lock",
+                lock.manifest.path
+            ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        if let Some(r) = lock
+            .resources
+            .iter()
+            .find(|r| !names.insert(r.name.as_str()))
+        {
+            return Err(format!("resource `{}` is listed twice", r.name));
+        }
         if !tagged(&lock.digest) {
             return Err(format!(
                 "digest `{}` is not sha256:<64 hex digits>",

@@ -93,7 +93,7 @@ fn groups(dir: &Path) -> Result<Vec<Group>, String> {
             name.push_str("-2");
         }
         let path = if files.len() == 1 {
-            first.clone()
+            literal(first)
         } else {
             // The longest common prefix of the names in one folder, then `*.parquet`, if that
             // glob matches exactly this group's files.
@@ -118,7 +118,7 @@ fn groups(dir: &Path) -> Result<Vec<Group>, String> {
                 Some(with_sep) if with_sep.ends_with(['-', '_']) => with_sep,
                 _ => stem,
             };
-            let glob = format!("{folder}{stem}*.parquet");
+            let glob = format!("{}*.parquet", literal(&format!("{folder}{stem}")));
             let matcher = globset::GlobBuilder::new(&glob)
                 .literal_separator(true)
                 .build()
@@ -178,8 +178,50 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// A YAML double-quoted scalar: JSON's escaping, plus DEL and the C1 controls, which YAML
+/// forbids raw.
 fn json(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let quoted = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let mut out = String::with_capacity(quoted.len());
+    for ch in quoted.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&ch) {
+            out.push_str(&format!("\\u{:04x}", ch as u32));
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Text for a `#` comment: control characters (a stray `\r`, a newline in a value) are written
+/// as escapes so they cannot end the comment and inject YAML.
+fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A literal file path as a resource path: glob characters are put in classes (`[[]`), so
+/// `run[1].parquet` names that file and nothing else.
+fn literal(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '*' | '?' | '[' | ']' | '{' | '}' => {
+                out.push('[');
+                out.push(c);
+                out.push(']');
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A field as one YAML flow mapping.
@@ -211,13 +253,16 @@ fn widen(lo: f64, hi: f64) -> (f64, f64) {
 }
 
 fn clean(v: f64) -> f64 {
-    // Drop binary noise such as 0.30000000000000004.
-    format!("{v:.10}").parse().unwrap_or(v)
+    // Drop binary noise such as 0.30000000000000004, keeping 12 significant digits (so tiny
+    // magnitudes such as 3e-11 survive).
+    format!("{v:.11e}").parse().unwrap_or(v)
 }
 
 fn num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
+    } else if v != 0.0 && (v.abs() >= 1e15 || v.abs() < 1e-4) {
+        format!("{v:e}")
     } else {
         format!("{v}")
     }
@@ -235,14 +280,17 @@ fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(Str
         value_type,
         DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) | DataType::Map(_, _)
     );
-    if rows > 0 && c.null_count == 0 && !nested {
+    if rows > 0 && c.null_count == Some(0) && !nested {
         out.push((
             format!("0 nulls in {} rows", thousands(rows)),
             format!("{{check: not_null, column: {col}}}"),
         ));
     }
     let Some(d) = c.distinct else { return out };
-    let non_null = rows - c.null_count.min(rows);
+    let Some(nulls) = c.null_count else {
+        return out;
+    };
+    let non_null = rows - nulls.min(rows);
     if !d.estimated && d.count == non_null && non_null > 1 {
         out.push((
             format!(
@@ -317,25 +365,54 @@ fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(Str
             | DataType::Float32
             | DataType::Float64
     );
-    if numeric
-        && let (Some(lo), Some(hi)) = (
-            c.min.as_deref().and_then(|v| v.parse::<f64>().ok()),
-            c.max.as_deref().and_then(|v| v.parse::<f64>().ok()),
-        )
-        && d.count > 1
-    {
-        let (a, b) = widen(lo, hi);
+    let integer = matches!(
+        value_type,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+    );
+    let bounds = if !numeric || d.count < 2 {
+        None
+    } else if integer {
+        // Exact integer arithmetic: an f64 would round values beyond 2^53.
+        let lo: Option<i128> = c.min.as_deref().and_then(|v| v.parse().ok());
+        let hi: Option<i128> = c.max.as_deref().and_then(|v| v.parse().ok());
+        lo.zip(hi).map(|(lo, hi)| {
+            let margin = ((hi - lo) / 10).max(1);
+            let clamp = |v: i128| v.clamp(i64::MIN as i128, i64::MAX as i128);
+            (
+                lo.to_string(),
+                hi.to_string(),
+                clamp(lo - margin).to_string(),
+                clamp(hi + margin).to_string(),
+            )
+        })
+    } else {
+        let lo = c
+            .min
+            .as_deref()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite());
+        let hi = c
+            .max
+            .as_deref()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite());
+        lo.zip(hi).and_then(|(lo, hi)| {
+            let (a, b) = widen(lo, hi);
+            // The bounds must hold the data they came from, whatever the rounding did.
+            let (a, b) = (a.min(lo), b.max(hi));
+            (a.is_finite() && b.is_finite()).then(|| (num(lo), num(hi), num(a), num(b)))
+        })
+    };
+    if let Some((lo, hi, a, b)) = bounds {
         out.push((
-            format!(
-                "observed {} to {}; bounds widened by 10% of the range",
-                num(lo),
-                num(hi)
-            ),
-            format!(
-                "{{check: range, column: {col}, min: {}, max: {}, severity: warn}}",
-                num(a),
-                num(b)
-            ),
+            format!("observed {lo} to {hi}; bounds widened by 10% of the range"),
+            format!("{{check: range, column: {col}, min: {a}, max: {b}, severity: warn}}"),
         ));
     }
     if let Some(m) = &c.monotonic
@@ -405,7 +482,7 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
         if g.path.is_empty() {
             let _ = writeln!(y, "    path:");
             for (rel, _) in &g.files {
-                let _ = writeln!(y, "      - {}", json(rel));
+                let _ = writeln!(y, "      - {}", json(&literal(rel)));
             }
         } else {
             let _ = writeln!(y, "    path: {}", json(&g.path));
@@ -439,17 +516,20 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
             let Some(dt) = types.get(c.name.as_str()) else {
                 continue;
             };
-            for (comment, check) in suggest(c, dt, p.rows, options.now_us) {
-                let _ = writeln!(y, "      # {}: {comment}", c.name);
+            for (text, check) in suggest(c, dt, p.rows, options.now_us) {
+                let _ = writeln!(y, "      # {}", comment(&format!("{}: {text}", c.name)));
                 let _ = writeln!(y, "      - {check}");
             }
         }
         for key in p.candidate_keys.iter().filter(|k| k.len() > 1) {
             let _ = writeln!(
                 y,
-                "      # no two of the {} rows share ({}), and neither column is unique alone",
-                thousands(p.rows),
-                key.join(", ")
+                "      # {}",
+                comment(&format!(
+                    "no two of the {} rows share ({}), and neither column is unique alone",
+                    thousands(p.rows),
+                    key.join(", ")
+                ))
             );
             let _ = writeln!(
                 y,
@@ -475,5 +555,22 @@ mod tests {
         assert_eq!(widen(-113.0, 129.5), (-138.0, 154.0));
         assert_eq!(widen(5.0, 5.0), (4.0, 6.0));
         assert_eq!(thousands(20_000_000), "20,000,000");
+        // Tiny magnitudes keep their digits; the bounds hold the data.
+        let (a, b) = widen(3e-11, 5e-11);
+        assert!(a < 3e-11 && a > 0.0 && b > 5e-11, "{a} {b}");
+        assert_eq!(num(2.8e-11), "2.8e-11");
+        assert_eq!(
+            literal("data/run[1]*.parquet"),
+            "data/run[[]1[]][*].parquet"
+        );
+        let m = globset::GlobBuilder::new(&literal("data/run[1]*{a}.parquet"))
+            .literal_separator(true)
+            .build()
+            .unwrap()
+            .compile_matcher();
+        assert!(m.is_match("data/run[1]*{a}.parquet"));
+        assert!(!m.is_match("data/run1x{a}.parquet"));
+        assert_eq!(comment("PASS\r\nx: 1"), "PASS\\r\\nx: 1");
+        assert_eq!(json("a\u{85}b"), "\"a\\u0085b\"");
     }
 }

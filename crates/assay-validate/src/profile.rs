@@ -126,8 +126,9 @@ pub struct ColumnProfile {
     pub name: String,
     /// Arrow type.
     pub data_type: String,
-    /// Nulls.
-    pub null_count: u64,
+    /// Nulls; `None` for a column that is not decoded (nested) and whose count the footer's
+    /// statistics cannot give exactly.
+    pub null_count: Option<u64>,
     /// NaN values (float columns).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nan_count: Option<u64>,
@@ -371,11 +372,19 @@ impl Moments {
     }
 }
 
+/// A value compared exactly: integers and temporal values as i64 (an f64 would merge
+/// neighbouring nanosecond timestamps), floats as f64. A column only ever holds one variant.
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+enum Key {
+    I(i64),
+    F(f64),
+}
+
 /// A row group's order facts for one column.
 #[derive(Clone, Copy)]
 struct Order {
-    first: f64,
-    last: f64,
+    first: Key,
+    last: Key,
     inc: bool,
     dec: bool,
     strict_inc: bool,
@@ -473,7 +482,7 @@ fn feed(
                 acc.ints.add(&v, 1, limit);
                 acc.min_i = Some(acc.min_i.map_or(v, |m| m.min(v)));
                 acc.max_i = Some(acc.max_i.map_or(v, |m| m.max(v)));
-                step(&mut order, v as f64);
+                step(&mut order, Key::I(v));
                 if acc.kind == Kind::Int {
                     welford(&mut mom, v as f64);
                     sample(acc, v as f64, stride, seen);
@@ -495,7 +504,7 @@ fn feed(
                 acc.ints.add(&(v.to_bits() as i64), 1, limit);
                 acc.min_f = Some(acc.min_f.map_or(v, |m| m.min(v)));
                 acc.max_f = Some(acc.max_f.map_or(v, |m| m.max(v)));
-                step(&mut order, v);
+                step(&mut order, Key::F(v));
                 welford(&mut mom, v);
                 sample(acc, v, stride, seen);
             }
@@ -557,7 +566,7 @@ fn sample(acc: &mut Acc, v: f64, stride: u64, seen: &mut u64) {
     *seen += 1;
 }
 
-fn step(order: &mut Option<Order>, v: f64) {
+fn step(order: &mut Option<Order>, v: Key) {
     match order {
         None => {
             *order = Some(Order {
@@ -711,7 +720,17 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    error
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert_with(|| {
+                            "a profiling thread failed; no profile was made".into()
+                        });
+                    Vec::new()
+                })
+            })
             .collect()
     });
     if let Some(e) = error.into_inner().unwrap_or_else(|e| e.into_inner()) {
@@ -723,10 +742,14 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
             merged[i].merge(a, options.exact_limit);
         }
     }
-    // Nested columns are not decoded: their null counts come from the footers' statistics.
+    // Columns that are not decoded get their null counts from the footers' statistics, where
+    // those are exact: a top-level primitive column with statistics in every row group.
+    let mut undecoded_nulls: BTreeMap<usize, u64> = BTreeMap::new();
     for (i, k) in kinds.iter().enumerate() {
-        if *k == Kind::Other {
-            merged[i].nulls = nested_nulls(&metas, schema.field(i).name()).unwrap_or(0);
+        if *k == Kind::Other
+            && let Some(n) = leaf_nulls(&metas, schema.field(i).name())
+        {
+            undecoded_nulls.insert(i, n);
         }
     }
     let orders = orders.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -738,20 +761,17 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
             .iter()
             .map(|o| o.get(i).copied().flatten())
             .fold(None, join);
-        columns.push(finish(
-            field.name(),
-            field.data_type(),
-            acc,
-            order,
-            rows,
-            options,
-        ));
+        let mut c = finish(field.name(), field.data_type(), acc, order, rows, options);
+        if kinds[i] == Kind::Other {
+            c.null_count = undecoded_nulls.get(&i).copied();
+        }
+        columns.push(c);
     }
     let singles: Vec<usize> = columns
         .iter()
         .enumerate()
         .filter(|(_, c)| {
-            c.null_count == 0
+            c.null_count == Some(0)
                 && c.distinct
                     .is_some_and(|d| !d.estimated && d.count == rows && rows > 0)
         })
@@ -788,11 +808,14 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
     })
 }
 
-fn nested_nulls(metas: &[(String, ArrowReaderMetadata)], name: &str) -> Option<u64> {
+/// The null count of the top-level primitive column `name` from the footers, when every row
+/// group records it; `None` for nested columns, whose leaf counts include null items.
+fn leaf_nulls(metas: &[(String, ArrowReaderMetadata)], name: &str) -> Option<u64> {
     let mut total = 0;
     for (_, m) in metas {
         let descr = m.metadata().file_metadata().schema_descr();
-        let leaf = (0..descr.num_columns()).find(|&c| descr.column(c).path().parts()[0] == name)?;
+        let leaf = (0..descr.num_columns())
+            .find(|&c| descr.column(c).path().parts() == [name.to_string()])?;
         for rg in m.metadata().row_groups() {
             total += rg.column(leaf).statistics()?.null_count_opt()?;
         }
@@ -866,7 +889,7 @@ fn unique_pairs(
     let mut candidates: Vec<usize> = (0..tracked.len())
         .filter(|&t| {
             let c = &columns[tracked[t]];
-            c.null_count == 0
+            c.null_count == Some(0)
                 && !singles.contains(&tracked[t])
                 && c.distinct.is_some_and(|d| d.count > 1)
         })
@@ -944,7 +967,7 @@ fn finish(
     let mut c = ColumnProfile {
         name: name.to_string(),
         data_type: crate::conformance::describe(value_type),
-        null_count: acc.nulls,
+        null_count: (acc.kind != Kind::Other).then_some(acc.nulls),
         ..Default::default()
     };
     match acc.kind {
@@ -1182,13 +1205,13 @@ mod tests {
     #[test]
     fn order_joins_across_row_groups() {
         let mut a = None;
-        [1.0, 2.0, 2.0].iter().for_each(|v| step(&mut a, *v));
+        [1, 2, 2].iter().for_each(|v| step(&mut a, Key::I(*v)));
         let mut b = None;
-        [3.0, 5.0].iter().for_each(|v| step(&mut b, *v));
+        [3, 5].iter().for_each(|v| step(&mut b, Key::I(*v)));
         let j = join(a, b).unwrap();
         assert!(j.inc && !j.strict_inc && !j.dec);
         let mut c = None;
-        [0.0].iter().for_each(|v| step(&mut c, *v));
+        [0].iter().for_each(|v| step(&mut c, Key::I(*v)));
         assert!(!join(join(a, b), c).unwrap().inc);
     }
 

@@ -45,6 +45,17 @@ pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
             })
             .unwrap_or_else(|| "dataset".into()),
     };
+    let valid_name = name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if !valid_name {
+        eprintln!(
+            "error: `{name}` is not a dataset name: lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit\n  hint: pass --name"
+        );
+        return Ok(Status::Invalid);
+    }
     let (now_us, _) = match super::validate::reference_time(args.now.as_deref()) {
         Ok(t) => t,
         Err(s) => return Ok(s),
@@ -65,7 +76,12 @@ pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(Status::Unreadable);
+            // No Parquet files at all is a usage problem; anything else is unreadable data.
+            return Ok(if e.starts_with("no .parquet files") {
+                Status::Invalid
+            } else {
+                Status::Unreadable
+            });
         }
     };
     assay_integrity::lock::write_atomic(&target, text.as_bytes())?;

@@ -109,7 +109,8 @@ pub fn run(args: ProfileArgs) -> Result<Status> {
                     [
                         c.name.clone(),
                         c.data_type.clone(),
-                        c.null_count.to_string(),
+                        c.null_count
+                            .map_or_else(|| "?".to_string(), |n| n.to_string()),
                         distinct,
                         range,
                         stats,

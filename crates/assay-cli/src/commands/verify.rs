@@ -57,7 +57,10 @@ pub fn run(registry: &FieldRegistry, args: VerifyArgs) -> Result<Status> {
     if !others.is_empty() {
         let manifests = match manifests_under(&others) {
             Ok(m) => m,
-            Err(s) => return Ok(status.max(s)),
+            Err(s) => {
+                status = status.max(s);
+                Vec::new()
+            }
         };
         if mode == Mode::Quick && args.format == ListFormat::Text {
             writeln!(

@@ -388,6 +388,7 @@ fn a_failed_or_killed_lock_leaves_the_old_lock() {
     let mut names = names;
     names.sort();
     assert_eq!(names, ["data", "dataset.lock", "dataset.yaml"]);
+    std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
 }
 
 /// The Python `bagit` package's validator, installed by `scripts/test.sh` into `.venv-test`.
@@ -547,4 +548,58 @@ fn pack_refuses_data_that_differs_from_the_lock() {
     let out = assay(&dir, &["pack", ".", "--out", "../bag"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("run `assay lock"), "{}", stderr(&out));
+}
+
+/// A bag may come from anyone: paths that leave it, symlinks and special files are refused and
+/// named, and nothing outside the bag is read.
+#[cfg(unix)]
+#[test]
+fn hostile_bags_are_not_followed() {
+    let dir = telemetry("hostile-bag");
+    let out = assay(
+        &dir,
+        &["pack", ".", "--out", "../bag", "--date", "2025-07-03"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bag = dir.parent().unwrap().join("bag");
+    let tm = bag.join("tagmanifest-sha256.txt");
+    let original = std::fs::read_to_string(&tm).unwrap();
+    let zeros = "0".repeat(64);
+    for (line, expected) in [
+        (
+            format!("{zeros}  ../telemetry/dataset.yaml"),
+            "is not a relative path inside the bag",
+        ),
+        (
+            format!("{zeros}  /etc/hostname"),
+            "is not a relative path inside the bag",
+        ),
+    ] {
+        std::fs::write(&tm, format!("{original}{line}\n")).unwrap();
+        let out = assay(&dir, &["verify", "../bag"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stdout(&out).contains(expected), "{line}: {}", stdout(&out));
+    }
+    std::fs::write(&tm, &original).unwrap();
+    // A symlinked tag file and a symlinked payload folder.
+    let lock = bag.join("assay/dataset.lock");
+    std::fs::rename(&lock, bag.join("lock.real")).unwrap();
+    std::os::unix::fs::symlink(dir.join("dataset.lock"), &lock).unwrap();
+    let out = assay(&dir, &["verify", "../bag"]);
+    assert!(
+        stdout(&out).contains("goes through a symlink"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::rename(bag.join("lock.real"), &lock).unwrap();
+    std::fs::rename(bag.join("data"), bag.join("data.real")).unwrap();
+    std::os::unix::fs::symlink(bag.join("data.real"), bag.join("data")).unwrap();
+    let out = assay(&dir, &["verify", "../bag"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("data/: the payload folder is a symlink"),
+        "{}",
+        stdout(&out)
+    );
 }
