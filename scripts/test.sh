@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # The test suite: installs the independent checkers the tests compare against (the Python
-# `bagit` package, pinned, into .venv-test), then runs every test of the workspace.
+# `bagit` package and Microsoft's SARIF Multitool, pinned, into .venv-test), then runs every
+# test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv-test/bin/bagit.py ]; then
   python3 -m venv .venv-test
   .venv-test/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
+fi
+# The SARIF 2.1.0 schema and Microsoft's SARIF Multitool (validator), from npm.
+if [ ! -x .venv-test/sarif/Sarif.Multitool ]; then
+  mkdir -p .venv-test/sarif
+  (cd .venv-test/sarif \
+    && npm pack --silent @microsoft/sarif-multitool-linux@5.7.0 >/dev/null \
+    && tar xzf microsoft-sarif-multitool-linux-5.7.0.tgz --strip-components=1 \
+         package/sarif-2.1.0.json package/Sarif.Multitool \
+    && rm microsoft-sarif-multitool-linux-5.7.0.tgz \
+    && chmod +x Sarif.Multitool)
 fi
 cargo test --workspace --locked "$@"

@@ -239,6 +239,10 @@ pub enum ReportFormat {
     Json,
     /// JUnit XML: one test case per check, for CI systems.
     Junit,
+    /// SARIF 2.1.0: each check that did not pass, at the manifest line declaring it.
+    Sarif,
+    /// GitHub Actions workflow annotations (`::error file=…,line=…::…`).
+    Github,
 }
 
 #[derive(Debug, Subcommand)]

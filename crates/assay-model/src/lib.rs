@@ -13,6 +13,7 @@
 //! - [`paths`]: resolving resource paths and globs safely inside the dataset folder.
 //! - [`lock`]: the lock (`dataset.lock`) and the digests that name a dataset's bytes.
 //! - [`lineage`]: the catalog's lineage graph and its problems.
+//! - [`quality`]: scores on the six GB/T 36344 dimensions, and grades.
 //! - [`schema`]: JSON Schemas generated from the types.
 
 pub mod check;
@@ -22,6 +23,7 @@ pub mod lint;
 pub mod lock;
 pub mod manifest;
 pub mod paths;
+pub mod quality;
 pub mod registry;
 pub mod report;
 pub mod schema;

@@ -35,6 +35,9 @@ pub struct Report {
     pub generated_at: Option<String>,
     /// The reference time used by freshness checks (RFC 3339).
     pub now: String,
+    /// Scores on the six quality dimensions and the grade (`docs/quality-model.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<crate::quality::Quality>,
 }
 
 /// Tool name and version.

@@ -58,6 +58,8 @@ pub struct Options {
     /// Memory budget in bytes. Today it bounds the keys kept by `unique` on integer-like
     /// columns (a quarter of it; the rest spills to disk in sorted runs).
     pub memory_limit: u64,
+    /// Grade thresholds, weights and caps (a catalog's `quality.json`).
+    pub quality: assay_model::quality::QualityConfig,
 }
 
 impl std::fmt::Debug for Options {
@@ -86,6 +88,7 @@ impl Default for Options {
                 .unwrap_or(2),
             progress: None,
             memory_limit: 1 << 30,
+            quality: Default::default(),
         }
     }
 }
@@ -149,7 +152,7 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
     } else {
         RunStatus::Pass
     };
-    Ok(Report {
+    let mut report = Report {
         schema_version: assay_model::report::REPORT_SCHEMA_VERSION,
         tool: Tool {
             name: "assay".into(),
@@ -167,7 +170,61 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         resources: reports,
         generated_at: options.generated_at.clone(),
         now: options.now_text.clone(),
-    })
+        quality: None,
+    };
+    let access = access_facts(loaded, &report);
+    report.quality = Some(assay_model::quality::score(
+        &report,
+        &access,
+        &options.quality,
+    ));
+    Ok(report)
+}
+
+/// The accessibility facts of a validation: files read, files matching `dataset.lock` (read
+/// beside the manifest; its hashes are compared with those of this same read), license and
+/// descriptive metadata.
+fn access_facts(loaded: &LoadedManifest, report: &Report) -> assay_model::quality::AccessFacts {
+    let files: Vec<&assay_model::report::FileReport> = report
+        .resources
+        .iter()
+        .flat_map(|r| r.files.iter())
+        .collect();
+    let lock = std::fs::read_to_string(loaded.dir.join(assay_model::lock::LOCK_FILE_NAME))
+        .ok()
+        .and_then(|t| assay_model::lock::Lock::parse(&t).ok())
+        .filter(|l| l.dataset == loaded.manifest.name);
+    let locked_match = lock.map(|l| {
+        let locked: std::collections::BTreeMap<&str, (&str, u64)> = l
+            .resources
+            .iter()
+            .flat_map(|r| r.files.iter())
+            .map(|f| (f.path.as_str(), (f.sha256.as_str(), f.bytes)))
+            .collect();
+        files
+            .iter()
+            .filter(|f| {
+                f.sha256
+                    .as_deref()
+                    .is_some_and(|h| locked.get(f.path.as_str()) == Some(&(h, f.bytes)))
+            })
+            .count() as u64
+    });
+    let m = &loaded.manifest;
+    let filled = [
+        m.title.is_some(),
+        m.description.is_some(),
+        m.owner.is_some(),
+        m.steward.is_some(),
+        !m.keywords.is_empty(),
+    ];
+    assay_model::quality::AccessFacts {
+        files: files.len() as u64,
+        readable: files.iter().filter(|f| f.error.is_none()).count() as u64,
+        locked_match,
+        license: !m.licenses.is_empty(),
+        metadata_filled: filled.iter().filter(|b| **b).count() as u8,
+    }
 }
 
 /// Every check a resource runs: constraints and keys first, then its `checks`, in manifest

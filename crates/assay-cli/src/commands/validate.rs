@@ -68,6 +68,13 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         Err(status) => return Ok(status),
     };
     let started = now_wall_clock();
+    let quality = match quality_config(&loaded.dir) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Status::Invalid);
+        }
+    };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(0);
         pb.set_style(
@@ -87,6 +94,7 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         ..Default::default()
     };
     options.memory_limit = args.memory_limit;
+    options.quality = quality;
     if let Some(j) = args.jobs {
         options.jobs = j.max(1);
     }
@@ -112,6 +120,8 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         }
         ReportFormat::Text => render_text(&report, args.out.is_none() && color_stdout()),
         ReportFormat::Junit => render_junit(&report, args.strict),
+        ReportFormat::Sarif => render_sarif(&loaded, &report, args.strict),
+        ReportFormat::Github => render_github(&loaded, &report, args.strict),
     };
     match &args.out {
         Some(path) => assay_integrity::lock::write_atomic(path, text.as_bytes())?,
@@ -153,6 +163,23 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         RunStatus::Warn if args.strict => Status::Failure,
         RunStatus::Warn | RunStatus::Pass => Status::Success,
     })
+}
+
+/// The catalog's `quality.json`: the nearest one in the dataset's folder or above it, else the
+/// documented defaults.
+pub(crate) fn quality_config(
+    dir: &std::path::Path,
+) -> Result<assay_model::quality::QualityConfig, String> {
+    let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    for d in start.ancestors() {
+        let p = d.join("quality.json");
+        if p.is_file() {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            return assay_model::quality::load_config(&text)
+                .map_err(|e| format!("{}: {e}", p.display()));
+        }
+    }
+    Ok(Default::default())
 }
 
 /// The current time, RFC 3339.
@@ -373,5 +400,238 @@ fn render_text(report: &Report, color: bool) -> String {
         s.rows,
         s.bytes
     );
+    if let Some(q) = &report.quality {
+        let dims: Vec<String> = q
+            .dimensions
+            .iter()
+            .filter_map(|d| {
+                d.score.map(|v| {
+                    format!(
+                        "{} {v:.1}",
+                        serde_json::to_value(d.dimension)
+                            .ok()
+                            .and_then(|x| x.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    )
+                })
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "quality {:.1}, grade {:?}{}: {}",
+            q.score,
+            q.grade,
+            q.capped_by
+                .as_deref()
+                .map(|c| format!(" (capped: {c})"))
+                .unwrap_or_default(),
+            dims.join(", ")
+        );
+    }
+    out
+}
+
+/// The manifest position of a check result: a JSON Pointer into the manifest.
+fn check_pointer(
+    loaded: &assay_model::LoadedManifest,
+    resource: &str,
+    check: &assay_model::report::CheckResult,
+    check_index: usize,
+) -> String {
+    use assay_model::report::CheckOrigin;
+    let Some(ri) = loaded
+        .manifest
+        .resources
+        .iter()
+        .position(|r| r.name == resource)
+    else {
+        return String::new();
+    };
+    let base = format!("/resources/{ri}");
+    let r = &loaded.manifest.resources[ri];
+    match check.origin {
+        CheckOrigin::Schema => format!("{base}/schema"),
+        CheckOrigin::Constraint => {
+            let column = check.columns.first().map(String::as_str).unwrap_or("");
+            match r.schema.fields.iter().position(|f| f.name == column) {
+                Some(fi) if !r.schema.fields[fi].constraints.is_empty() => {
+                    format!("{base}/schema/fields/{fi}/constraints")
+                }
+                Some(fi) => format!("{base}/schema/fields/{fi}"),
+                None => format!("{base}/schema"),
+            }
+        }
+        CheckOrigin::Key if check.name.starts_with("primaryKey") => {
+            format!("{base}/schema/primaryKey")
+        }
+        CheckOrigin::Key => format!("{base}/schema/uniqueKeys"),
+        CheckOrigin::ForeignKey => format!("{base}/schema/foreignKeys"),
+        CheckOrigin::Check => format!("{base}/checks/{check_index}"),
+    }
+}
+
+/// Failing results with their manifest positions: (resource, result, line, column).
+fn located<'a>(
+    loaded: &assay_model::LoadedManifest,
+    report: &'a Report,
+) -> Vec<(&'a str, &'a assay_model::report::CheckResult, u64, u64)> {
+    let mut out = Vec::new();
+    for r in &report.resources {
+        let mut j = 0;
+        for c in &r.checks {
+            let index = j;
+            if c.origin == assay_model::report::CheckOrigin::Check {
+                j += 1;
+            }
+            // Warnings are reported as warnings; `--strict` makes them errors.
+            if c.status == CheckStatus::Pass {
+                continue;
+            }
+            let pos = loaded.pos(&check_pointer(loaded, &r.name, c, index));
+            out.push((r.name.as_str(), c, pos.line, pos.col));
+        }
+    }
+    out
+}
+
+fn result_text(c: &assay_model::report::CheckResult) -> String {
+    let mut t = format!(
+        "{} ({}): {} of {} failing",
+        c.name, c.kind, c.failing, c.evaluated
+    );
+    if let Some(m) = &c.message {
+        t.push_str(&format!("; {m}"));
+    }
+    if let Some(s) = c.samples.first() {
+        t.push_str(&format!(
+            "; first: {}{} {}",
+            s.file,
+            s.row.map(|r| format!(" row {r}")).unwrap_or_default(),
+            s.values.join(", ")
+        ));
+    }
+    t
+}
+
+/// SARIF 2.1.0: one rule per check kind, one result per check that did not pass, located at the
+/// line of the manifest that declares it.
+fn render_sarif(loaded: &assay_model::LoadedManifest, report: &Report, strict: bool) -> String {
+    let uri = loaded
+        .path
+        .to_string_lossy()
+        .replace('\\', "/")
+        .trim_start_matches("./")
+        .to_string();
+    let found = located(loaded, report);
+    let mut kinds: Vec<&str> = found.iter().map(|(_, c, _, _)| c.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let rules: Vec<serde_json::Value> = kinds
+        .iter()
+        .map(|k| {
+            let name: String = k
+                .split('_')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect();
+            serde_json::json!({
+                "id": format!("assay/{k}"),
+                "name": name,
+                "shortDescription": {"text": format!("Assay check kind `{k}`")},
+                "helpUri": "https://example.invalid/assay/docs/checks.md",
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = found
+        .iter()
+        .map(|(resource, c, line, col)| {
+            let level = match c.status {
+                CheckStatus::Fail | CheckStatus::Error => "error",
+                _ if strict => "error",
+                _ => "warning",
+            };
+            serde_json::json!({
+                "ruleId": format!("assay/{}", c.kind),
+                "ruleIndex": kinds.iter().position(|k| *k == c.kind).unwrap_or(0),
+                "level": level,
+                "message": {"text": format!("{resource}: {}", result_text(c))},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": {"startLine": (*line).max(1), "startColumn": (*col).max(1)},
+                    }
+                }],
+                "properties": {
+                    "resource": resource,
+                    "dimension": c.dimension,
+                    "severity": c.severity,
+                    "failing": c.failing,
+                    "evaluated": c.evaluated,
+                },
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "assay",
+                "version": report.tool.version,
+                "informationUri": "https://example.invalid/assay",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// GitHub Actions workflow commands: one `::error` / `::warning` annotation per check that did
+/// not pass, at the manifest line that declares it.
+fn render_github(loaded: &assay_model::LoadedManifest, report: &Report, strict: bool) -> String {
+    let esc_prop = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+            .replace(':', "%3A")
+            .replace(',', "%2C")
+    };
+    let esc_msg = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let file = loaded.path.to_string_lossy().replace('\\', "/");
+    let file = file.trim_start_matches("./");
+    let mut out = String::new();
+    for (resource, c, line, col) in located(loaded, report) {
+        let level = match c.status {
+            CheckStatus::Fail | CheckStatus::Error => "error",
+            _ if strict => "error",
+            _ => "warning",
+        };
+        out.push_str(&format!(
+            "::{level} file={},line={line},col={col},title={}::{}\n",
+            esc_prop(file),
+            esc_prop(&format!("assay {resource}/{}", c.name)),
+            esc_msg(&result_text(c))
+        ));
+    }
+    if let Some(q) = &report.quality {
+        out.push_str(&format!(
+            "::notice title=assay quality::{} {}: score {:.1}, grade {:?}\n",
+            esc_msg(&report.dataset.name),
+            esc_msg(&report.dataset.version),
+            q.score,
+            q.grade
+        ));
+    }
     out
 }

@@ -11,4 +11,5 @@ mod integrity;
 mod lineage;
 mod lint_fixtures;
 mod profile;
+mod quality;
 mod validate;

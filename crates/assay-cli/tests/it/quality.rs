@@ -1,0 +1,209 @@
+//! Quality scores and grades, and the CI formats (SARIF, GitHub annotations).
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::integrity::copy_tree;
+use crate::support::{assay, repo, stderr, stdout, temp_dir, validate_in};
+
+const NOW: &str = "2025-07-03T00:00:00Z";
+
+fn report_of(dir: &std::path::Path) -> Value {
+    let out = assay(dir, &["validate", ".", "--now", NOW, "--format", "json"]);
+    let doc: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    crate::support::assert_valid_report(&doc);
+    doc
+}
+
+fn dimension(doc: &Value, name: &str) -> Value {
+    doc["quality"]["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["dimension"] == name)
+        .unwrap()["score"]
+        .clone()
+}
+
+/// docs/quality-model.md's worked example, number for number.
+#[test]
+fn the_worked_example_holds() {
+    let doc = report_of(&repo().join("catalog/IF-C397/pcb-aoi-inspection"));
+    let text = std::fs::read_to_string(repo().join("docs/quality-model.md")).unwrap();
+    let mut seen = 0;
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // The score table: `| dimension | score |`.
+        if cells.len() == 4
+            && [
+                "normativeness",
+                "completeness",
+                "accuracy",
+                "consistency",
+                "timeliness",
+                "accessibility",
+            ]
+            .contains(&cells[1])
+        {
+            let expected = match cells[2] {
+                "—" => Value::Null,
+                v => Value::from(v.parse::<f64>().unwrap()),
+            };
+            assert_eq!(dimension(&doc, cells[1]), expected, "{}", cells[1]);
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 6, "the score table of docs/quality-model.md");
+    assert!(text.contains("= **99.9**"));
+    assert_eq!(doc["quality"]["score"], 99.9);
+    assert_eq!(doc["quality"]["grade"], "C");
+    assert_eq!(doc["quality"]["capped_by"], "an error-level check failed");
+}
+
+fn telemetry(test: &str) -> PathBuf {
+    let dir = temp_dir(test).join("telemetry");
+    copy_tree(
+        &repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
+        &dir,
+    );
+    dir
+}
+
+#[test]
+fn accessibility_counts_the_lock_license_and_metadata() {
+    let dir = telemetry("quality-access");
+    let doc = report_of(&dir);
+    assert_eq!(dimension(&doc, "accessibility"), 100.0);
+    assert_eq!(doc["quality"]["grade"], "A");
+    // Without the lock, one of the four facts is 0.
+    std::fs::remove_file(dir.join("dataset.lock")).unwrap();
+    let doc = report_of(&dir);
+    assert_eq!(doc["quality"]["access"]["locked_match"], Value::Null);
+    assert_eq!(dimension(&doc, "accessibility"), 75.0);
+    // A file changed since locking does not match the lock either.
+    let dir = telemetry("quality-changed");
+    let path = dir.join("data/machines.parquet");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[300] ^= 1;
+    std::fs::write(&path, bytes).unwrap();
+    let doc = report_of(&dir);
+    assert_eq!(doc["quality"]["access"]["locked_match"], 2);
+}
+
+#[test]
+fn a_catalog_quality_config_changes_thresholds() {
+    let root = temp_dir("quality-config");
+    let dir = root.join("catalog").join("telemetry");
+    copy_tree(
+        &repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
+        &dir,
+    );
+    std::fs::write(
+        root.join("catalog/quality.json"),
+        r#"{"gradeA": 100.5, "gradeB": 99}"#,
+    )
+    .unwrap();
+    let (code, doc) = validate_in(&dir, &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["quality"]["grade"], "B");
+    std::fs::write(
+        root.join("catalog/quality.json"),
+        r#"{"gradeA": 50, "gradeB": 60}"#,
+    )
+    .unwrap();
+    let out = assay(&dir, &["validate", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("quality.json: thresholds"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn sarif_dir() -> PathBuf {
+    let d = repo().join(".venv-test/sarif");
+    assert!(
+        d.join("sarif-2.1.0.json").is_file(),
+        "the SARIF schema and validator are missing: run the tests with scripts/test.sh, which \
+         installs @microsoft/sarif-multitool-linux into .venv-test/sarif"
+    );
+    d
+}
+
+#[test]
+fn sarif_is_valid_and_located_at_the_declaring_line() {
+    let pcb = repo().join("catalog/IF-C397/pcb-aoi-inspection");
+    let out = assay(&pcb, &["validate", ".", "--now", NOW, "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(sarif_dir().join("sarif-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = v
+        .iter_errors(&doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // Microsoft's SARIF Multitool agrees, beyond the schema too.
+    let file = temp_dir("sarif").join("pcb.sarif");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let check = std::process::Command::new(sarif_dir().join("Sarif.Multitool"))
+        .args(["validate"])
+        .arg(&file)
+        .arg("--output")
+        .arg(file.with_extension("validation.sarif"))
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{said}");
+    assert!(!said.contains(": error "), "{said}");
+    // The unique board_id constraint is declared on line 23 of the manifest.
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let unique = results
+        .iter()
+        .find(|r| r["ruleId"] == "assay/unique")
+        .unwrap();
+    let manifest = std::fs::read_to_string(pcb.join("dataset.yaml")).unwrap();
+    let line = manifest
+        .lines()
+        .position(|l| l.contains("{name: board_id"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        unique["locations"][0]["physicalLocation"]["region"]["startLine"],
+        line
+    );
+    assert_eq!(unique["level"], "error");
+    // Every result that did not pass is there: five failed error-level checks, and more.
+    assert!(results.len() >= 5, "{}", results.len());
+}
+
+#[test]
+fn github_annotations() {
+    let pcb = repo().join("catalog/IF-C397/pcb-aoi-inspection");
+    let out = assay(&pcb, &["validate", ".", "--now", NOW, "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("::error ")).collect();
+    assert!(!errors.is_empty(), "{text}");
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("::error file=dataset.yaml,line=23,")),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "::notice title=assay quality::pcb-aoi-inspection 0.3.1: score 99.9, grade C\n"
+        ),
+        "{text}"
+    );
+}

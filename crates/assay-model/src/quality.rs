@@ -1,0 +1,258 @@
+//! Quality scores on the six GB/T 36344-2018 indicators, an overall score and a grade.
+//!
+//! The formula is in `docs/quality-model.md`, with a worked example that a test reproduces:
+//!
+//! - A check result scores its pass fraction: `1 - failing / evaluated` (so a `mostly` check
+//!   that lets 0.4% fail scores 0.996). A result that evaluated nothing scores 1 when it passed
+//!   and 0 when it failed. A result that could not be evaluated (`error`) scores 0.
+//! - A dimension scores 100 × the mean of its results, each counted once. A dimension with no
+//!   result has no score and does not count.
+//! - Accessibility also counts four facts about the dataset, each 0 to 1: the share of files
+//!   that were readable; the share whose sha256 matches `dataset.lock` (0 without a lock); a
+//!   license declared; the share of the descriptive metadata filled (title, description, owner,
+//!   steward, keywords).
+//! - The overall score is the weighted mean of the scored dimensions (weights 1 unless
+//!   configured), rounded to one decimal.
+//! - The grade comes from the thresholds (A ≥ 90, B ≥ 75, C ≥ 60, else D). An error-level
+//!   failure caps it at C; data that could not be read caps it at D.
+//!
+//! A catalog may change the thresholds, weights and caps in `quality.json` at its root (see
+//! [`QualityConfig`]).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::check::{Dimension, Severity};
+use crate::report::{CheckStatus, Report};
+
+/// A grade.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub enum Grade {
+    /// Best.
+    A,
+    /// Good.
+    B,
+    /// Fair.
+    C,
+    /// Poor.
+    D,
+}
+
+/// Thresholds, weights and caps; the defaults are the documented model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
+pub struct QualityConfig {
+    /// Lowest overall score for A.
+    pub grade_a: f64,
+    /// Lowest overall score for B.
+    pub grade_b: f64,
+    /// Lowest overall score for C.
+    pub grade_c: f64,
+    /// Weight of each dimension in the overall score (missing ones weigh 1).
+    pub weights: BTreeMap<Dimension, f64>,
+    /// Best grade possible with an error-level failure.
+    pub error_failure_cap: Grade,
+    /// Best grade possible when data could not be read.
+    pub unreadable_cap: Grade,
+}
+
+impl Default for QualityConfig {
+    fn default() -> Self {
+        QualityConfig {
+            grade_a: 90.0,
+            grade_b: 75.0,
+            grade_c: 60.0,
+            weights: BTreeMap::new(),
+            error_failure_cap: Grade::C,
+            unreadable_cap: Grade::D,
+        }
+    }
+}
+
+/// The accessibility facts that are not check results.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AccessFacts {
+    /// Files resolved.
+    pub files: u64,
+    /// Files read without error.
+    pub readable: u64,
+    /// Files whose sha256 and size match `dataset.lock`; `None` without a valid lock.
+    pub locked_match: Option<u64>,
+    /// A license is declared.
+    pub license: bool,
+    /// Descriptive metadata filled, of 5 (title, description, owner, steward, keywords).
+    pub metadata_filled: u8,
+}
+
+/// One dimension's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DimensionScore {
+    /// The dimension.
+    pub dimension: Dimension,
+    /// 0–100, one decimal; `None` when nothing counted toward it.
+    pub score: Option<f64>,
+    /// Check results counted.
+    pub checks: u64,
+    /// Of those, not passed.
+    pub not_passed: u64,
+}
+
+/// A dataset's quality.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Quality {
+    /// Weighted mean of the scored dimensions, 0–100, one decimal.
+    pub score: f64,
+    /// The grade after caps.
+    pub grade: Grade,
+    /// Why the grade is lower than the score alone gives, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capped_by: Option<String>,
+    /// The six dimensions, in the standard's order.
+    pub dimensions: Vec<DimensionScore>,
+    /// The accessibility facts used.
+    pub access: AccessFacts,
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// The score of one check result, 0 to 1.
+pub fn result_score(status: CheckStatus, evaluated: u64, failing: u64) -> f64 {
+    match status {
+        CheckStatus::Error => 0.0,
+        _ if evaluated > 0 => 1.0 - (failing.min(evaluated) as f64 / evaluated as f64),
+        CheckStatus::Pass => 1.0,
+        CheckStatus::Warn | CheckStatus::Fail => 0.0,
+    }
+}
+
+/// Scores a report.
+pub fn score(report: &Report, access: &AccessFacts, config: &QualityConfig) -> Quality {
+    let mut sums: BTreeMap<Dimension, (f64, u64, u64)> = BTreeMap::new();
+    let mut error_failure = false;
+    let mut unreadable = false;
+    for c in report.resources.iter().flat_map(|r| r.checks.iter()) {
+        let e = sums.entry(c.dimension).or_default();
+        e.0 += result_score(c.status, c.evaluated, c.failing);
+        e.1 += 1;
+        if c.status != CheckStatus::Pass {
+            e.2 += 1;
+        }
+        error_failure |= c.status == CheckStatus::Fail && c.severity == Severity::Error;
+        unreadable |= c.status == CheckStatus::Error;
+    }
+    unreadable |= access.readable < access.files;
+    // Accessibility's own facts count like four more results.
+    let facts = [
+        if access.files == 0 {
+            0.0
+        } else {
+            access.readable as f64 / access.files as f64
+        },
+        match access.locked_match {
+            Some(m) if access.files > 0 => m as f64 / access.files as f64,
+            _ => 0.0,
+        },
+        if access.license { 1.0 } else { 0.0 },
+        f64::from(access.metadata_filled.min(5)) / 5.0,
+    ];
+    let a = sums.entry(Dimension::Accessibility).or_default();
+    for f in facts {
+        a.0 += f;
+        a.1 += 1;
+        if f < 1.0 {
+            a.2 += 1;
+        }
+    }
+    let dimensions: Vec<DimensionScore> = Dimension::ALL
+        .iter()
+        .map(|d| {
+            let (sum, n, not_passed) = sums.get(d).copied().unwrap_or_default();
+            DimensionScore {
+                dimension: *d,
+                score: (n > 0).then(|| round1(100.0 * sum / n as f64)),
+                checks: n,
+                not_passed,
+            }
+        })
+        .collect();
+    let (mut total, mut weight) = (0.0, 0.0);
+    for d in &dimensions {
+        if let Some(s) = d.score {
+            let w = config.weights.get(&d.dimension).copied().unwrap_or(1.0);
+            total += w * s;
+            weight += w;
+        }
+    }
+    let overall = if weight > 0.0 {
+        round1(total / weight)
+    } else {
+        0.0
+    };
+    let by_score = if overall >= config.grade_a {
+        Grade::A
+    } else if overall >= config.grade_b {
+        Grade::B
+    } else if overall >= config.grade_c {
+        Grade::C
+    } else {
+        Grade::D
+    };
+    let mut grade = by_score;
+    let mut capped_by = None;
+    if error_failure && grade < config.error_failure_cap {
+        grade = config.error_failure_cap;
+        capped_by = Some("an error-level check failed".to_string());
+    }
+    if unreadable && grade < config.unreadable_cap {
+        grade = config.unreadable_cap;
+        capped_by = Some("some data could not be read".to_string());
+    }
+    Quality {
+        score: overall,
+        grade,
+        capped_by,
+        dimensions,
+        access: *access,
+    }
+}
+
+/// Loads `quality.json`: the defaults for every key it leaves out.
+pub fn load_config(text: &str) -> Result<QualityConfig, String> {
+    let c: QualityConfig = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if !(c.grade_a >= c.grade_b && c.grade_b >= c.grade_c) {
+        return Err("thresholds must satisfy gradeA >= gradeB >= gradeC".into());
+    }
+    if c.weights.values().any(|w| !w.is_finite() || *w < 0.0) {
+        return Err("weights must be finite and not negative".into());
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_scores() {
+        assert_eq!(result_score(CheckStatus::Pass, 1000, 4), 0.996);
+        assert_eq!(result_score(CheckStatus::Fail, 0, 0), 0.0);
+        assert_eq!(result_score(CheckStatus::Pass, 0, 0), 1.0);
+        assert_eq!(result_score(CheckStatus::Error, 10, 0), 0.0);
+    }
+
+    #[test]
+    fn config_is_checked() {
+        assert!(load_config(r#"{"gradeA": 50, "gradeB": 60}"#).is_err());
+        assert!(load_config(r#"{"weights": {"accuracy": -1}}"#).is_err());
+        assert!(load_config(r#"{"gradeZ": 1}"#).is_err());
+        let c = load_config(r#"{"gradeA": 95, "weights": {"accuracy": 2}}"#).unwrap();
+        assert_eq!(c.grade_a, 95.0);
+        assert_eq!(c.grade_b, 75.0);
+    }
+}
