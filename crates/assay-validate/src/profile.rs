@@ -9,7 +9,7 @@
 //!   estimated;
 //! - min and max; for numbers also mean and standard deviation (Welford, merged exactly across
 //!   threads) and quantiles (t-digest over a systematic sample of at most ~100 000 values per
-//!   column, marked approximate);
+//!   column, marked approximate) and a 10-bin histogram (from at most ~10 000 of those values);
 //! - top values with counts, string length range and detected patterns, computed from the
 //!   exact distinct values (so once per distinct value, not per row);
 //! - monotonicity in file order, from each row group's first, last and inner order, merged in
@@ -18,7 +18,9 @@
 //!   on data of at most [`PAIR_ROWS`] rows, pairs of columns none of which is a key alone,
 //!   found from per-row hashes (distinct hashes prove distinct pairs, so a pair found is exact).
 //!
-//! Memory is bounded: per column at most `exact_limit` distinct values per thread, then a fixed
+//! Deterministic: sampling goes by global row number, moments are merged per row group in file
+//! order and the sketch is built in row order, so the profile is the same bytes whatever thread
+//! read what. Memory is bounded: per column at most `exact_limit` distinct values per thread, then a fixed
 //! 16 KiB sketch. String columns whose pages are all dictionary-encoded are decoded as Arrow
 //! dictionaries and counted once per dictionary value.
 
@@ -99,6 +101,22 @@ pub struct Distinct {
     pub estimated: bool,
 }
 
+/// Counts of sampled values in equal-width bins.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Histogram {
+    /// Lower edge of the first bin.
+    pub min: f64,
+    /// Upper edge of the last bin.
+    pub max: f64,
+    /// Values per bin.
+    pub counts: Vec<u64>,
+    /// Values sampled (every row when the data is small).
+    pub sampled: u64,
+}
+
+/// Most values a thread keeps for histograms.
+const HIST_SAMPLE: usize = 10_000;
+
 /// A value and how often it occurs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TopValue {
@@ -150,6 +168,9 @@ pub struct ColumnProfile {
     /// Approximate quantiles (numbers): `0.01`, `0.25`, `0.5`, `0.75`, `0.99`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub quantiles: BTreeMap<String, f64>,
+    /// A 10-bin histogram between min and max (numbers), from a systematic sample.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<Histogram>,
     /// Most frequent values, when the distinct values are known exactly.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub top_values: Vec<TopValue>,
@@ -402,9 +423,11 @@ struct Acc {
     max_i: Option<i64>,
     min_f: Option<f64>,
     max_f: Option<f64>,
+    /// Set from the per-row-group moments, merged in file order, after the pass.
     moments: Moments,
-    sample: Vec<f64>,
-    digest: Option<TDigest>,
+    /// Sampled values with their global row number, so the sketch is built in row order
+    /// whatever thread read them: same data, same quantiles.
+    sample: Vec<(u64, f64)>,
 }
 
 impl Acc {
@@ -422,21 +445,11 @@ impl Acc {
             max_f: None,
             moments: Moments::default(),
             sample: Vec::new(),
-            digest: None,
         }
-    }
-
-    fn flush_sample(&mut self) {
-        if self.sample.is_empty() {
-            return;
-        }
-        let values = std::mem::take(&mut self.sample);
-        let d = self.digest.take().unwrap_or_else(|| TDigest::new(100));
-        self.digest = Some(d.merge_unsorted_f64(values));
     }
 
     fn merge(&mut self, mut o: Acc, limit: usize) {
-        o.flush_sample();
+        self.sample.append(&mut o.sample);
         self.nulls += o.nulls;
         self.nans += o.nans;
         self.ints.merge(o.ints, limit);
@@ -447,12 +460,6 @@ impl Acc {
         self.max_i = opt(self.max_i, o.max_i, i64::max);
         self.min_f = opt(self.min_f, o.min_f, f64::min);
         self.max_f = opt(self.max_f, o.max_f, f64::max);
-        self.moments.merge(o.moments);
-        self.flush_sample();
-        self.digest = match (self.digest.take(), o.digest) {
-            (Some(a), Some(b)) => Some(TDigest::merge_digests([&a, &b])),
-            (a, b) => a.or(b),
-        };
     }
 }
 
@@ -470,33 +477,33 @@ fn feed(
     array: &ArrayRef,
     limit: usize,
     stride: u64,
-    seen: &mut u64,
+    base: u64,
+    mom: &mut Moments,
 ) -> Option<Order> {
     acc.nulls += array.null_count() as u64;
     match acc.kind {
         Kind::Int | Kind::Temporal => {
             let a = to_i64(array)?;
             let mut order: Option<Order> = None;
-            let mut mom = Moments::default();
-            for v in a.iter().flatten() {
+            for (i, v) in a.iter().enumerate() {
+                let Some(v) = v else { continue };
                 acc.ints.add(&v, 1, limit);
                 acc.min_i = Some(acc.min_i.map_or(v, |m| m.min(v)));
                 acc.max_i = Some(acc.max_i.map_or(v, |m| m.max(v)));
                 step(&mut order, Key::I(v));
                 if acc.kind == Kind::Int {
-                    welford(&mut mom, v as f64);
-                    sample(acc, v as f64, stride, seen);
+                    welford(mom, v as f64);
+                    sample(acc, v as f64, stride, base + i as u64);
                 }
             }
-            acc.moments.merge(mom);
             order
         }
         Kind::Float => {
             let f = arrow::compute::cast(array, &DataType::Float64).ok()?;
             let a = f.as_primitive::<Float64Type>();
             let mut order: Option<Order> = None;
-            let mut mom = Moments::default();
-            for v in a.iter().flatten() {
+            for (i, v) in a.iter().enumerate() {
+                let Some(v) = v else { continue };
                 if v.is_nan() {
                     acc.nans += 1;
                     continue;
@@ -505,10 +512,9 @@ fn feed(
                 acc.min_f = Some(acc.min_f.map_or(v, |m| m.min(v)));
                 acc.max_f = Some(acc.max_f.map_or(v, |m| m.max(v)));
                 step(&mut order, Key::F(v));
-                welford(&mut mom, v);
-                sample(acc, v, stride, seen);
+                welford(mom, v);
+                sample(acc, v, stride, base + i as u64);
             }
-            acc.moments.merge(mom);
             order
         }
         Kind::Str => {
@@ -556,14 +562,12 @@ fn welford(m: &mut Moments, v: f64) {
     m.m2 += d * (v - m.mean);
 }
 
-fn sample(acc: &mut Acc, v: f64, stride: u64, seen: &mut u64) {
-    if (*seen).is_multiple_of(stride) {
-        acc.sample.push(v);
-        if acc.sample.len() >= 8192 {
-            acc.flush_sample();
-        }
+/// Keeps the value of every `stride`-th row (by global row number) for the quantile sketch
+/// and the histogram.
+fn sample(acc: &mut Acc, v: f64, stride: u64, row: u64) {
+    if row.is_multiple_of(stride) {
+        acc.sample.push((row, v));
     }
-    *seen += 1;
 }
 
 fn step(order: &mut Option<Order>, v: Key) {
@@ -676,6 +680,21 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
         Vec::new()
     };
     let row_hashes: Mutex<Vec<Vec<Vec<u64>>>> = Mutex::new(vec![Vec::new(); items.len()]);
+    // Each row group's moments, merged in file order afterwards: floating-point sums come out
+    // the same whatever thread read what.
+    let item_moments: Mutex<Vec<Vec<Moments>>> = Mutex::new(vec![Vec::new(); items.len()]);
+    // The global row number of each row group's first row, for deterministic sampling.
+    let offsets: Vec<u64> = {
+        let mut at = 0u64;
+        items
+            .iter()
+            .map(|&(f, rg)| {
+                let start = at;
+                at += metas[f].1.metadata().row_group(rg).num_rows().max(0) as u64;
+                start
+            })
+            .collect()
+    };
     let next = AtomicUsize::new(0);
     let orders: Mutex<Vec<Vec<Option<Order>>>> = Mutex::new(vec![Vec::new(); items.len()]);
     let error: Mutex<Option<String>> = Mutex::new(None);
@@ -686,7 +705,6 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
                 s.spawn(|| {
                     let mut accs: Vec<Acc> = kinds.iter().map(|k| Acc::new(*k)).collect();
                     let metas: &Vec<(String, ArrowReaderMetadata)> = &metas;
-                    let mut seen = vec![0u64; kinds.len()];
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&(f, rg)) = items.get(i) else { break };
@@ -697,12 +715,13 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
                             &decoded,
                             &tracked,
                             &mut accs,
-                            &mut seen,
+                            offsets[i],
                             options.exact_limit,
                             stride,
                         ) {
-                            Ok((order, hashes)) => {
+                            Ok((order, moments, hashes)) => {
                                 orders.lock().unwrap_or_else(|e| e.into_inner())[i] = order;
+                                item_moments.lock().unwrap_or_else(|e| e.into_inner())[i] = moments;
                                 row_hashes.lock().unwrap_or_else(|e| e.into_inner())[i] = hashes;
                             }
                             Err(e) => {
@@ -753,10 +772,15 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
         }
     }
     let orders = orders.into_inner().unwrap_or_else(|e| e.into_inner());
+    for per_item in item_moments.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        for (i, m) in per_item.into_iter().enumerate() {
+            merged[i].moments.merge(m);
+        }
+    }
     let mut columns = Vec::new();
     for (i, field) in schema.fields().iter().enumerate() {
         let mut acc = std::mem::replace(&mut merged[i], Acc::new(kinds[i]));
-        acc.flush_sample();
+        acc.sample.sort_by_key(|(row, _)| *row);
         let order = orders
             .iter()
             .map(|o| o.get(i).copied().flatten())
@@ -824,7 +848,7 @@ fn leaf_nulls(metas: &[(String, ArrowReaderMetadata)], name: &str) -> Option<u64
 }
 
 /// One row group's order facts per column, and per tracked column the hash of every row.
-type RowGroupOut = (Vec<Option<Order>>, Vec<Vec<u64>>);
+type RowGroupOut = (Vec<Option<Order>>, Vec<Moments>, Vec<Vec<u64>>);
 
 #[allow(clippy::too_many_arguments)]
 fn read_row_group(
@@ -834,7 +858,7 @@ fn read_row_group(
     decoded: &[usize],
     tracked: &[usize],
     accs: &mut [Acc],
-    seen: &mut [u64],
+    first_row: u64,
     limit: usize,
     stride: u64,
 ) -> Result<RowGroupOut, String> {
@@ -856,10 +880,14 @@ fn read_row_group(
         .map_err(|e| err(&e))?;
     let mut order: Vec<Option<Order>> = vec![None; accs.len()];
     let mut hashes: Vec<Vec<u64>> = vec![Vec::new(); tracked.len()];
+    let mut moments = vec![Moments::default(); accs.len()];
+    let mut base = first_row;
     for batch in reader {
         let batch = batch.map_err(|e| err(&e))?;
         for (pos, &i) in decoded.iter().enumerate() {
-            let o = feed(&mut accs[i], batch.column(pos), limit, stride, &mut seen[i]);
+            let mut m = Moments::default();
+            let o = feed(&mut accs[i], batch.column(pos), limit, stride, base, &mut m);
+            moments[i].merge(m);
             order[i] = join(order[i], o);
             if let Some(t) = tracked.iter().position(|&c| c == i) {
                 let mut buf = vec![0u64; batch.num_rows()];
@@ -872,8 +900,9 @@ fn read_row_group(
                 hashes[t].extend_from_slice(&buf);
             }
         }
+        base += batch.num_rows() as u64;
     }
-    Ok((order, hashes))
+    Ok((order, moments, hashes))
 }
 
 /// Pairs of columns whose combined values are unique over all rows, from per-row hashes:
@@ -990,11 +1019,17 @@ fn finish(
                 if acc.moments.n > 1.0 {
                     c.stddev = Some((acc.moments.m2 / (acc.moments.n - 1.0)).sqrt());
                 }
-                if let Some(d) = &acc.digest {
+                let values: Vec<f64> = acc.sample.iter().map(|(_, v)| *v).collect();
+                if !values.is_empty() {
+                    let d = TDigest::new(100).merge_unsorted_f64(values.clone());
                     for q in [0.01, 0.25, 0.5, 0.75, 0.99] {
                         c.quantiles.insert(q.to_string(), d.estimate_quantile(q));
                     }
                 }
+                // At most about HIST_SAMPLE of the sampled values, evenly spread over the rows.
+                let every = values.len().div_ceil(HIST_SAMPLE).max(1);
+                let hist: Vec<f64> = values.iter().step_by(every).copied().collect();
+                c.histogram = histogram(&hist);
             }
             if acc.kind == Kind::Int
                 && let Distinct_::Exact(map) = &acc.ints
@@ -1047,6 +1082,30 @@ fn finish(
     }
     let _ = rows;
     c
+}
+
+fn histogram(values: &[f64]) -> Option<Histogram> {
+    let (lo, hi) = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(None, |acc: Option<(f64, f64)>, v| {
+            Some(acc.map_or((*v, *v), |(a, b)| (a.min(*v), b.max(*v))))
+        })?;
+    let mut counts = vec![0u64; 10];
+    for v in values.iter().filter(|v| v.is_finite()) {
+        let i = if hi > lo {
+            (((v - lo) / (hi - lo)) * 10.0).floor() as usize
+        } else {
+            0
+        };
+        counts[i.min(9)] += 1;
+    }
+    Some(Histogram {
+        min: lo,
+        max: hi,
+        counts,
+        sampled: values.len() as u64,
+    })
 }
 
 fn top(values: impl Iterator<Item = (String, u64)>, n: usize) -> Vec<TopValue> {
