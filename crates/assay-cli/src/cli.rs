@@ -214,6 +214,45 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Formats of `assay report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportDocFormat {
+    /// One self-contained, printable HTML file.
+    Html,
+    /// Markdown, for pull-request comments.
+    Md,
+    /// The JSON validation report.
+    Json,
+}
+
+/// Languages of `assay report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Chinese (simplified).
+    Zh,
+}
+
+/// Arguments of `assay report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The manifest or the dataset folder holding it.
+    pub dataset: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportDocFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Label language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+    /// Reference time for freshness checks (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
 /// Arguments of `assay pack`.
 #[derive(Debug, Args)]
 pub struct PackArgs {
@@ -278,6 +317,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Export a dataset's manifest to another format (Frictionless Data Package v2).
     Export(ExportArgs),
+    /// A dataset's quality report: grade, six dimension scores, failures with samples, column
+    /// profile, identity and lineage; HTML, Markdown or JSON.
+    Report(ReportArgs),
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.

@@ -207,3 +207,124 @@ fn github_annotations() {
         "{text}"
     );
 }
+
+/// Debian's Chromium, installed by `.ci/run` (packages `chromium`, `fonts-wqy-microhei`).
+fn chromium() -> PathBuf {
+    let p = PathBuf::from("/usr/bin/chromium");
+    assert!(
+        p.is_file(),
+        "headless Chromium is missing: `.ci/run` installs it (apt-get install chromium \
+         fonts-wqy-microhei); install it the same way to run this test"
+    );
+    p
+}
+
+/// Runs headless Chromium on a local file with no network, printing the DOM after layout or
+/// saving a screenshot.
+fn chromium_run(profile_dir: &std::path::Path, extra: &[&str], url: &str) -> std::process::Output {
+    std::process::Command::new(chromium())
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile_dir.display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("chromium runs")
+}
+
+/// The HTML report in a real browser: the grade, the dimension chart and the failing samples
+/// are there after rendering, it is self-contained, and it renders in Chinese too.
+#[test]
+fn html_report_in_headless_chromium() {
+    let dir = temp_dir("report-html");
+    let pcb = repo().join("catalog/IF-C397/pcb-aoi-inspection");
+    for lang in ["en", "zh"] {
+        let html = dir.join(format!("report-{lang}.html"));
+        let out = assay(
+            &pcb,
+            &[
+                "report",
+                ".",
+                "--now",
+                NOW,
+                "--lang",
+                lang,
+                "--out",
+                html.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let source = std::fs::read_to_string(&html).unwrap();
+        // Self-contained: nothing is loaded from anywhere.
+        for external in ["<script src", "<link", "<img", "@import", "url("] {
+            assert!(!source.contains(external), "{external} in the report");
+        }
+        assert!(source.contains("@media print"));
+        let url = format!("file://{}", html.display());
+        let dom = chromium_run(&dir.join(format!("profile-{lang}")), &["--dump-dom"], &url);
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        assert!(
+            dom.contains("<div id=\"grade\" class=\"grade grade-C\""),
+            "{lang}: no grade in the rendered page"
+        );
+        assert_eq!(
+            dom.matches("<rect class=\"bar\"").count(),
+            6,
+            "{lang}: six bars"
+        );
+        assert!(dom.contains("id=\"failing-checks\""));
+        // The six failing checks, with the first planted duplicate as a sample.
+        let table = &dom[dom.find("id=\"failing-checks\"").unwrap()..];
+        let table = &table[..table.find("</table>\n</section>").unwrap_or(table.len())];
+        assert_eq!(table.matches("class=\"status-fail\"").count(), 6, "{lang}");
+        assert!(table.contains("PCB-20250499"), "{lang}");
+        assert!(
+            dom.contains("<svg class=\"histogram\""),
+            "{lang}: histograms"
+        );
+        if lang == "zh" {
+            assert!(dom.contains("数据质量报告") && dom.contains("规范性"));
+        }
+        let shot = dir.join(format!("report-{lang}.png"));
+        let out = chromium_run(
+            &dir.join(format!("shot-{lang}")),
+            &[
+                "--window-size=1200,1600",
+                &format!("--screenshot={}", shot.display()),
+            ],
+            &url,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let png = std::fs::read(&shot).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert!(
+            png.len() > 20_000,
+            "a screenshot with content: {} bytes",
+            png.len()
+        );
+    }
+}
+
+#[test]
+fn markdown_report_for_pull_requests() {
+    let pcb = repo().join("catalog/IF-C397/pcb-aoi-inspection");
+    let out = assay(&pcb, &["report", ".", "--now", NOW, "--format", "md"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("**Grade: C** · Score: 99.9"), "{text}");
+    assert!(text.contains("| completeness 完整性 | 99.8 |"), "{text}");
+    assert_eq!(text.matches("| fail |").count(), 6, "{text}");
+}
