@@ -96,8 +96,9 @@ fn decode_path(p: &str) -> String {
         .replace("%25", "%")
 }
 
-/// Bag-Size: decimal units, one decimal.
-fn human_size(bytes: u64) -> String {
+/// A size in decimal units with one decimal (`47.1 KB`), as BagIt's Bag-Size and Assay's
+/// messages write it.
+pub fn human_size(bytes: u64) -> String {
     let units = ["bytes", "KB", "MB", "GB", "TB"];
     let mut v = bytes as f64;
     let mut i = 0;

@@ -352,29 +352,12 @@ fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(Str
             ),
         ));
     }
-    let numeric = matches!(
-        value_type,
-        DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-            | DataType::UInt64
-            | DataType::Float32
-            | DataType::Float64
-    );
-    let integer = matches!(
-        value_type,
-        DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-    );
+    let integer = crate::profile::fits_i64(value_type);
+    let numeric = integer
+        || matches!(
+            value_type,
+            DataType::UInt64 | DataType::Float32 | DataType::Float64
+        );
     let bounds = if !numeric || d.count < 2 {
         None
     } else if integer {

@@ -205,15 +205,23 @@ enum Kind {
     Other,
 }
 
+/// Integer types whose every value an i64 holds exactly.
+pub fn fits_i64(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+    )
+}
+
 fn kind_of(dt: &DataType) -> Kind {
     match dt {
-        DataType::Int8
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::UInt8
-        | DataType::UInt16
-        | DataType::UInt32 => Kind::Int,
+        dt if fits_i64(dt) => Kind::Int,
         DataType::Date32
         | DataType::Date64
         | DataType::Timestamp(_, _)

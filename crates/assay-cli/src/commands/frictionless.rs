@@ -1,7 +1,5 @@
 //! `assay import` and `assay export --to frictionless`.
 
-use std::io::Write;
-
 use anyhow::Result;
 use assay_model::FieldRegistry;
 use assay_model::frictionless::{
@@ -80,10 +78,7 @@ pub fn export(registry: &FieldRegistry, args: ExportArgs) -> Result<Status> {
     let (package, notes) = to_package(&loaded.manifest);
     let mut text = serde_json::to_string_pretty(&package)?;
     text.push('\n');
-    match &args.out {
-        Some(path) => assay_integrity::lock::write_atomic(path, text.as_bytes())?,
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
-    }
+    super::write_output(args.out.as_deref(), &text)?;
     for n in &notes {
         eprintln!("note: {n}");
     }

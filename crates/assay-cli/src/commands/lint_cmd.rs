@@ -16,24 +16,10 @@ pub fn run(
     strict: bool,
     format: ListFormat,
 ) -> Result<Status> {
-    let files = match lint::find_manifests(paths) {
+    let files = match super::manifests_under(paths) {
         Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(Status::Invalid);
-        }
+        Err(status) => return Ok(status),
     };
-    if files.is_empty() {
-        eprintln!(
-            "error: no dataset.yaml or dataset.json found under {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        return Ok(Status::Invalid);
-    }
     let results = lint::lint_many(&files, registry, LintOptions { strict });
     let count = |sev| {
         results

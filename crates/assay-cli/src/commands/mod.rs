@@ -119,16 +119,17 @@ pub(crate) fn manifests_under(
 
 /// `12.3 MB`.
 pub(crate) fn human_bytes(bytes: u64) -> String {
-    let mut v = bytes as f64;
-    let units = ["B", "KB", "MB", "GB", "TB"];
-    let mut i = 0;
-    while v >= 1000.0 && i + 1 < units.len() {
-        v /= 1000.0;
-        i += 1;
+    assay_integrity::bag::human_size(bytes)
+}
+
+/// Writes `text` to `out` atomically, or to stdout.
+pub(crate) fn write_output(out: Option<&Path>, text: &str) -> Result<()> {
+    match out {
+        Some(path) => assay_integrity::lock::write_atomic(path, text.as_bytes())?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().lock().write_all(text.as_bytes())?
+        }
     }
-    if i == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", units[i])
-    }
+    Ok(())
 }

@@ -821,12 +821,6 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
             render_html(&loaded, registry, &report, &profiles, args.lang)
         }
     };
-    match &args.out {
-        Some(path) => assay_integrity::lock::write_atomic(path, text.as_bytes())?,
-        None => {
-            use std::io::Write;
-            std::io::stdout().lock().write_all(text.as_bytes())?
-        }
-    }
+    super::write_output(args.out.as_deref(), &text)?;
     Ok(Status::Success)
 }

@@ -1,6 +1,6 @@
 //! `assay validate`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -123,10 +123,7 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         ReportFormat::Sarif => render_sarif(&loaded, &report, args.strict),
         ReportFormat::Github => render_github(&loaded, &report, args.strict),
     };
-    match &args.out {
-        Some(path) => assay_integrity::lock::write_atomic(path, text.as_bytes())?,
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
-    }
+    super::write_output(args.out.as_deref(), &text)?;
     if let Some(path) = &args.openlineage {
         let files: Vec<std::path::PathBuf> = report
             .resources
