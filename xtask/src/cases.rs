@@ -116,7 +116,7 @@ const PARENTS: &str = "  - name: parents
 
 /// (kind, check on clean data that passes, check on dirty data that fails). The test runs with
 /// `--now` one day after the data starts.
-const CASES: [(&str, &str, &str); 15] = [
+const CASES: [(&str, &str, &str); 17] = [
     (
         "not_null",
         "{check: not_null, column: value}",
@@ -192,7 +192,60 @@ const CASES: [(&str, &str, &str); 15] = [
         "{check: foreign_key, columns: [parent_id], reference: {resource: parents, columns: [parent_id]}}",
         "{check: foreign_key, columns: [parent_id], reference: {resource: parents, columns: [parent_id]}}",
     ),
+    (
+        "change",
+        "{check: change, metric: row_count, maxChangePct: 10}",
+        "{check: change, metric: row_count, maxChangePct: 10}",
+    ),
+    (
+        "anomaly",
+        "{check: anomaly, metric: null_rate, column: value, lastRuns: 5, maxZ: 3}",
+        "{check: anomaly, metric: null_rate, column: value, lastRuns: 5, maxZ: 3}",
+    ),
 ];
+
+/// The history a `change` or `anomaly` case compares with: earlier runs of the same resource,
+/// written with fixed times and run ids so the files are the same bytes on every generation.
+/// - change: the previous run had 20 rows (pass: 20 now) or 10 (fail: 20 now is +100%);
+/// - anomaly: four runs with `value` null rates near 0 (pass: 0 now; fail: 1 of 20 now).
+fn history(case: &Path, kind: &str, suffix: &str) -> Result<()> {
+    use assay_validate::history::{Entry, append};
+    let runs: Vec<(&str, f64)> = match (kind, suffix) {
+        ("change", "pass") => vec![("rows", 20.0)],
+        ("change", _) => vec![("rows", 10.0)],
+        ("anomaly", "pass") => vec![("null_rate", 0.0); 4],
+        _ => vec![
+            ("null_rate", 0.0),
+            ("null_rate", 0.001),
+            ("null_rate", 0.0),
+            ("null_rate", 0.001),
+        ],
+    };
+    let dir = case.join(assay_validate::history::HISTORY_DIR);
+    let _ = std::fs::remove_dir_all(&dir);
+    for (i, (metric, value)) in runs.into_iter().enumerate() {
+        let day = 86_400_000_000i64;
+        append(
+            case,
+            &[Entry {
+                run: format!("case-run-{i}"),
+                now_us: BASE_US - (4 - i as i64) * day,
+                written_us: BASE_US - (4 - i as i64) * day,
+                digest: None,
+                resource: "items".into(),
+                metric: metric.into(),
+                name: if metric == "null_rate" {
+                    "value".into()
+                } else {
+                    String::new()
+                },
+                value,
+            }],
+        )
+        .map_err(anyhow::Error::msg)?;
+    }
+    Ok(())
+}
 
 pub fn generate(dir: &Path) -> Result<()> {
     let clean = table(false)?;
@@ -208,6 +261,9 @@ pub fn generate(dir: &Path) -> Result<()> {
                 manifest.push_str(PARENTS);
             }
             std::fs::write(case.join("dataset.yaml"), manifest)?;
+            if kind == "change" || kind == "anomaly" {
+                history(&case, kind, suffix)?;
+            }
         }
     }
     Ok(())

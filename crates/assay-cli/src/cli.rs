@@ -71,6 +71,9 @@ pub struct ValidateArgs {
     /// OpenLineage namespace of the job and the dataset.
     #[arg(long, default_value = "assay", value_name = "NAME")]
     pub namespace: String,
+    /// Do not append this run's metrics to the dataset's history (`.assay/history/`).
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 /// Arguments of `assay lock`.

@@ -290,6 +290,26 @@ impl Stat {
     }
 }
 
+/// A metric kept in the validation history, for `change` and `anomaly`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryMetric {
+    /// The resource's rows.
+    RowCount,
+    /// Nulls of `column` divided by rows.
+    NullRate,
+}
+
+impl HistoryMetric {
+    /// The manifest spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HistoryMetric::RowCount => "row_count",
+            HistoryMetric::NullRate => "null_rate",
+        }
+    }
+}
+
 /// Target of a `foreign_key` check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -431,6 +451,38 @@ pub enum CheckKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max: Option<f64>,
     },
+    /// A metric moved no more than allowed since the previous validation (the history under
+    /// `.assay/history/`): the row count by at most `maxChangePct` percent, a null rate up by at
+    /// most `maxRisePoints` percentage points.
+    Change {
+        /// `row_count` or `null_rate`.
+        metric: HistoryMetric,
+        /// The column, for `null_rate`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        column: Option<String>,
+        /// Largest change of the row count, in percent of the previous run's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_change_pct: Option<f64>,
+        /// Largest rise of the null rate, in percentage points.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_rise_points: Option<f64>,
+    },
+    /// A metric is not an outlier against the last `lastRuns` validations: its z-score is at
+    /// most `maxZ`.
+    Anomaly {
+        /// `row_count` or `null_rate`.
+        metric: HistoryMetric,
+        /// The column, for `null_rate`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        column: Option<String>,
+        /// Runs compared with (default 10; at least 3 are needed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(range(min = 3))]
+        last_runs: Option<u32>,
+        /// Largest absolute z-score (default 3).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_z: Option<f64>,
+    },
     /// Values of `columns` exist in another resource of the same dataset.
     ForeignKey {
         /// The referencing columns.
@@ -447,7 +499,7 @@ fn is_false(b: &bool) -> bool {
 
 impl CheckKind {
     /// Every kind name, in documentation order.
-    pub const NAMES: [&'static str; 15] = [
+    pub const NAMES: [&'static str; 17] = [
         "not_null",
         "unique",
         "range",
@@ -463,6 +515,8 @@ impl CheckKind {
         "expression",
         "aggregate",
         "foreign_key",
+        "change",
+        "anomaly",
     ];
 
     /// The stable snake_case name.
@@ -483,6 +537,8 @@ impl CheckKind {
             CheckKind::Expression { .. } => "expression",
             CheckKind::Aggregate { .. } => "aggregate",
             CheckKind::ForeignKey { .. } => "foreign_key",
+            CheckKind::Change { .. } => "change",
+            CheckKind::Anomaly { .. } => "anomaly",
         }
     }
 
@@ -503,6 +559,8 @@ impl CheckKind {
             | CheckKind::Expression { .. }
             | CheckKind::ForeignKey { .. } => Dimension::Consistency,
             CheckKind::Freshness { .. } => Dimension::Timeliness,
+            CheckKind::Change { .. } => Dimension::Consistency,
+            CheckKind::Anomaly { .. } => Dimension::Accuracy,
         }
     }
 
@@ -510,7 +568,11 @@ impl CheckKind {
     pub fn is_row_level(&self) -> bool {
         !matches!(
             self,
-            CheckKind::RowCount { .. } | CheckKind::Freshness { .. } | CheckKind::Aggregate { .. }
+            CheckKind::RowCount { .. }
+                | CheckKind::Freshness { .. }
+                | CheckKind::Aggregate { .. }
+                | CheckKind::Change { .. }
+                | CheckKind::Anomaly { .. }
         )
     }
 
@@ -532,6 +594,9 @@ impl CheckKind {
                 columns.iter().map(String::as_str).collect()
             }
             CheckKind::RowCount { .. } | CheckKind::Expression { .. } => vec![],
+            CheckKind::Change { column, .. } | CheckKind::Anomaly { column, .. } => {
+                column.iter().map(String::as_str).collect()
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::check::{Check, CheckKind, IsoDuration, Stat};
+use crate::check::{Check, CheckKind, HistoryMetric, IsoDuration, Stat};
 use crate::manifest::{
     Constraints, Field, FieldType, KeyColumns, Manifest, Resource, Scalar, TypeFamily,
 };
@@ -1593,7 +1593,91 @@ impl Semantics<'_> {
                     cols.len(),
                 );
             }
+            CheckKind::Change {
+                metric,
+                column,
+                max_change_pct,
+                max_rise_points,
+            } => {
+                self.history_metric(p, *metric, column.as_deref());
+                let (wanted, other) = match metric {
+                    HistoryMetric::RowCount => ("maxChangePct", max_rise_points.is_some()),
+                    HistoryMetric::NullRate => ("maxRisePoints", max_change_pct.is_some()),
+                };
+                let given = match metric {
+                    HistoryMetric::RowCount => max_change_pct,
+                    HistoryMetric::NullRate => max_rise_points,
+                };
+                match given {
+                    None => self.error(
+                        p,
+                        "change-bound",
+                        format!("a `change` of {} needs `{wanted}`", metric.as_str()),
+                        None,
+                    ),
+                    Some(v) if !v.is_finite() || *v < 0.0 => self.error(
+                        &format!("{p}/{wanted}"),
+                        "change-bound",
+                        format!("`{wanted}` must be a number of at least 0, not {v}"),
+                        None,
+                    ),
+                    Some(_) => {}
+                }
+                if other {
+                    self.error(
+                        p,
+                        "change-bound",
+                        format!(
+                            "`{}` does not apply to {}; use `{wanted}`",
+                            if *metric == HistoryMetric::RowCount {
+                                "maxRisePoints"
+                            } else {
+                                "maxChangePct"
+                            },
+                            metric.as_str()
+                        ),
+                        None,
+                    );
+                }
+            }
+            CheckKind::Anomaly {
+                metric,
+                column,
+                max_z,
+                ..
+            } => {
+                self.history_metric(p, *metric, column.as_deref());
+                if let Some(z) = max_z
+                    && !(z.is_finite() && *z > 0.0)
+                {
+                    self.error(
+                        &format!("{p}/maxZ"),
+                        "anomaly-bound",
+                        format!("`maxZ` must be a number above 0, not {z}"),
+                        None,
+                    );
+                }
+            }
             CheckKind::NotNull { .. } | CheckKind::Unique { .. } | CheckKind::UniqueKey { .. } => {}
+        }
+    }
+
+    /// `null_rate` needs a column; `row_count` takes none.
+    fn history_metric(&mut self, p: &str, metric: HistoryMetric, column: Option<&str>) {
+        match (metric, column) {
+            (HistoryMetric::NullRate, None) => self.error(
+                p,
+                "metric-column",
+                "metric `null_rate` needs `column`".to_string(),
+                Some("name the column whose null rate is compared".into()),
+            ),
+            (HistoryMetric::RowCount, Some(_)) => self.error(
+                &format!("{p}/column"),
+                "metric-column",
+                "metric `row_count` is about the resource; it takes no `column`".to_string(),
+                None,
+            ),
+            _ => {}
         }
     }
 }

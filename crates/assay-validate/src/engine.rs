@@ -114,13 +114,24 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
     };
     let mut check_set = Vec::new();
     let mut reports = Vec::new();
+    // The history is read only when a check compares with it.
+    let needs_history = resources.iter().any(|r| {
+        r.checks
+            .iter()
+            .any(|c| matches!(c.kind, CheckKind::Change { .. } | CheckKind::Anomaly { .. }))
+    });
+    let history = if needs_history {
+        crate::history::load(&loaded.dir)
+    } else {
+        Ok(Vec::new())
+    };
     for r in resources {
         let planned = plan(r);
         check_set.push(serde_json::json!({
             "resource": r.name,
             "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
         }));
-        reports.push(validate_resource(loaded, r, planned, options));
+        reports.push(validate_resource(loaded, r, planned, options, &history));
     }
     let check_set_sha256 = hex(&Sha256::digest(
         serde_json::to_vec(&check_set).unwrap_or_default(),
@@ -422,6 +433,9 @@ struct Slot {
     /// unique on one integer-like column: (file, row group) pairs whose [min, max] overlaps no
     /// other row group's, so their duplicates are found locally, in parallel, in no shared state.
     isolated: HashSet<(u32, usize)>,
+    /// A `change` or `anomaly` check, evaluated as its base kind (`row_count` or `not_null`)
+    /// and judged against the history at the end.
+    history: Option<Check>,
 }
 
 /// What must be merged across row groups in order.
@@ -695,11 +709,23 @@ struct FileCtx<'a> {
     first_row: u64,
 }
 
+/// The parts of a slot that judging against the history sets.
+pub(crate) struct JudgeSlot<'a> {
+    pub evaluated: &'a mut u64,
+    pub failing: &'a mut u64,
+    pub observed: &'a mut Option<serde_json::Value>,
+    pub message: &'a mut Option<String>,
+    pub error: &'a mut Option<String>,
+    pub table_fail: &'a mut Option<bool>,
+    pub samples: &'a mut Vec<Sample>,
+}
+
 fn validate_resource(
     loaded: &LoadedManifest,
     r: &Resource,
     planned: Vec<(CheckOrigin, Check)>,
     options: &Options,
+    history: &Result<Vec<crate::history::Entry>, String>,
 ) -> ResourceReport {
     let (files, problems) = paths::resolve(&loaded.dir, &r.path.patterns());
     if let Some(p) = &options.progress {
@@ -713,9 +739,14 @@ fn validate_resource(
     }
     let mut slots: Vec<Slot> = planned
         .into_iter()
-        .map(|(origin, check)| Slot {
+        .map(|(origin, check)| {
+            let (check, history) = crate::history::base_check(check);
+            (origin, check, history)
+        })
+        .map(|(origin, check, history)| Slot {
             origin,
             check,
+            history,
             evaluated: 0,
             failing: 0,
             samples: Vec::new(),
@@ -799,6 +830,24 @@ fn validate_resource(
             };
             s.samples.sort_by_key(|x| (position(&x.file), x.row));
             s.samples.truncate(options.samples);
+        }
+        let mut s = s;
+        if let Some(original) = s.history.take() {
+            crate::history::judge(
+                &mut s.check,
+                original,
+                &r.name,
+                history,
+                &mut JudgeSlot {
+                    evaluated: &mut s.evaluated,
+                    failing: &mut s.failing,
+                    observed: &mut s.observed,
+                    message: &mut s.message,
+                    error: &mut s.error,
+                    table_fail: &mut s.table_fail,
+                    samples: &mut s.samples,
+                },
+            );
         }
         checks.push(finish(s, total_rows, options.now_us));
     }
@@ -2433,6 +2482,8 @@ fn eval(
             s.evaluated += batch.num_rows() as u64;
         }
         CheckKind::RowCount { .. } => {}
+        // Evaluated as their base kind (`history::base_check`); never reached.
+        CheckKind::Change { .. } | CheckKind::Anomaly { .. } => {}
     }
     Ok(())
 }

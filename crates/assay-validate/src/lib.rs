@@ -16,6 +16,7 @@
 mod conformance;
 pub mod draft;
 mod engine;
+pub mod history;
 mod infer;
 pub mod profile;
 

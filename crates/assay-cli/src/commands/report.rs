@@ -290,6 +290,41 @@ fn t(lang: Lang, key: &str) -> &'static str {
                 " (estimated)"
             }
         }
+        "trends" => {
+            if zh {
+                "趋势"
+            } else {
+                "Trends"
+            }
+        }
+        "no_trends" => {
+            if zh {
+                "历史记录不足两次运行。"
+            } else {
+                "The history holds fewer than two runs."
+            }
+        }
+        "metric" => {
+            if zh {
+                "指标"
+            } else {
+                "Metric"
+            }
+        }
+        "runs" => {
+            if zh {
+                "运行次数"
+            } else {
+                "Runs"
+            }
+        }
+        "latest" => {
+            if zh {
+                "最新"
+            } else {
+                "Latest"
+            }
+        }
         _ => "",
     }
 }
@@ -368,6 +403,101 @@ fn dimension_chart(report: &Report, lang: Lang) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// A series as a small inline SVG line.
+fn sparkline(values: &[f64]) -> String {
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let step = 160.0 / (values.len().max(2) - 1) as f64;
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * step,
+                22.0 - 20.0 * (v - lo) / span
+            )
+        })
+        .collect();
+    format!(
+        "<svg class=\"trend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"24\" viewBox=\"0 0 160 24\"><polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.5\" points=\"{}\"/></svg>",
+        points.join(" ")
+    )
+}
+
+/// The trends section: the score, each resource's rows and each failing check's failing
+/// fraction over the runs in the dataset's history, this run last.
+fn trends(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String {
+    use assay_validate::history::{load, series};
+    let entries = load(&loaded.dir).unwrap_or_default();
+    let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut add = |label: String, mut past: Vec<f64>, current: f64| {
+        past.push(current);
+        if past.len() >= 2 {
+            rows.push((label, past));
+        }
+    };
+    let values = |resource: &str, metric: &str, name: &str| -> Vec<f64> {
+        series(&entries, resource, metric, name)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
+    };
+    if let Some(q) = &report.quality {
+        add(
+            t(lang, "score").to_string(),
+            values("", "score", ""),
+            q.score,
+        );
+    }
+    for r in &report.resources {
+        add(
+            format!("{} · {}", r.name, t(lang, "rows")),
+            values(&r.name, "rows", ""),
+            r.rows as f64,
+        );
+        for c in r.checks.iter().filter(|c| c.status != CheckStatus::Pass) {
+            add(
+                format!("{} · {} · {}", r.name, c.name, t(lang, "fraction")),
+                values(&r.name, "failing_fraction", &c.name),
+                c.failing_fraction,
+            );
+        }
+    }
+    let mut h = format!(
+        "<section id=\"trends\">\n<h2>{}</h2>\n",
+        esc(t(lang, "trends"))
+    );
+    if rows.is_empty() {
+        let _ = writeln!(h, "<p>{}</p>", esc(t(lang, "no_trends")));
+    } else {
+        let _ = write!(
+            h,
+            "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead>\n<tbody>\n",
+            t(lang, "metric"),
+            t(lang, "runs"),
+            t(lang, "latest")
+        );
+        for (label, v) in &rows {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                esc(label),
+                v.len(),
+                v.last().map(|x| format!("{x}")).unwrap_or_default(),
+                sparkline(v)
+            );
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+    h.push_str("</section>\n");
+    h
 }
 
 /// A numeric column's histogram as a small inline SVG.
@@ -531,6 +661,7 @@ fn render_html(
         h.push_str("</tbody>\n</table>\n");
     }
     h.push_str("</section>\n");
+    h.push_str(&trends(loaded, report, lang));
     // Column profiles.
     let _ = write!(
         h,

@@ -124,6 +124,12 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         ReportFormat::Github => render_github(&loaded, &report, args.strict),
     };
     super::write_output(args.out.as_deref(), &text)?;
+    if !args.no_history
+        && report.status != RunStatus::Error
+        && let Err(e) = record_history(&loaded, &report, now_us)
+    {
+        eprintln!("warning: the run was not added to the history: {e}");
+    }
     if let Some(path) = &args.openlineage {
         let files: Vec<std::path::PathBuf> = report
             .resources
@@ -160,6 +166,24 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         RunStatus::Warn if args.strict => Status::Failure,
         RunStatus::Warn | RunStatus::Pass => Status::Success,
     })
+}
+
+/// Appends this run's metrics to `<dataset>/.assay/history/` (one new file, written atomically).
+fn record_history(
+    loaded: &assay_model::LoadedManifest,
+    report: &Report,
+    now_us: i64,
+) -> Result<(), String> {
+    use assay_validate::history;
+    let written_us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0);
+    let run = assay_integrity::openlineage::run_id(false, "");
+    let digest = assay_integrity::openlineage::report_digest(report);
+    let rates = history::null_rates(&loaded.dir, report);
+    let entries = history::entries_for(report, &rates, &run, now_us, written_us, digest);
+    history::append(&loaded.dir, &entries).map(|_| ())
 }
 
 /// The catalog's `quality.json`: the nearest one in the dataset's folder or above it, else the

@@ -69,6 +69,7 @@ fn every_check_kind_has_a_passing_and_a_failing_case() {
                 "2025-06-02T00:00:00Z",
                 "--samples",
                 "3",
+                "--no-history",
             ],
         );
         let doc: serde_json::Value = match serde_json::from_slice(&out.stdout) {

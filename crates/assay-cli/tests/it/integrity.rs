@@ -7,11 +7,15 @@ use serde_json::Value;
 
 use crate::support::{assay, repo, stderr, stdout, temp_dir};
 
-/// Copies a folder tree (files and folders only).
+/// Copies a folder tree (files and folders only), without hidden entries such as the
+/// `.assay/history` that validations of the repository's catalog leave behind.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
             copy_tree(&entry.path(), &target);

@@ -328,3 +328,132 @@ fn markdown_report_for_pull_requests() {
     assert!(text.contains("| completeness 完整性 | 99.8 |"), "{text}");
     assert_eq!(text.matches("| fail |").count(), 6, "{text}");
 }
+
+fn history_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join(".assay/history"))
+        .map(|r| r.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|x| x == "parquet"));
+    v.sort();
+    v
+}
+
+/// Every validation appends one history file; concurrent validations lose nothing; `change`
+/// and `anomaly` compare with the runs before.
+#[test]
+fn history_is_appended_and_compared() {
+    let dir = telemetry("history");
+    let manifest = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        manifest.replacen(
+            "    checks:\n",
+            "    checks:\n      - {check: change, metric: row_count, maxChangePct: 10}\n      - {check: anomaly, metric: null_rate, column: value, lastRuns: 5}\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let validate = |extra: &[&str]| {
+        let mut args = vec!["validate", ".", "--now", NOW, "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = assay(&dir, &args);
+        let doc: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+        (out.status.code(), doc)
+    };
+    let check = |doc: &Value, name: &str| -> Value {
+        doc["resources"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let (code, doc) = validate(&[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        check(&doc, "change")["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no earlier run")
+    );
+    assert_eq!(history_files(&dir).len(), 1);
+    let (_, doc) = validate(&["--no-history"]);
+    assert_eq!(history_files(&dir).len(), 1, "--no-history writes nothing");
+    assert!(
+        check(&doc, "anomaly(value)")["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 earlier run")
+    );
+    validate(&[]);
+    validate(&[]);
+    // Four validations at once: four more files, none lost or torn.
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+                .args(["validate", ".", "--now", NOW, "--quiet"])
+                .current_dir(&dir)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let files = history_files(&dir);
+    assert_eq!(files.len(), 7);
+    let rows: Vec<usize> = files
+        .iter()
+        .map(|f| {
+            let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+                std::fs::File::open(f).unwrap(),
+            )
+            .unwrap()
+            .build()
+            .unwrap();
+            reader.map(|b| b.unwrap().num_rows()).sum()
+        })
+        .collect();
+    assert!(rows.iter().all(|r| *r == rows[0] && *r > 10), "{rows:?}");
+    let (code, doc) = validate(&["--no-history"]);
+    assert_eq!(code, Some(0));
+    let anomaly = check(&doc, "anomaly(value)");
+    assert_eq!(anomaly["status"], "pass");
+    assert_eq!(anomaly["observed"]["runs"], 5);
+    // The HTML report draws the trends from the history.
+    let html = dir.join("report.html");
+    let out = assay(
+        &dir,
+        &["report", ".", "--now", NOW, "--out", html.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&html).unwrap();
+    let trends = &page[page.find("<section id=\"trends\">").unwrap()..];
+    assert!(trends.contains("<svg class=\"trend\""), "{trends}");
+    assert!(
+        trends.contains("<td class=\"num\">8</td>"),
+        "7 runs and this one: {trends}"
+    );
+    // A new month of readings: +50% rows, more than the 10% allowed.
+    std::fs::copy(
+        dir.join("data/readings-2025-07.parquet"),
+        dir.join("data/readings-2025-08.parquet"),
+    )
+    .unwrap();
+    let (code, doc) = validate(&["--no-history"]);
+    assert_eq!(code, Some(1));
+    let change = check(&doc, "change");
+    assert_eq!(change["status"], "fail");
+    assert_eq!(change["observed"]["previous"], 8000.0);
+    assert_eq!(change["observed"]["current"], 12000.0);
+    assert!(
+        change["message"]
+            .as_str()
+            .unwrap()
+            .contains("row_count went from 8000 to 12000 (50.00%)"),
+        "{change}"
+    );
+}
