@@ -898,7 +898,289 @@ fn render_md(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String {
     s
 }
 
+/// True when `path` is a folder with no manifest of its own: a catalog.
+fn is_catalog(path: &std::path::Path) -> bool {
+    path.is_dir()
+        && !assay_model::MANIFEST_FILE_NAMES
+            .iter()
+            .any(|n| path.join(n).is_file())
+}
+
+/// Validates every dataset of a catalog (no history is appended) for the dashboard.
+fn validate_catalog(
+    registry: &FieldRegistry,
+    args: &ReportArgs,
+) -> Result<Vec<(LoadedManifest, Report)>, Status> {
+    let manifests = super::manifests_under(std::slice::from_ref(&args.dataset))?;
+    let (now_us, now_text) = super::validate::reference_time(args.now.as_deref())?;
+    let mut out = Vec::new();
+    for m in manifests {
+        let Ok(loaded) = load_dataset(&m, registry) else {
+            continue;
+        };
+        let quality = super::validate::quality_config(&loaded.dir).map_err(|e| {
+            eprintln!("error: {e}");
+            Status::Invalid
+        })?;
+        let options = assay_validate::Options {
+            now_us,
+            now_text: now_text.clone(),
+            quality,
+            ..Default::default()
+        };
+        if let Ok(r) = assay_validate::validate(&loaded, &options) {
+            out.push((loaded, r));
+        }
+    }
+    Ok(out)
+}
+
+/// The catalog dashboard: coverage of the 100 fields by best grade, grades per sector,
+/// datasets with error-level failures, the most-failing check kinds and score trends.
+fn render_dashboard(
+    registry: &FieldRegistry,
+    sets: &[(LoadedManifest, Report)],
+    lang: Lang,
+) -> String {
+    use std::collections::BTreeMap;
+    let zh = lang == Lang::Zh;
+    let grade_of = |r: &Report| r.quality.as_ref().map(|q| q.grade);
+    let mut best: BTreeMap<&str, assay_model::quality::Grade> = BTreeMap::new();
+    for (l, r) in sets {
+        if let Some(g) = grade_of(r) {
+            let e = best.entry(l.manifest.field.as_str()).or_insert(g);
+            if g < *e {
+                *e = g;
+            }
+        }
+    }
+    let mut h = String::new();
+    let title = if zh {
+        "数据目录质量总览"
+    } else {
+        "Catalog quality dashboard"
+    };
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{CSS}\n#coverage{{display:grid;grid-template-columns:repeat(10,1fr);gap:4px}}.cell{{border-radius:4px;padding:6px 4px;font-size:.75rem;text-align:center;color:#fff;background:#bdbdbd}}.cell.empty{{color:#424242;background:#eeeeee}}.cell.grade-A{{background:#2e7d32}}.cell.grade-B{{background:#9e9d24}}.cell.grade-C{{background:#ef6c00}}.cell.grade-D{{background:#c62828}}\n</style>\n</head>\n<body>\n<h1>{title}</h1>\n",
+        if zh { "zh-CN" } else { "en" }
+    );
+    let covered = best.len();
+    let _ = writeln!(
+        h,
+        "<p class=\"sub\">{} · {} / {} {}</p>",
+        if zh {
+            format!("{} 个数据集", sets.len())
+        } else {
+            format!("{} datasets", sets.len())
+        },
+        covered,
+        registry.fields().len(),
+        if zh {
+            "个产业领域已覆盖"
+        } else {
+            "industrial fields covered"
+        }
+    );
+    // Coverage grid.
+    let _ = write!(
+        h,
+        "<section>\n<h2>{}</h2>\n<div id=\"coverage\">\n",
+        if zh {
+            "100 个产业领域的覆盖（按最佳等级着色）"
+        } else {
+            "Coverage of the 100 fields (coloured by best grade)"
+        }
+    );
+    for f in registry.fields() {
+        let (class, label) = match best.get(f.code.as_str()) {
+            Some(g) => (format!("grade-{g:?}"), format!("{g:?}")),
+            None => ("empty".to_string(), String::new()),
+        };
+        let _ = writeln!(
+            h,
+            "<div class=\"cell {class}\" title=\"{} {}\">{}<br>{label}</div>",
+            esc(&f.code),
+            esc(if zh { &f.name_zh } else { &f.name_en }),
+            esc(f.code.trim_start_matches("IF-"))
+        );
+    }
+    h.push_str("</div>\n</section>\n");
+    // Grades per sector.
+    let mut by_sector: BTreeMap<String, [u32; 4]> = BTreeMap::new();
+    for (l, r) in sets {
+        let sector = registry
+            .get(&l.manifest.field)
+            .map(|f| f.sector.clone())
+            .unwrap_or_default();
+        if let Some(g) = grade_of(r) {
+            by_sector.entry(sector).or_default()[g as usize] += 1;
+        }
+    }
+    let _ = write!(
+        h,
+        "<section>\n<h2>{}</h2>\n<table id=\"grades-by-sector\"><thead><tr><th>{}</th><th>A</th><th>B</th><th>C</th><th>D</th></tr></thead><tbody>\n",
+        if zh {
+            "各行业门类的等级分布"
+        } else {
+            "Grades by sector"
+        },
+        if zh { "门类" } else { "Sector" }
+    );
+    for (sector, n) in &by_sector {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(sector),
+            n[0],
+            n[1],
+            n[2],
+            n[3]
+        );
+    }
+    h.push_str("</tbody></table>\n</section>\n");
+    // Datasets.
+    let _ = write!(
+        h,
+        "<section>\n<h2>{}</h2>\n<table id=\"datasets\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        if zh { "数据集" } else { "Datasets" },
+        if zh { "数据集" } else { "Dataset" },
+        if zh { "领域" } else { "Field" },
+        t(lang, "grade"),
+        t(lang, "score"),
+        if zh {
+            "错误级失败"
+        } else {
+            "Error-level failures"
+        },
+        t(lang, "trends")
+    );
+    let mut kinds: BTreeMap<String, u32> = BTreeMap::new();
+    let mut failing_sets = Vec::new();
+    for (l, r) in sets {
+        let errors: Vec<&str> = r
+            .resources
+            .iter()
+            .flat_map(|x| x.checks.iter())
+            .filter(|c| c.status == CheckStatus::Fail || c.status == CheckStatus::Error)
+            .map(|c| c.name.as_str())
+            .collect();
+        for c in r.resources.iter().flat_map(|x| x.checks.iter()) {
+            if c.status != CheckStatus::Pass {
+                *kinds.entry(c.kind.clone()).or_default() += 1;
+            }
+        }
+        if !errors.is_empty() {
+            failing_sets.push((l.manifest.name.clone(), errors.join(", ")));
+        }
+        let mut scores: Vec<f64> = assay_validate::history::load(&l.dir)
+            .map(|e| {
+                assay_validate::history::series(&e, "", "score", "")
+                    .into_iter()
+                    .map(|(_, v)| v)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let q = r.quality.as_ref();
+        if let Some(q) = q {
+            scores.push(q.score);
+        }
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"grade-cell\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(&l.manifest.name),
+            esc(&l.manifest.field),
+            q.map(|q| format!("{:?}", q.grade)).unwrap_or_default(),
+            q.map(|q| format!("{:.1}", q.score)).unwrap_or_default(),
+            errors.len(),
+            if scores.len() >= 2 {
+                sparkline(&scores)
+            } else {
+                String::new()
+            }
+        );
+    }
+    h.push_str("</tbody></table>\n</section>\n");
+    let _ = write!(
+        h,
+        "<section>\n<h2>{}</h2>\n<ul id=\"error-failures\">\n",
+        if zh {
+            "存在错误级失败的数据集"
+        } else {
+            "Datasets with error-level failures"
+        }
+    );
+    for (name, checks) in &failing_sets {
+        let _ = writeln!(
+            h,
+            "<li><strong>{}</strong>: {}</li>",
+            esc(name),
+            esc(checks)
+        );
+    }
+    h.push_str("</ul>\n</section>\n");
+    let mut kinds: Vec<(String, u32)> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let _ = write!(
+        h,
+        "<section>\n<h2>{}</h2>\n<table id=\"failing-kinds\"><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        if zh {
+            "最常失败的检查类型"
+        } else {
+            "Most-failing check kinds"
+        },
+        t(lang, "kind"),
+        if zh {
+            "未通过的结果"
+        } else {
+            "Results not passed"
+        }
+    );
+    for (k, n) in &kinds {
+        let _ = writeln!(
+            h,
+            "<tr><td><code>{}</code></td><td class=\"num\">{n}</td></tr>",
+            esc(k)
+        );
+    }
+    h.push_str("</tbody></table>\n</section>\n</body>\n</html>\n");
+    h
+}
+
 pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
+    if is_catalog(&args.dataset) {
+        let sets = match validate_catalog(registry, &args) {
+            Ok(s) => s,
+            Err(status) => return Ok(status),
+        };
+        let text = match args.format {
+            ReportDocFormat::Html => render_dashboard(registry, &sets, args.lang),
+            ReportDocFormat::Md => {
+                let mut s = "| dataset | field | grade | score |\n|---|---|---|---:|\n".to_string();
+                for (l, r) in &sets {
+                    if let Some(q) = &r.quality {
+                        let _ = writeln!(
+                            s,
+                            "| {} | {} | {:?} | {:.1} |",
+                            md(&l.manifest.name),
+                            md(&l.manifest.field),
+                            q.grade,
+                            q.score
+                        );
+                    }
+                }
+                s
+            }
+            ReportDocFormat::Json => {
+                let mut s =
+                    serde_json::to_string_pretty(&sets.iter().map(|(_, r)| r).collect::<Vec<_>>())?;
+                s.push('\n');
+                s
+            }
+        };
+        super::write_output(args.out.as_deref(), &text)?;
+        return Ok(Status::Success);
+    }
     let loaded = match load_dataset(&args.dataset, registry) {
         Ok(l) => l,
         Err(s) => return Ok(s),

@@ -457,3 +457,70 @@ fn history_is_appended_and_compared() {
         "{change}"
     );
 }
+
+/// The catalog dashboard in a real browser: the 100-field grid coloured by best grade, grades
+/// by sector, the datasets with error-level failures, and the example catalog's three grades.
+#[test]
+fn catalog_dashboard_in_headless_chromium() {
+    let dir = temp_dir("dashboard");
+    let html = dir.join("dashboard.html");
+    let out = assay(
+        &repo(),
+        &[
+            "report",
+            "catalog",
+            "--now",
+            NOW,
+            "--out",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let url = format!("file://{}", html.display());
+    let dom = chromium_run(&dir.join("profile"), &["--dump-dom"], &url);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert_eq!(dom.matches("<div class=\"cell ").count(), 100, "100 fields");
+    for (code, grade) in [
+        ("IF-C31", "C"),
+        ("IF-C341", "A"),
+        ("IF-C397", "C"),
+        ("IF-D44", "A"),
+    ] {
+        assert!(
+            dom.contains(&format!(
+                "<div class=\"cell grade-{grade}\" title=\"{code} "
+            )),
+            "{code} should be {grade}"
+        );
+    }
+    assert_eq!(dom.matches("<div class=\"cell empty\"").count(), 96);
+    let grades: Vec<&str> = dom
+        .match_indices("<td class=\"grade-cell\">")
+        .map(|(i, m)| &dom[i + m.len()..i + m.len() + 1])
+        .collect();
+    let mut distinct = grades.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct,
+        ["A", "B", "C"],
+        "the example catalog shows three grades: {grades:?}"
+    );
+    let failures = &dom[dom.find("id=\"error-failures\"").unwrap()..];
+    let failures = &failures[..failures.find("</ul>").unwrap()];
+    assert_eq!(failures.matches("<li>").count(), 2, "{failures}");
+    assert!(
+        failures.contains("pcb-aoi-inspection") && failures.contains("steel-production-batches")
+    );
+    let shot = dir.join("dashboard.png");
+    let out = chromium_run(
+        &dir.join("shot"),
+        &[
+            "--window-size=1200,1500",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &url,
+    );
+    assert!(out.status.success());
+    assert_eq!(&std::fs::read(&shot).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+}
