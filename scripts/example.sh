@@ -24,3 +24,8 @@ for manifest in $(find catalog -name dataset.yaml | sort); do
   "$assay" validate "$dir" --now "$now"
   echo "(exit $?)"
 done
+
+echo
+echo "== assay publish catalog --out target/site --now $now"
+"$assay" publish catalog --out "${CARGO_TARGET_DIR:-target}/site" --now "$now"
+echo "(exit $?)"

@@ -256,6 +256,23 @@ pub struct ReportArgs {
     pub now: Option<String>,
 }
 
+/// Arguments of `assay publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The catalog folder.
+    pub catalog: PathBuf,
+    /// The site: a symlink `assay publish` points at each complete build.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Any dataset left out fails the publish and leaves the previous site as it was.
+    #[arg(long)]
+    pub strict: bool,
+    /// Reference time of the validations (RFC 3339); default: now. Reports are reused only
+    /// for the same reference time.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
 /// Arguments of `assay pack`.
 #[derive(Debug, Args)]
 pub struct PackArgs {
@@ -323,6 +340,8 @@ pub enum Command {
     /// A dataset's quality report: grade, six dimension scores, failures with samples, column
     /// profile, identity and lineage; HTML, Markdown or JSON.
     Report(ReportArgs),
+    /// Publish a catalog as a static, reproducible site with index.json and per-dataset pages.
+    Publish(PublishArgs),
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.

@@ -18,6 +18,7 @@
 
 pub mod check;
 pub mod frictionless;
+pub mod index;
 pub mod lineage;
 pub mod lint;
 pub mod lock;

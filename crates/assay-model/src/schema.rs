@@ -56,6 +56,10 @@ pub fn all_schemas() -> Vec<(&'static str, String)> {
             to_pretty(&schema_for::<crate::report::Report>()),
         ),
         (
+            "index.schema.json",
+            to_pretty(&schema_for::<crate::index::CatalogIndex>()),
+        ),
+        (
             "lock.schema.json",
             to_pretty(&schema_for::<crate::lock::Lock>()),
         ),

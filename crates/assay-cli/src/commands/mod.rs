@@ -17,6 +17,7 @@ mod lint_cmd;
 mod lock;
 mod pack;
 mod profile;
+mod publish;
 mod report;
 mod validate;
 mod verify;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Pack(args) => pack::run(&registry, args),
         Command::Profile(args) => profile::run(args),
         Command::Report(args) => report::run(&registry, args),
+        Command::Publish(args) => publish::run(&registry, args),
         Command::Init(args) => init::run(&registry, args),
         Command::Import(args) => frictionless::import(&registry, args),
         Command::Export(args) => frictionless::export(&registry, args),

@@ -535,7 +535,7 @@ code{font-size:.85rem;word-break:break-all}
 .status-fail,.status-error{color:#c62828;font-weight:600}.status-warn{color:#ef6c00;font-weight:600}
 @media print{body{margin:0;max-width:none}section{break-inside:avoid-page}th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}.grade{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
-fn render_html(
+pub(crate) fn render_html(
     loaded: &LoadedManifest,
     registry: &FieldRegistry,
     report: &Report,
@@ -937,10 +937,11 @@ fn validate_catalog(
 
 /// The catalog dashboard: coverage of the 100 fields by best grade, grades per sector,
 /// datasets with error-level failures, the most-failing check kinds and score trends.
-fn render_dashboard(
+pub(crate) fn render_dashboard(
     registry: &FieldRegistry,
     sets: &[(LoadedManifest, Report)],
     lang: Lang,
+    links: bool,
 ) -> String {
     use std::collections::BTreeMap;
     let zh = lang == Lang::Zh;
@@ -1088,7 +1089,14 @@ fn render_dashboard(
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"grade-cell\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            esc(&l.manifest.name),
+            if links {
+                format!(
+                    "<a href=\"datasets/{0}/index.html\">{0}</a>",
+                    esc(&l.manifest.name)
+                )
+            } else {
+                esc(&l.manifest.name)
+            },
             esc(&l.manifest.field),
             q.map(|q| format!("{:?}", q.grade)).unwrap_or_default(),
             q.map(|q| format!("{:.1}", q.score)).unwrap_or_default(),
@@ -1154,7 +1162,7 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
             Err(status) => return Ok(status),
         };
         let text = match args.format {
-            ReportDocFormat::Html => render_dashboard(registry, &sets, args.lang),
+            ReportDocFormat::Html => render_dashboard(registry, &sets, args.lang, false),
             ReportDocFormat::Md => {
                 let mut s = "| dataset | field | grade | score |\n|---|---|---|---:|\n".to_string();
                 for (l, r) in &sets {

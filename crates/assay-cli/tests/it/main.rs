@@ -11,5 +11,6 @@ mod integrity;
 mod lineage;
 mod lint_fixtures;
 mod profile;
+mod publish;
 mod quality;
 mod validate;

@@ -161,7 +161,14 @@ fn init_round_trip_on_every_example_dataset() {
     let mut datasets: Vec<PathBuf> = Vec::new();
     for field in std::fs::read_dir(repo().join("catalog")).unwrap() {
         let field = field.unwrap().path();
-        if !field.is_dir() {
+        // Skip files and hidden folders (`.assay/` caches of earlier runs).
+        if !field.is_dir()
+            || field
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with('.')
+        {
             continue;
         }
         for d in std::fs::read_dir(&field).unwrap() {

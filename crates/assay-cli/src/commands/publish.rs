@@ -1,0 +1,400 @@
+//! `assay publish`: lint, verify and validate every dataset of a catalog and write a static,
+//! reproducible site: `index.json`, per-dataset report, manifest, lock and Frictionless
+//! descriptor, HTML pages, and the dashboard as home page.
+//!
+//! The site is built in a folder beside `--out` named after its content digest, then `--out`
+//! (a symlink) is swapped to it by one rename, so a reader or a killed publish never sees a half
+//! site. A lock file stops two publishes at once.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use assay_integrity::verify::{Mode, verify};
+use assay_model::index::{
+    CatalogIndex, INDEX_SCHEMA_VERSION, IndexChecks, IndexColumn, IndexEntry, IndexResource,
+    LeftOut,
+};
+use assay_model::lint::{self, LintOptions};
+use assay_model::lock::{LOCK_FILE_NAME, Lock};
+use assay_model::report::Report;
+use assay_model::{FieldRegistry, LoadedManifest};
+use assay_validate::profile::{Profile, ProfileOptions, profile};
+use sha2::{Digest, Sha256};
+
+use super::manifests_under;
+use crate::cli::{Lang, PublishArgs};
+use crate::exit::Status;
+
+/// Removes the publish lock when the publish ends, however it ends.
+struct PublishLock(PathBuf);
+
+impl Drop for PublishLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The cached validation of one dataset: reused while its manifest, lock digest, reference
+/// time and tool version are the same.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cached {
+    key: String,
+    report: Report,
+}
+
+fn cache_key(loaded: &LoadedManifest, digest: &str, now: &str) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        loaded.sha256,
+        digest,
+        now,
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn rel(catalog: &Path, p: &Path) -> String {
+    p.strip_prefix(catalog)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn entry(
+    registry: &FieldRegistry,
+    loaded: &LoadedManifest,
+    lock: &Lock,
+    report: &Report,
+) -> IndexEntry {
+    let m = &loaded.manifest;
+    let field = registry.get(&m.field);
+    let s = &report.summary;
+    IndexEntry {
+        name: m.name.clone(),
+        title: m.title.clone(),
+        description: m.description.clone(),
+        version: m.version.clone(),
+        field: m.field.clone(),
+        field_name_en: field.map(|f| f.name_en.clone()).unwrap_or_default(),
+        field_name_zh: field.map(|f| f.name_zh.clone()).unwrap_or_default(),
+        sector: field.map(|f| f.sector.clone()).unwrap_or_default(),
+        owner: m
+            .owner
+            .as_ref()
+            .and_then(|o| o.organization.clone().or(o.name.clone())),
+        licenses: m.licenses.iter().map(|l| l.name.clone()).collect(),
+        sensitivity: m.sensitivity.as_str().to_string(),
+        keywords: m.keywords.clone(),
+        columns: m
+            .resources
+            .iter()
+            .flat_map(|r| {
+                r.schema.fields.iter().map(move |f| IndexColumn {
+                    resource: r.name.clone(),
+                    name: f.name.clone(),
+                    field_type: f.field_type.as_str().to_string(),
+                    unit: f.unit_of_measure.clone(),
+                    description: f.description.clone(),
+                })
+            })
+            .collect(),
+        resources: lock
+            .resources
+            .iter()
+            .map(|r| IndexResource {
+                name: r.name.clone(),
+                files: r.files.len() as u64,
+                bytes: r.files.iter().map(|f| f.bytes).sum(),
+                rows: r.files.iter().map(|f| f.rows).sum(),
+                digest: r.digest.clone(),
+            })
+            .collect(),
+        digest: lock.digest.clone(),
+        checks: IndexChecks {
+            total: s.checks,
+            passed: s.passed,
+            failed: s.failed,
+            warned: s.warned,
+            errors: s.errors,
+        },
+        status: report.status,
+        score: report.quality.as_ref().map_or(0.0, |q| q.score),
+        grade: report
+            .quality
+            .as_ref()
+            .map_or(assay_model::quality::Grade::D, |q| q.grade),
+        last_validated: report.now.clone(),
+        derived_from: m
+            .lineage
+            .as_ref()
+            .map(|l| l.derived_from.iter().map(|u| u.dataset.clone()).collect())
+            .unwrap_or_default(),
+        path: format!("datasets/{}/", m.name),
+    }
+}
+
+fn pretty(v: &impl serde::Serialize) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(v)?;
+    s.push('\n');
+    Ok(s)
+}
+
+pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
+    let catalog = args.catalog.clone();
+    let manifests = match manifests_under(std::slice::from_ref(&catalog)) {
+        Ok(m) => m,
+        Err(s) => return Ok(s),
+    };
+    let out = args.out.clone();
+    if out.exists() && !out.is_symlink() {
+        eprintln!(
+            "error: {} exists and is not a site published by assay (a symlink to its build); choose another --out or remove it",
+            out.display()
+        );
+        return Ok(Status::Invalid);
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    std::fs::create_dir_all(&parent)?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let lock_path = parent.join(format!(".{name}.publish-lock"));
+    let _guard = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&lock_path)
+    {
+        Ok(_) => PublishLock(lock_path.clone()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: another publish to {} is running ({} exists); remove that file if no publish is running",
+                out.display(),
+                lock_path.display()
+            );
+            return Ok(Status::Invalid);
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", lock_path.display());
+            return Ok(Status::Unreadable);
+        }
+    };
+    let (now_us, now_text) = match super::validate::reference_time(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(s) => return Ok(s),
+    };
+    let jobs = super::lock::default_jobs();
+    let results = lint::lint_many(&manifests, registry, LintOptions { strict: false });
+    let mut left_out = Vec::new();
+    let mut published: Vec<(LoadedManifest, Lock, String, Report)> = Vec::new();
+    let mut reused = 0;
+    for result in results {
+        let manifest_rel = rel(&catalog, &result.path);
+        let errors: Vec<String> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string().lines().next().unwrap_or("").to_string())
+            .collect();
+        let Some(loaded) = result.loaded.filter(|_| errors.is_empty()) else {
+            left_out.push(LeftOut {
+                manifest: manifest_rel,
+                stage: "lint".into(),
+                reason: errors.join("; "),
+            });
+            continue;
+        };
+        let v = verify(&loaded, Mode::Full, jobs);
+        if !v.differences.is_empty() {
+            left_out.push(LeftOut {
+                manifest: manifest_rel,
+                stage: "verify".into(),
+                reason: v
+                    .differences
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            });
+            continue;
+        }
+        let lock_text = std::fs::read_to_string(loaded.dir.join(LOCK_FILE_NAME))?;
+        let lock = Lock::parse(&lock_text).map_err(anyhow::Error::msg)?;
+        let key = cache_key(&loaded, &lock.digest, &now_text);
+        let cache_path = catalog
+            .join(".assay/publish-cache")
+            .join(format!("{}.json", loaded.manifest.name));
+        let cached = std::fs::read_to_string(&cache_path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Cached>(&t).ok())
+            .filter(|c| c.key == key);
+        let report = match cached {
+            Some(c) => {
+                reused += 1;
+                c.report
+            }
+            None => {
+                let quality = match super::validate::quality_config(&loaded.dir) {
+                    Ok(q) => q,
+                    Err(e) => {
+                        left_out.push(LeftOut {
+                            manifest: manifest_rel,
+                            stage: "validate".into(),
+                            reason: e,
+                        });
+                        continue;
+                    }
+                };
+                let options = assay_validate::Options {
+                    now_us,
+                    now_text: now_text.clone(),
+                    quality,
+                    ..Default::default()
+                };
+                let report = match assay_validate::validate(&loaded, &options) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        left_out.push(LeftOut {
+                            manifest: manifest_rel,
+                            stage: "validate".into(),
+                            reason: e.to_string(),
+                        });
+                        continue;
+                    }
+                };
+                if let Some(d) = cache_path.parent() {
+                    let _ = std::fs::create_dir_all(d);
+                }
+                let _ = assay_integrity::lock::write_atomic(
+                    &cache_path,
+                    pretty(&Cached {
+                        key,
+                        report: report.clone(),
+                    })?
+                    .as_bytes(),
+                );
+                report
+            }
+        };
+        published.push((loaded, lock, lock_text, report));
+    }
+    published.sort_by(|a, b| a.0.manifest.name.cmp(&b.0.manifest.name));
+    for l in &left_out {
+        eprintln!("left out: {} ({}): {}", l.manifest, l.stage, l.reason);
+    }
+    if args.strict && !left_out.is_empty() {
+        eprintln!(
+            "error: {} dataset(s) left out; with --strict nothing is published and {} is unchanged",
+            left_out.len(),
+            out.display()
+        );
+        return Ok(Status::Failure);
+    }
+    // Build the site in memory: path → bytes.
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let index = CatalogIndex {
+        schema_version: INDEX_SCHEMA_VERSION,
+        datasets: published
+            .iter()
+            .map(|(l, lock, _, r)| entry(registry, l, lock, r))
+            .collect(),
+        left_out: left_out.clone(),
+    };
+    files.insert("index.json".into(), pretty(&index)?.into_bytes());
+    for (l, _, lock_text, r) in &published {
+        let dir = format!("datasets/{}", l.manifest.name);
+        files.insert(format!("{dir}/report.json"), pretty(r)?.into_bytes());
+        files.insert(
+            format!("{dir}/manifest.json"),
+            pretty(&l.manifest)?.into_bytes(),
+        );
+        files.insert(
+            format!("{dir}/dataset.lock"),
+            lock_text.clone().into_bytes(),
+        );
+        let (package, _) = assay_model::frictionless::export(&l.manifest);
+        files.insert(
+            format!("{dir}/datapackage.json"),
+            pretty(&package)?.into_bytes(),
+        );
+        let profiles: Vec<(String, Result<Profile, String>)> = r
+            .resources
+            .iter()
+            .map(|res| {
+                let fs: Vec<(String, PathBuf)> = res
+                    .files
+                    .iter()
+                    .filter(|f| f.error.is_none())
+                    .map(|f| (f.path.clone(), l.dir.join(&f.path)))
+                    .collect();
+                (res.name.clone(), profile(&fs, &ProfileOptions::default()))
+            })
+            .collect();
+        files.insert(
+            format!("{dir}/index.html"),
+            super::report::render_html(l, registry, r, &profiles, Lang::En).into_bytes(),
+        );
+    }
+    let sets: Vec<(LoadedManifest, Report)> = published
+        .iter()
+        .map(|(l, _, _, r)| (l.clone(), r.clone()))
+        .collect();
+    files.insert(
+        "index.html".into(),
+        super::report::render_dashboard(registry, &sets, Lang::En, true).into_bytes(),
+    );
+    // The content digest names the build folder: same inputs, same folder.
+    let mut h = Sha256::new();
+    for (p, b) in &files {
+        h.update(p.as_bytes());
+        h.update([0]);
+        h.update(Sha256::digest(b));
+    }
+    let digest = assay_model::lint::hex(&h.finalize());
+    let build = parent.join(format!(".{name}-{}", &digest[..16]));
+    if !build.is_dir() {
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}-building-"))
+            .tempdir_in(&parent)?;
+        for (p, b) in &files {
+            let path = tmp.path().join(p);
+            if let Some(d) = path.parent() {
+                std::fs::create_dir_all(d)?;
+            }
+            std::fs::write(&path, b)?;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))?;
+        }
+        let kept = tmp.keep();
+        std::fs::rename(&kept, &build)?;
+    }
+    // Swap the symlink: a new link under a temporary name, renamed over the old one.
+    let link_tmp = parent.join(format!(".{name}.link-{}", std::process::id()));
+    let _ = std::fs::remove_file(&link_tmp);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(build.file_name().unwrap_or_default(), &link_tmp)?;
+    let previous = std::fs::read_link(&out).ok();
+    std::fs::rename(&link_tmp, &out)?;
+    if let Some(prev) = previous {
+        let prev = parent.join(prev);
+        if prev != build && prev.starts_with(&parent) {
+            let _ = std::fs::remove_dir_all(prev);
+        }
+    }
+    println!(
+        "published {} dataset(s) to {} ({} reused from the cache, {} left out); open {}",
+        published.len(),
+        out.display(),
+        reused,
+        left_out.len(),
+        out.join("index.html").display()
+    );
+    Ok(Status::Success)
+}

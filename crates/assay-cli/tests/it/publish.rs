@@ -1,0 +1,184 @@
+//! `assay publish`, as a catalog maintainer runs it.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::integrity::copy_tree;
+use crate::support::{assay, repo, stderr, stdout, temp_dir};
+
+const NOW: &str = "2025-07-03T00:00:00Z";
+
+fn catalog(test: &str) -> PathBuf {
+    let dir = temp_dir(test).join("catalog");
+    copy_tree(&repo().join("catalog"), &dir);
+    dir
+}
+
+fn validator(path: &Path, draft: jsonschema::Draft) -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::options()
+        .with_draft(draft)
+        .build(&schema)
+        .unwrap()
+}
+
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            out.push((
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn publishes_the_example_catalog_reproducibly() {
+    let cat = catalog("publish");
+    let site = cat.parent().unwrap().join("site");
+    let run = || {
+        assay(
+            cat.parent().unwrap(),
+            &["publish", "catalog", "--out", "site", "--now", NOW],
+        )
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("published 5 dataset(s)"),
+        "{}",
+        stdout(&out)
+    );
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("index.json")).unwrap()).unwrap();
+    let v = validator(
+        &repo().join("schemas/index.schema.json"),
+        jsonschema::Draft::Draft202012,
+    );
+    let errors: Vec<String> = v.iter_errors(&index).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let grades: Vec<(&str, &str)> = index["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap(), d["grade"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        grades,
+        [
+            ("boiler-hourly-aggregates", "B"),
+            ("boiler-sensor-telemetry", "A"),
+            ("pcb-aoi-inspection", "C"),
+            ("power-plant-energy-metering", "A"),
+            ("steel-production-batches", "C")
+        ]
+    );
+    // Every dataset's Frictionless descriptor validates against the official v2 profile.
+    let fv = validator(
+        &repo().join("../shared/reference/frictionless/2.0/datapackage.json"),
+        jsonschema::Draft::Draft7,
+    );
+    for (name, _) in &grades {
+        let dp: Value = serde_json::from_str(
+            &std::fs::read_to_string(site.join(format!("datasets/{name}/datapackage.json")))
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(fv.is_valid(&dp), "{name}");
+        assert!(site.join(format!("datasets/{name}/index.html")).is_file());
+        assert!(site.join(format!("datasets/{name}/report.json")).is_file());
+    }
+    let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(home.contains("id=\"coverage\""));
+    assert!(home.contains("<a href=\"datasets/pcb-aoi-inspection/index.html\">"));
+    // Again: every report reused, the same bytes, the same build.
+    let before = tree(&site);
+    let link = std::fs::read_link(&site).unwrap();
+    let out = run();
+    assert!(
+        stdout(&out).contains("(5 reused from the cache, 0 left out)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(tree(&site), before);
+    assert_eq!(std::fs::read_link(&site).unwrap(), link);
+}
+
+#[test]
+fn bad_datasets_are_left_out_and_strict_keeps_the_old_site() {
+    let cat = catalog("publish-bad");
+    let root = cat.parent().unwrap();
+    let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let good = tree(&root.join("site"));
+    // A broken manifest, and data changed after locking.
+    std::fs::write(
+        cat.join("IF-C31/steel-production-batches/dataset.yaml"),
+        "assay: 1\nname: [broken\n",
+    )
+    .unwrap();
+    let machines = cat.join("IF-C341/boiler-sensor-telemetry/data/machines.parquet");
+    let mut bytes = std::fs::read(&machines).unwrap();
+    bytes[300] ^= 1;
+    std::fs::write(&machines, bytes).unwrap();
+    let out = assay(
+        root,
+        &[
+            "publish", "catalog", "--out", "site", "--now", NOW, "--strict",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("left out: IF-C31/steel-production-batches/dataset.yaml (lint)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        tree(&root.join("site")),
+        good,
+        "--strict leaves the old site"
+    );
+    let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0));
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("site/index.json")).unwrap())
+            .unwrap();
+    assert_eq!(index["datasets"].as_array().unwrap().len(), 3);
+    let stages: Vec<&str> = index["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["lint", "verify"], "{}", index["left_out"]);
+    assert!(
+        index["left_out"][1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("data/machines.parquet: content changed")
+    );
+}
+
+#[test]
+fn one_publish_at_a_time_and_no_overwriting_other_folders() {
+    let cat = catalog("publish-lock");
+    let root = cat.parent().unwrap();
+    std::fs::write(root.join(".site.publish-lock"), b"").unwrap();
+    let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("another publish"), "{}", stderr(&out));
+    assert!(!root.join("site").exists());
+    std::fs::remove_file(root.join(".site.publish-lock")).unwrap();
+    std::fs::create_dir(root.join("docs")).unwrap();
+    let out = assay(root, &["publish", "catalog", "--out", "docs", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is not a site published by assay"));
+}
