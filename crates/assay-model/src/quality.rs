@@ -135,7 +135,6 @@ pub fn result_score(status: CheckStatus, evaluated: u64, failing: u64) -> f64 {
 pub fn score(report: &Report, access: &AccessFacts, config: &QualityConfig) -> Quality {
     let mut sums: BTreeMap<Dimension, (f64, u64, u64)> = BTreeMap::new();
     let mut error_failure = false;
-    let mut unreadable = false;
     for c in report.resources.iter().flat_map(|r| r.checks.iter()) {
         let e = sums.entry(c.dimension).or_default();
         e.0 += result_score(c.status, c.evaluated, c.failing);
@@ -144,9 +143,10 @@ pub fn score(report: &Report, access: &AccessFacts, config: &QualityConfig) -> Q
             e.2 += 1;
         }
         error_failure |= c.status == CheckStatus::Fail && c.severity == Severity::Error;
-        unreadable |= c.status == CheckStatus::Error;
     }
-    unreadable |= access.readable < access.files;
+    // Only files that could not be read cap the grade at D; a check that could not be evaluated
+    // (a missing column, say) scores 0 in its dimension.
+    let unreadable = access.readable < access.files;
     // Accessibility's own facts count like four more results.
     let facts = [
         if access.files == 0 {
@@ -228,8 +228,20 @@ pub fn load_config(text: &str) -> Result<QualityConfig, String> {
     if !(c.grade_a >= c.grade_b && c.grade_b >= c.grade_c) {
         return Err("thresholds must satisfy gradeA >= gradeB >= gradeC".into());
     }
-    if c.weights.values().any(|w| !w.is_finite() || *w < 0.0) {
-        return Err("weights must be finite and not negative".into());
+    if [c.grade_a, c.grade_b, c.grade_c]
+        .iter()
+        .any(|t| !(0.0..=100.0).contains(t))
+    {
+        return Err("thresholds must be between 0 and 100".into());
+    }
+    if c.weights.values().any(|w| !(0.0..=1000.0).contains(w)) {
+        return Err("weights must be between 0 and 1000".into());
+    }
+    if !c.weights.is_empty()
+        && c.weights.len() == Dimension::ALL.len()
+        && c.weights.values().all(|w| *w == 0.0)
+    {
+        return Err("at least one dimension must weigh more than 0".into());
     }
     Ok(c)
 }

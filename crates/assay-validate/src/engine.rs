@@ -833,10 +833,12 @@ fn validate_resource(
         }
         let mut s = s;
         if let Some(original) = s.history.take() {
+            let digest = crate::history::resource_digest(&file_reports);
             crate::history::judge(
                 &mut s.check,
                 original,
                 &r.name,
+                digest.as_deref(),
                 history,
                 &mut JudgeSlot {
                     evaluated: &mut s.evaluated,

@@ -111,13 +111,25 @@ pub fn append(dataset_dir: &Path, entries: &[Entry]) -> Result<PathBuf, String> 
     Ok(path)
 }
 
-/// Every entry of the history, ordered by when runs were written (then run id). A file that
-/// cannot be read is an error naming it.
+/// Every entry of the history, ordered by when runs were written (then run id). Files that are
+/// not readable history files (another tool's, an older format) are skipped, so one bad file
+/// never blocks the checks; see [`load_strict`] for the error.
 pub fn load(dataset_dir: &Path) -> Result<Vec<Entry>, String> {
     let dir = dataset_dir.join(HISTORY_DIR);
     let Ok(list) = std::fs::read_dir(&dir) else {
         return Ok(Vec::new());
     };
+    let mut out = Vec::new();
+    for path in history_files(list) {
+        if let Ok(mut e) = load_file(&path) {
+            out.append(&mut e);
+        }
+    }
+    out.sort_by(|a, b| (a.written_us, &a.run).cmp(&(b.written_us, &b.run)));
+    Ok(out)
+}
+
+fn history_files(list: std::fs::ReadDir) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = list
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -128,10 +140,28 @@ pub fn load(dataset_dir: &Path) -> Result<Vec<Entry>, String> {
         })
         .collect();
     files.sort();
+    files
+}
+
+/// Like [`load`], but a file that cannot be read is an error naming it.
+pub fn load_strict(dataset_dir: &Path) -> Result<Vec<Entry>, String> {
+    let dir = dataset_dir.join(HISTORY_DIR);
+    let Ok(list) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
-    for path in files {
+    for path in history_files(list) {
+        out.append(&mut load_file(&path)?);
+    }
+    out.sort_by(|a, b| (a.written_us, &a.run).cmp(&(b.written_us, &b.run)));
+    Ok(out)
+}
+
+fn load_file(path: &Path) -> Result<Vec<Entry>, String> {
+    let mut out = Vec::new();
+    {
         let bad = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-        let file = std::fs::File::open(&path).map_err(|e| bad(&e))?;
+        let file = std::fs::File::open(path).map_err(|e| bad(&e))?;
         let reader = ParquetRecordBatchReaderBuilder::try_new(file)
             .map_err(|e| bad(&e))?
             .build()
@@ -201,8 +231,57 @@ pub fn load(dataset_dir: &Path) -> Result<Vec<Entry>, String> {
             }
         }
     }
-    out.sort_by(|a, b| (a.written_us, &a.run).cmp(&(b.written_us, &b.run)));
     Ok(out)
+}
+
+/// The digest of a resource's files as read (`sha256:<hex>`, as in `dataset.lock`), when every
+/// file was read.
+pub fn resource_digest(files: &[assay_model::report::FileReport]) -> Option<String> {
+    struct F<'a>(&'a str, u64, &'a str);
+    impl assay_model::lock::FileIdentity for F<'_> {
+        fn path(&self) -> &str {
+            self.0
+        }
+        fn bytes(&self) -> u64 {
+            self.1
+        }
+        fn sha256(&self) -> &str {
+            self.2
+        }
+    }
+    let list: Option<Vec<F>> = files
+        .iter()
+        .map(|f| f.sha256.as_deref().map(|h| F(&f.path, f.bytes, h)))
+        .collect();
+    list.map(|l| assay_model::lock::digest(&l))
+}
+
+/// The values a `change` or `anomaly` compares with: one per distinct data snapshot (the latest
+/// run of each digest), oldest first, without the snapshot being validated now. Validating the
+/// same data again, or a report re-validating it, neither repeats a value nor compares the data
+/// with itself.
+pub fn baseline(
+    entries: &[Entry],
+    resource: &str,
+    metric: &str,
+    name: &str,
+    current_digest: Option<&str>,
+) -> Vec<f64> {
+    let mut out: Vec<(Option<&str>, f64)> = Vec::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.resource == resource && e.metric == metric && e.name == name)
+    {
+        let d = e.digest.as_deref();
+        if d.is_some() && d == current_digest {
+            continue;
+        }
+        if let Some(i) = d.and_then(|d| out.iter().position(|(x, _)| *x == Some(d))) {
+            out.remove(i);
+        }
+        out.push((d, e.value));
+    }
+    out.into_iter().map(|(_, v)| v).collect()
 }
 
 /// The values of one metric, one per run, oldest first.
@@ -214,7 +293,9 @@ pub fn series(entries: &[Entry], resource: &str, metric: &str, name: &str) -> Ve
         .collect()
 }
 
-/// The entries recording a validation report, with the null rates measured for it.
+/// The entries recording a validation report, with the null rates measured for it. Resource
+/// metrics carry the resource's digest, dataset-wide ones the dataset's. A `partial` run (one
+/// `--resource`) records no dataset-wide score.
 pub fn entries_for(
     report: &Report,
     null_rates: &[(String, String, f64)],
@@ -222,12 +303,13 @@ pub fn entries_for(
     now_us: i64,
     written_us: i64,
     digest: Option<String>,
+    partial: bool,
 ) -> Vec<Entry> {
-    let mk = |resource: &str, metric: &str, name: &str, value: f64| Entry {
+    let mk = |resource: &str, metric: &str, name: &str, value: f64, digest: Option<String>| Entry {
         run: run.to_string(),
         now_us,
         written_us,
-        digest: digest.clone(),
+        digest,
         resource: resource.to_string(),
         metric: metric.to_string(),
         name: name.to_string(),
@@ -235,13 +317,46 @@ pub fn entries_for(
     };
     let mut out = Vec::new();
     for r in &report.resources {
-        out.push(mk(&r.name, "rows", "", r.rows as f64));
+        let rd = resource_digest(&r.files);
+        out.push(mk(&r.name, "rows", "", r.rows as f64, rd.clone()));
         for c in &r.checks {
-            out.push(mk(&r.name, "failing_fraction", &c.name, c.failing_fraction));
+            if !c.failing_fraction.is_finite() {
+                continue;
+            }
+            out.push(mk(
+                &r.name,
+                "failing_fraction",
+                &c.name,
+                c.failing_fraction,
+                rd.clone(),
+            ));
+        }
+        let mut rates: std::collections::BTreeMap<&str, f64> = null_rates
+            .iter()
+            .filter(|(res, _, v)| res == &r.name && v.is_finite())
+            .map(|(_, col, v)| (col.as_str(), *v))
+            .collect();
+        // Columns without null counts in the footers: the rate a null_rate check measured.
+        for c in &r.checks {
+            if matches!(c.kind.as_str(), "change" | "anomaly")
+                && let (Some(col), Some(v)) = (
+                    c.columns.first(),
+                    c.observed.as_ref().and_then(|o| o["current"].as_f64()),
+                )
+            {
+                rates.entry(col.as_str()).or_insert(v);
+            }
+        }
+        for (col, v) in rates {
+            out.push(mk(&r.name, "null_rate", col, v, rd.clone()));
         }
     }
-    for (resource, column, rate) in null_rates {
-        out.push(mk(resource, "null_rate", column, *rate));
+    let digest_all = digest;
+    let mk = |resource: &str, metric: &str, name: &str, value: f64| {
+        mk(resource, metric, name, value, digest_all.clone())
+    };
+    if partial {
+        return out;
     }
     if let Some(q) = &report.quality {
         out.push(mk("", "score", "", q.score));
@@ -330,6 +445,7 @@ pub(crate) fn judge(
     check: &mut Check,
     original: Check,
     resource: &str,
+    current_digest: Option<&str>,
     history: &Result<Vec<Entry>, String>,
     s: &mut crate::engine::JudgeSlot<'_>,
 ) {
@@ -375,10 +491,7 @@ pub(crate) fn judge(
         HistoryMetric::RowCount => "rows",
         HistoryMetric::NullRate => "null_rate",
     };
-    let past: Vec<f64> = series(entries, resource, key, &column)
-        .into_iter()
-        .map(|(_, v)| v)
-        .collect();
+    let past: Vec<f64> = baseline(entries, resource, key, &column, current_digest);
     let shown = |v: f64| match metric {
         HistoryMetric::RowCount => format!("{v}"),
         HistoryMetric::NullRate => format!("{:.4}%", v * 100.0),
@@ -444,7 +557,8 @@ pub(crate) fn judge(
             let mean = window.iter().sum::<f64>() / window.len() as f64;
             let var =
                 window.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (window.len() - 1) as f64;
-            let sd = var.sqrt();
+            // A history without spread still tolerates a change of 1e-9 of the mean.
+            let sd = var.sqrt().max(mean.abs() * 1e-9);
             let z = if sd > 0.0 {
                 (current - mean).abs() / sd
             } else if (current - mean).abs() < 1e-12 {
@@ -503,6 +617,7 @@ mod tests {
         assert_eq!(series(&all, "r", "rows", ""), vec![(5, 1.0), (5, 2.0)]);
         // A stray file that is not a history file is named.
         std::fs::write(dir.path().join(HISTORY_DIR).join("x.parquet"), b"junk").unwrap();
-        assert!(load(dir.path()).unwrap_err().contains("x.parquet"));
+        assert_eq!(load(dir.path()).unwrap().len(), 2, "a junk file is skipped");
+        assert!(load_strict(dir.path()).unwrap_err().contains("x.parquet"));
     }
 }

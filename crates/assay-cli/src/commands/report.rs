@@ -355,8 +355,15 @@ fn esc(s: &str) -> String {
     out
 }
 
+/// Text for a Markdown table cell: backslashes, pipes and inline HTML or code fences cannot
+/// break out of it.
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    esc(s)
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('`', "&#96;")
+        .replace('@', "&#64;")
+        .replace(['\n', '\r'], " ")
 }
 
 fn status_word(s: CheckStatus) -> &'static str {
@@ -407,6 +414,7 @@ fn dimension_chart(report: &Report, lang: Lang) -> String {
 
 /// A series as a small inline SVG line.
 fn sparkline(values: &[f64]) -> String {
+    let values: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     let (lo, hi) = values
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
@@ -868,7 +876,7 @@ fn render_md(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String {
                 .first()
                 .map(|x| {
                     format!(
-                        "`{}`{}: `{}`",
+                        "<code>{}</code>{}: <code>{}</code>",
                         md(&x.file),
                         x.row.map(|r| format!(" row {r}")).unwrap_or_default(),
                         md(&x.values.join(", "))
@@ -910,12 +918,15 @@ fn is_catalog(path: &std::path::Path) -> bool {
 fn validate_catalog(
     registry: &FieldRegistry,
     args: &ReportArgs,
-) -> Result<Vec<(LoadedManifest, Report)>, Status> {
+) -> Result<(Vec<(LoadedManifest, Report)>, usize), Status> {
     let manifests = super::manifests_under(std::slice::from_ref(&args.dataset))?;
     let (now_us, now_text) = super::validate::reference_time(args.now.as_deref())?;
     let mut out = Vec::new();
+    let mut skipped = 0;
     for m in manifests {
         let Ok(loaded) = load_dataset(&m, registry) else {
+            eprintln!("error: {} is left out of the dashboard", m.display());
+            skipped += 1;
             continue;
         };
         let quality = super::validate::quality_config(&loaded.dir).map_err(|e| {
@@ -928,11 +939,15 @@ fn validate_catalog(
             quality,
             ..Default::default()
         };
-        if let Ok(r) = assay_validate::validate(&loaded, &options) {
-            out.push((loaded, r));
+        match assay_validate::validate(&loaded, &options) {
+            Ok(r) => out.push((loaded, r)),
+            Err(e) => {
+                eprintln!("error: {}: {e}; left out of the dashboard", m.display());
+                skipped += 1;
+            }
         }
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// The catalog dashboard: coverage of the 100 fields by best grade, grades per sector,
@@ -1157,7 +1172,7 @@ pub(crate) fn render_dashboard(
 
 pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
     if is_catalog(&args.dataset) {
-        let sets = match validate_catalog(registry, &args) {
+        let (sets, skipped) = match validate_catalog(registry, &args) {
             Ok(s) => s,
             Err(status) => return Ok(status),
         };
@@ -1187,7 +1202,12 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
             }
         };
         super::write_output(args.out.as_deref(), &text)?;
-        return Ok(Status::Success);
+        // The dashboard is written either way; a dataset left out is an invalid manifest.
+        return Ok(if skipped > 0 {
+            Status::Invalid
+        } else {
+            Status::Success
+        });
     }
     let loaded = match load_dataset(&args.dataset, registry) {
         Ok(l) => l,

@@ -126,7 +126,7 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
     super::write_output(args.out.as_deref(), &text)?;
     if !args.no_history
         && report.status != RunStatus::Error
-        && let Err(e) = record_history(&loaded, &report, now_us)
+        && let Err(e) = record_history(&loaded, &report, now_us, args.resource.is_some())
     {
         eprintln!("warning: the run was not added to the history: {e}");
     }
@@ -173,6 +173,7 @@ fn record_history(
     loaded: &assay_model::LoadedManifest,
     report: &Report,
     now_us: i64,
+    partial: bool,
 ) -> Result<(), String> {
     use assay_validate::history;
     let written_us = std::time::SystemTime::now()
@@ -182,7 +183,7 @@ fn record_history(
     let run = assay_integrity::openlineage::run_id(false, "");
     let digest = assay_integrity::openlineage::report_digest(report);
     let rates = history::null_rates(&loaded.dir, report);
-    let entries = history::entries_for(report, &rates, &run, now_us, written_us, digest);
+    let entries = history::entries_for(report, &rates, &run, now_us, written_us, digest, partial);
     history::append(&loaded.dir, &entries).map(|_| ())
 }
 
