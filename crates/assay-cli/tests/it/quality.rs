@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::integrity::copy_tree;
-use crate::support::{assay, repo, stderr, stdout, temp_dir, validate_in};
+use crate::support::{assay, repo, stderr, stdout, temp_dir};
 
 const NOW: &str = "2025-07-03T00:00:00Z";
 
