@@ -273,6 +273,40 @@ pub struct PublishArgs {
     pub now: Option<String>,
 }
 
+/// Arguments of `assay search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: English or Chinese words; the last word also matches as a prefix.
+    pub query: String,
+    /// A site written by `assay publish`.
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    pub site: PathBuf,
+    /// Only this field code (repeat for several).
+    #[arg(long)]
+    pub field: Vec<String>,
+    /// Only this sector.
+    #[arg(long)]
+    pub sector: Vec<String>,
+    /// Only this owner.
+    #[arg(long)]
+    pub owner: Vec<String>,
+    /// Only this license.
+    #[arg(long)]
+    pub license: Vec<String>,
+    /// Only this sensitivity.
+    #[arg(long)]
+    pub sensitivity: Vec<String>,
+    /// Only this grade (A, B, C, D).
+    #[arg(long)]
+    pub grade: Vec<String>,
+    /// Only this validation status (pass, warn, fail, error).
+    #[arg(long)]
+    pub status: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+}
+
 /// Arguments of `assay pack`.
 #[derive(Debug, Args)]
 pub struct PackArgs {
@@ -342,6 +376,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Publish a catalog as a static, reproducible site with index.json and per-dataset pages.
     Publish(PublishArgs),
+    /// Search a published site: BM25 over English and Chinese text, with facets.
+    Search(SearchArgs),
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.

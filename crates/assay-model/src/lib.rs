@@ -28,6 +28,7 @@ pub mod quality;
 pub mod registry;
 pub mod report;
 pub mod schema;
+pub mod search;
 pub mod source;
 
 pub use check::{Check, CheckKind, Dimension, Severity};

@@ -19,6 +19,7 @@ mod pack;
 mod profile;
 mod publish;
 mod report;
+mod search;
 mod validate;
 mod verify;
 
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Profile(args) => profile::run(args),
         Command::Report(args) => report::run(&registry, args),
         Command::Publish(args) => publish::run(&registry, args),
+        Command::Search(args) => search::run(args),
         Command::Init(args) => init::run(&registry, args),
         Command::Import(args) => frictionless::import(&registry, args),
         Command::Export(args) => frictionless::export(&registry, args),

@@ -347,6 +347,21 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         "index.html".into(),
         super::report::render_dashboard(registry, &sets, Lang::En, true).into_bytes(),
     );
+    let search = assay_model::search::SearchIndex::build(&index, registry);
+    let search_json = serde_json::to_string(&search)?;
+    files.insert(
+        "search-index.json".into(),
+        format!("{search_json}\n").into_bytes(),
+    );
+    // The same index as a script, so the search page works from file:// (no fetch).
+    files.insert(
+        "search-index.js".into(),
+        format!("window.ASSAY_SEARCH_INDEX = {search_json};\n").into_bytes(),
+    );
+    files.insert(
+        "search.html".into(),
+        include_str!("search_page.html").as_bytes().to_vec(),
+    );
     // The content digest names the build folder: same inputs, same folder.
     let mut h = Sha256::new();
     for (p, b) in &files {

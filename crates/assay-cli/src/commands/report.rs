@@ -981,6 +981,17 @@ pub(crate) fn render_dashboard(
         "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{CSS}\n#coverage{{display:grid;grid-template-columns:repeat(10,1fr);gap:4px}}.cell{{border-radius:4px;padding:6px 4px;font-size:.75rem;text-align:center;color:#fff;background:#bdbdbd}}.cell.empty{{color:#424242;background:#eeeeee}}.cell.grade-A{{background:#2e7d32}}.cell.grade-B{{background:#9e9d24}}.cell.grade-C{{background:#ef6c00}}.cell.grade-D{{background:#c62828}}\n</style>\n</head>\n<body>\n<h1>{title}</h1>\n",
         if zh { "zh-CN" } else { "en" }
     );
+    if links {
+        let _ = writeln!(
+            h,
+            "<p><a href=\"search.html\">{}</a></p>",
+            if zh {
+                "搜索数据集"
+            } else {
+                "Search the datasets"
+            }
+        );
+    }
     let covered = best.len();
     let _ = writeln!(
         h,

@@ -182,3 +182,111 @@ fn one_publish_at_a_time_and_no_overwriting_other_folders() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is not a site published by assay"));
 }
+
+/// The site's search page and `assay search` read the same index and return the same datasets
+/// in the same order with the same scores and facet counts, in a real browser, from file://.
+#[test]
+fn search_page_and_cli_agree_in_headless_chromium() {
+    let cat = catalog("publish-search");
+    let root = cat.parent().unwrap();
+    let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let site = root.join("site").canonicalize().unwrap();
+    let queries: [(&str, &[(&str, &str)]); 8] = [
+        ("boiler", &[]),
+        ("锅炉", &[]),
+        ("inspection pcb", &[]),
+        ("stea", &[]),
+        ("电子器件", &[]),
+        ("", &[]),
+        ("", &[("grade", "A")]),
+        (
+            "sensor",
+            &[("sector", "equipment_manufacturing"), ("grade", "B")],
+        ),
+    ];
+    for (q, facets) in queries {
+        let mut args = vec![
+            "search",
+            q,
+            "--site",
+            site.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        for (f, v) in facets {
+            args.push(Box::leak(format!("--{f}").into_boxed_str()));
+            args.push(v);
+        }
+        let out = assay(root, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut url = format!("file://{}/search.html?q={}", site.display(), encode(q));
+        for (f, v) in facets {
+            url.push_str(&format!("&{f}={}", encode(v)));
+        }
+        let dom = crate::quality::chromium_run(
+            &root.join(format!("profile-{}", q.len())),
+            &["--dump-dom"],
+            &url,
+        );
+        let whole = String::from_utf8_lossy(&dom.stdout).into_owned();
+        // The rendered part only (the page's own script text contains the same markup).
+        let dom = whole[whole.find("<div class=\"layout\">").unwrap()..].to_string();
+        let dom = dom[..dom.find("<script").unwrap_or(dom.len())].to_string();
+        let page: Vec<(String, f64)> = dom
+            .match_indices("<li class=\"hit\" data-name=\"")
+            .map(|(i, m)| {
+                let rest = &dom[i + m.len()..];
+                let name = &rest[..rest.find('"').unwrap()];
+                let s = &rest[rest.find("data-score=\"").unwrap() + 12..];
+                let score: f64 = s[..s.find('"').unwrap()].parse().unwrap();
+                (name.to_string(), score)
+            })
+            .collect();
+        let expected: Vec<(String, f64)> = cli["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h[0].as_str().unwrap().to_string(), h[1].as_f64().unwrap()))
+            .collect();
+        assert_eq!(page, expected, "query {q:?} {facets:?}");
+        // Facet counts agree too.
+        for (facet, values) in cli["facets"].as_object().unwrap() {
+            for (value, n) in values.as_object().unwrap() {
+                let needle = format!(
+                    "class=\"facet-count\" data-facet=\"{facet}\" data-value=\"{value}\">{n}<"
+                );
+                assert!(dom.contains(&needle), "{q:?}: {needle}");
+            }
+        }
+    }
+    // Chinese finds the boiler datasets; the grade facet narrows them.
+    let shot = root.join("search.png");
+    let url = format!(
+        "file://{}/search.html?q={}&grade=A",
+        site.display(),
+        encode("锅炉")
+    );
+    let out = crate::quality::chromium_run(
+        &root.join("profile-shot"),
+        &[
+            "--window-size=1100,700",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &url,
+    );
+    assert!(out.status.success());
+    assert_eq!(&std::fs::read(&shot).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+/// Percent-encodes a query parameter (UTF-8 bytes).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

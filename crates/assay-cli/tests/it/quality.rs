@@ -257,7 +257,7 @@ fn github_annotations() {
 }
 
 /// Debian's Chromium, installed by `.ci/run` (packages `chromium`, `fonts-wqy-microhei`).
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     let p = PathBuf::from("/usr/bin/chromium");
     assert!(
         p.is_file(),
@@ -269,7 +269,11 @@ fn chromium() -> PathBuf {
 
 /// Runs headless Chromium on a local file with no network, printing the DOM after layout or
 /// saving a screenshot.
-fn chromium_run(profile_dir: &std::path::Path, extra: &[&str], url: &str) -> std::process::Output {
+pub(crate) fn chromium_run(
+    profile_dir: &std::path::Path,
+    extra: &[&str],
+    url: &str,
+) -> std::process::Output {
     std::process::Command::new(chromium())
         .args([
             "--headless=new",

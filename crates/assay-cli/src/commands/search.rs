@@ -1,0 +1,70 @@
+//! `assay search`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+use assay_model::search::SearchIndex;
+
+use crate::cli::{ListFormat, SearchArgs};
+use crate::exit::Status;
+
+pub fn run(args: SearchArgs) -> Result<Status> {
+    let path = args.site.join("search-index.json");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "error: {}: {e}\n  hint: publish the catalog first: assay publish catalog --out {}",
+                path.display(),
+                args.site.display()
+            );
+            return Ok(Status::Invalid);
+        }
+    };
+    let index: SearchIndex = match serde_json::from_str(&text) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {}: not a search index: {e}", path.display());
+            return Ok(Status::Invalid);
+        }
+    };
+    let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (facet, values) in [
+        ("field", &args.field),
+        ("sector", &args.sector),
+        ("owner", &args.owner),
+        ("license", &args.license),
+        ("sensitivity", &args.sensitivity),
+        ("grade", &args.grade),
+        ("status", &args.status),
+    ] {
+        if !values.is_empty() {
+            filters.insert(facet.to_string(), values.clone());
+        }
+    }
+    let results = index.query(&args.query, &filters);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ListFormat::Json => {
+            writeln!(out, "{}", serde_json::to_string_pretty(&results)?)?;
+        }
+        ListFormat::Text => {
+            for (name, score) in &results.hits {
+                let title = index
+                    .docs
+                    .iter()
+                    .find(|d| &d.name == name)
+                    .map(|d| d.title.as_str())
+                    .unwrap_or("");
+                writeln!(out, "{score:>10.4}  {name}  {title}")?;
+            }
+            writeln!(out, "{} dataset(s)", results.hits.len())?;
+            for (facet, values) in &results.facets {
+                let list: Vec<String> = values.iter().map(|(v, n)| format!("{v} ({n})")).collect();
+                writeln!(out, "  {facet}: {}", list.join(", "))?;
+            }
+        }
+    }
+    Ok(Status::Success)
+}
