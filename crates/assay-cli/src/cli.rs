@@ -307,6 +307,19 @@ pub struct SearchArgs {
     pub format: ListFormat,
 }
 
+/// Arguments of `assay serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// A site written by `assay publish`.
+    pub site: PathBuf,
+    /// Port (0 picks a free one and prints it).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+}
+
 /// Arguments of `assay pack`.
 #[derive(Debug, Args)]
 pub struct PackArgs {
@@ -378,6 +391,8 @@ pub enum Command {
     Publish(PublishArgs),
     /// Search a published site: BM25 over English and Chinese text, with facets.
     Search(SearchArgs),
+    /// Serve a published site on loopback, with a read-only JSON API for search and datasets.
+    Serve(ServeArgs),
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.

@@ -20,6 +20,7 @@ mod profile;
 mod publish;
 mod report;
 mod search;
+mod serve;
 mod validate;
 mod verify;
 
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Report(args) => report::run(&registry, args),
         Command::Publish(args) => publish::run(&registry, args),
         Command::Search(args) => search::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Init(args) => init::run(&registry, args),
         Command::Import(args) => frictionless::import(&registry, args),
         Command::Export(args) => frictionless::export(&registry, args),
