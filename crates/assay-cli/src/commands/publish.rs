@@ -395,12 +395,18 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
     let _ = std::fs::remove_file(&link_tmp);
     #[cfg(unix)]
     std::os::unix::fs::symlink(build.file_name().unwrap_or_default(), &link_tmp)?;
-    let previous = std::fs::read_link(&out).ok();
     std::fs::rename(&link_tmp, &out)?;
-    if let Some(prev) = previous {
-        let prev = parent.join(prev);
-        if prev != build && prev.starts_with(&parent) {
-            let _ = std::fs::remove_dir_all(prev);
+    // Under the lock, remove every other build of this site: the previous one, and any left by
+    // a publish killed before its swap.
+    let keep = build.file_name().map(|n| n.to_string_lossy().into_owned());
+    if let Ok(list) = std::fs::read_dir(&parent) {
+        for e in list.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let ours =
+                n.starts_with(&format!(".{name}-")) && e.path().is_dir() && !e.path().is_symlink();
+            if ours && Some(&n) != keep.as_ref() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
         }
     }
     println!(

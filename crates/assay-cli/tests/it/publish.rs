@@ -391,3 +391,62 @@ fn serve_answers_and_refuses_traversal() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+/// A publish killed at any moment leaves the previous site complete: the link always points
+/// at a whole build, the old one or the new one, never a mix.
+#[cfg(unix)]
+#[test]
+fn a_killed_publish_leaves_a_complete_site() {
+    let cat = catalog("publish-kill");
+    let root = cat.parent().unwrap();
+    let publish = |now: &str| assay(root, &["publish", "catalog", "--out", "site", "--now", now]);
+    assert_eq!(publish(NOW).status.code(), Some(0));
+    // Each later publish has new work: another reference time, so nothing comes from the cache.
+    for (i, delay) in [5u64, 20, 40, 80, 120, 200, 300, 500].iter().enumerate() {
+        let now = format!("2025-07-{:02}T00:00:00Z", 4 + i);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(["publish", "catalog", "--out", "site", "--now", &now])
+            .current_dir(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(*delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let index: Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("site/index.json")).unwrap())
+                .unwrap();
+        let datasets = index["datasets"].as_array().unwrap();
+        assert_eq!(datasets.len(), 5, "after {delay} ms: a whole index");
+        for d in datasets {
+            let name = d["name"].as_str().unwrap();
+            assert!(
+                root.join(format!("site/datasets/{name}/index.html"))
+                    .is_file(),
+                "after {delay} ms: {name}'s page"
+            );
+            // One build, not a mix: every report has the index's reference time.
+            let report: Value = serde_json::from_str(
+                &std::fs::read_to_string(root.join(format!("site/datasets/{name}/report.json")))
+                    .unwrap(),
+            )
+            .unwrap();
+            assert_eq!(
+                report["now"], d["last_validated"],
+                "after {delay} ms: {name}"
+            );
+        }
+        // A killed publish leaves its lock file, which the next publish reports; remove it.
+        let _ = std::fs::remove_file(root.join(".site.publish-lock"));
+    }
+    // The next whole publish leaves one build, whatever the killed ones left behind.
+    let out = publish("2025-07-20T00:00:00Z");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let builds: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site-"))
+        .collect();
+    assert_eq!(builds.len(), 1, "{builds:?}");
+}
