@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite: installs the independent checkers the tests compare against (the Python
-# `bagit` package and Microsoft's SARIF Multitool, pinned, into .venv-test), then runs every
-# test of the workspace.
+# `bagit` package, Microsoft's SARIF Multitool and playwright-core, pinned, into .venv-test), then
+# runs every test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv-test/bin/bagit.py ]; then
@@ -17,5 +17,10 @@ if [ ! -x .venv-test/sarif/Sarif.Multitool ]; then
          package/sarif-2.1.0.json package/Sarif.Multitool \
     && rm microsoft-sarif-multitool-linux-5.7.0.tgz \
     && chmod +x Sarif.Multitool)
+fi
+# Playwright (the library only; it drives the system Chromium), for the search-page test.
+if [ ! -d .venv-test/node/node_modules/playwright-core ]; then
+  mkdir -p .venv-test/node
+  npm install --silent --no-audit --no-fund --prefix .venv-test/node playwright-core@1.65.1 >/dev/null
 fi
 cargo test --workspace --locked "$@"

@@ -450,3 +450,73 @@ fn a_killed_publish_leaves_a_complete_site() {
         .collect();
     assert_eq!(builds.len(), 1, "{builds:?}");
 }
+
+/// The search page as a person uses it, driven by Playwright in the system Chromium: all
+/// datasets at first, a query typed key by key narrows them, ticking a facet narrows them to the
+/// count the facet showed; no request leaves file://.
+#[test]
+fn search_page_typed_and_faceted_with_playwright() {
+    let node = repo().join(".venv-test/node");
+    assert!(
+        node.join("node_modules/playwright-core").is_dir(),
+        "playwright-core is missing: run the tests with scripts/test.sh, which installs it into .venv-test/node"
+    );
+    crate::quality::chromium();
+    let cat = catalog("publish-playwright");
+    let root = cat.parent().unwrap();
+    let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0));
+    let site = root.join("site").canonicalize().unwrap();
+    let script = node.join(format!("search-{}.mjs", std::process::id()));
+    std::fs::copy(repo().join("crates/assay-cli/tests/browser/search.mjs"), &script).unwrap();
+    let shot = root.join("search-typed.png");
+    let run = std::process::Command::new("node")
+        .arg(&script)
+        .arg(&site)
+        .arg(&shot)
+        .output()
+        .expect("node runs");
+    let _ = std::fs::remove_file(&script);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(r["all"].as_array().unwrap().len(), 5);
+    let typed: Vec<&str> = r["typed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    // The same as the command line for the same query.
+    let cli = assay(
+        root,
+        &[
+            "search",
+            "sensor",
+            "--site",
+            site.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let cli_names: Vec<&str> = cli["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[0].as_str().unwrap())
+        .collect();
+    assert_eq!(typed, cli_names);
+    assert_eq!(r["countTyped"], format!("{} dataset(s)", typed.len()));
+    assert_eq!(
+        r["faceted"],
+        serde_json::json!(["boiler-hourly-aggregates"])
+    );
+    assert_eq!(r["facetCount"], "1");
+    assert_eq!(r["countFaceted"], "1 dataset(s)");
+    assert_eq!(r["requests"], serde_json::json!([]), "no network requests");
+    assert_eq!(&std::fs::read(&shot).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+}
