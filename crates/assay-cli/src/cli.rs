@@ -320,6 +320,19 @@ pub struct ServeArgs {
     pub bind: String,
 }
 
+/// Arguments of `assay query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// SQL over the table `datasets` (one row per published dataset).
+    pub sql: String,
+    /// A site written by `assay publish`.
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    pub site: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+}
+
 /// Arguments of `assay pack`.
 #[derive(Debug, Args)]
 pub struct PackArgs {
@@ -393,6 +406,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Serve a published site on loopback, with a read-only JSON API for search and datasets.
     Serve(ServeArgs),
+    /// SQL (DataFusion) over a published site's index.parquet, as the table `datasets`.
+    Query(QueryArgs),
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.

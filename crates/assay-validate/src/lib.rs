@@ -13,6 +13,7 @@
 //! could not start (an unknown `--resource`, say). Unreadable files become `error` results and
 //! file entries naming the reason; the other resources are still validated.
 
+pub mod catalog_table;
 mod conformance;
 pub mod draft;
 mod engine;

@@ -18,6 +18,7 @@ mod lock;
 mod pack;
 mod profile;
 mod publish;
+mod query;
 mod report;
 mod search;
 mod serve;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Report(args) => report::run(&registry, args),
         Command::Publish(args) => publish::run(&registry, args),
         Command::Search(args) => search::run(args),
+        Command::Query(args) => query::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Init(args) => init::run(&registry, args),
         Command::Import(args) => frictionless::import(&registry, args),

@@ -305,6 +305,10 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         left_out: left_out.clone(),
     };
     files.insert("index.json".into(), pretty(&index)?.into_bytes());
+    files.insert(
+        "index.parquet".into(),
+        assay_validate::catalog_table::index_parquet(&index).map_err(anyhow::Error::msg)?,
+    );
     for (l, _, lock_text, r) in &published {
         let dir = format!("datasets/{}", l.manifest.name);
         files.insert(format!("{dir}/report.json"), pretty(r)?.into_bytes());

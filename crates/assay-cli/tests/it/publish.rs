@@ -468,7 +468,11 @@ fn search_page_typed_and_faceted_with_playwright() {
     assert_eq!(out.status.code(), Some(0));
     let site = root.join("site").canonicalize().unwrap();
     let script = node.join(format!("search-{}.mjs", std::process::id()));
-    std::fs::copy(repo().join("crates/assay-cli/tests/browser/search.mjs"), &script).unwrap();
+    std::fs::copy(
+        repo().join("crates/assay-cli/tests/browser/search.mjs"),
+        &script,
+    )
+    .unwrap();
     let shot = root.join("search-typed.png");
     let run = std::process::Command::new("node")
         .arg(&script)
@@ -519,4 +523,38 @@ fn search_page_typed_and_faceted_with_playwright() {
     assert_eq!(r["countFaceted"], "1 dataset(s)");
     assert_eq!(r["requests"], serde_json::json!([]), "no network requests");
     assert_eq!(&std::fs::read(&shot).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+/// `index.parquet` holds the index as a table, and `assay query` runs SQL over it.
+#[test]
+fn sql_over_the_published_index() {
+    let cat = catalog("publish-query");
+    let root = cat.parent().unwrap();
+    assert_eq!(
+        assay(root, &["publish", "catalog", "--out", "site", "--now", NOW])
+            .status
+            .code(),
+        Some(0)
+    );
+    let q = |sql: &str| assay(root, &["query", sql, "--site", "site", "--format", "json"]);
+    // Datasets per sector with no error-level failure.
+    let out = q(
+        "SELECT sector, count(*) AS n FROM datasets WHERE checks_failed = 0 GROUP BY sector ORDER BY sector",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            {"sector": "energy_utilities", "n": "1"},
+            {"sector": "equipment_manufacturing", "n": "2"}
+        ])
+    );
+    let out = q("SELECT name, grade, rows FROM datasets ORDER BY score DESC, name LIMIT 2");
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["name"], "boiler-sensor-telemetry");
+    assert_eq!(rows[0]["rows"], "8012");
+    let out = q("SELECT nope FROM datasets");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
 }
