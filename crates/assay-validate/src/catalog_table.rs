@@ -80,12 +80,11 @@ pub fn index_parquet(index: &CatalogIndex) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Runs `sql` over a site's `index.parquet`, registered as the table `datasets`. Returns the
-/// column names and each row's values as text (`None` for null).
-pub fn query(
-    index_parquet: &std::path::Path,
-    sql: &str,
-) -> Result<(Vec<String>, Vec<Vec<Option<String>>>), String> {
+/// A query's result: column names, and each row's values as text (`None` for null).
+pub type Rows = (Vec<String>, Vec<Vec<Option<String>>>);
+
+/// Runs `sql` over a site's `index.parquet`, registered as the table `datasets`.
+pub fn query(index_parquet: &std::path::Path, sql: &str) -> Result<Rows, String> {
     let file = std::fs::File::open(index_parquet)
         .map_err(|e| format!("{}: {e}", index_parquet.display()))?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
