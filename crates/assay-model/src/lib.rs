@@ -19,6 +19,7 @@
 pub mod check;
 pub mod frictionless;
 pub mod index;
+pub mod ld;
 pub mod lineage;
 pub mod lint;
 pub mod lock;

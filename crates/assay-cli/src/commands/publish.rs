@@ -309,8 +309,21 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         "index.parquet".into(),
         assay_validate::catalog_table::index_parquet(&index).map_err(anyhow::Error::msg)?,
     );
-    for (l, _, lock_text, r) in &published {
+    let entries: Vec<(&assay_model::Manifest, &Lock, &IndexEntry)> = published
+        .iter()
+        .zip(&index.datasets)
+        .map(|((l, lock, _, _), e)| (&l.manifest, lock, e))
+        .collect();
+    files.insert(
+        "dcat.jsonld".into(),
+        pretty(&assay_model::ld::dcat("Assay catalog", &entries))?.into_bytes(),
+    );
+    for (l, lock, lock_text, r) in &published {
         let dir = format!("datasets/{}", l.manifest.name);
+        files.insert(
+            format!("{dir}/croissant.json"),
+            pretty(&assay_model::ld::croissant(&l.manifest, lock))?.into_bytes(),
+        );
         files.insert(format!("{dir}/report.json"), pretty(r)?.into_bytes());
         files.insert(
             format!("{dir}/manifest.json"),

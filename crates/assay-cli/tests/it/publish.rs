@@ -558,3 +558,101 @@ fn sql_over_the_published_index() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
 }
+
+/// Expands a JSON-LD document with the Python `pyld` package (installed by scripts/test.sh)
+/// with every remote context refused, and returns the expanded form.
+fn expand_jsonld(doc: &Value) -> Value {
+    let py = repo().join(".venv-test/bin/python");
+    assert!(
+        py.is_file(),
+        "run the tests with scripts/test.sh (it installs pyld into .venv-test)"
+    );
+    let script = r#"
+import json, sys
+from pyld import jsonld
+def refuse(url, options=None):
+    raise RuntimeError("no network: " + url)
+jsonld.set_document_loader(refuse)
+print(json.dumps(jsonld.expand(json.load(sys.stdin))))
+"#;
+    let mut child = std::process::Command::new(py)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(doc.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// DCAT 3 and Croissant 1.1: golden snapshots of the example catalog, and well-formed JSON-LD
+/// (expanded by pyld with no network) with the checksums and types where they belong.
+#[test]
+fn dcat_and_croissant_are_well_formed_and_stable() {
+    let cat = catalog("publish-ld");
+    let root = cat.parent().unwrap();
+    assert_eq!(
+        assay(root, &["publish", "catalog", "--out", "site", "--now", NOW])
+            .status
+            .code(),
+        Some(0)
+    );
+    let site = root.join("site");
+    let golden = repo().join("fixtures/golden");
+    let mut docs = vec![("dcat.jsonld".to_string(), site.join("dcat.jsonld"))];
+    for name in ["boiler-sensor-telemetry", "pcb-aoi-inspection"] {
+        docs.push((
+            format!("croissant-{name}.json"),
+            site.join(format!("datasets/{name}/croissant.json")),
+        ));
+    }
+    for (golden_name, path) in &docs {
+        let text = std::fs::read_to_string(path).unwrap();
+        if crate::support::bless() {
+            std::fs::create_dir_all(&golden).unwrap();
+            std::fs::write(golden.join(golden_name), &text).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(golden.join(golden_name)).unwrap_or_default(),
+            text,
+            "{golden_name} differs from its golden snapshot (ASSAY_BLESS=1 to rewrite, then review)"
+        );
+    }
+    let dcat: Value = serde_json::from_str(&std::fs::read_to_string(&docs[0].1).unwrap()).unwrap();
+    let expanded = expand_jsonld(&dcat).to_string();
+    assert_eq!(
+        expanded
+            .matches("\"http://www.w3.org/ns/dcat#Dataset\"")
+            .count(),
+        5
+    );
+    assert!(expanded.contains("http://spdx.org/rdf/terms#checksumValue"));
+    assert!(expanded.contains("a92124ef7bae3cf582739ad4b5066b432f4b4f499f8c2dd9a4038853e8c7afd0"));
+    let cr: Value = serde_json::from_str(&std::fs::read_to_string(&docs[1].1).unwrap()).unwrap();
+    let expanded = expand_jsonld(&cr).to_string();
+    assert_eq!(
+        expanded
+            .matches("\"http://mlcommons.org/croissant/FileObject\"")
+            .count(),
+        3
+    );
+    assert!(expanded.contains("\"https://schema.org/sha256\""));
+    assert!(expanded.contains("\"http://mlcommons.org/croissant/RecordSet\""));
+    assert!(
+        expanded.contains("https://schema.org/DateTime"),
+        "ts is a DateTime field"
+    );
+}
