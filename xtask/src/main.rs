@@ -5,7 +5,9 @@
 //!   Parquet files, deterministically (same bytes on every run);
 //! - `bench-data [DIR] [ROWS]`: the validation benchmark's sensor table (see `bench/`);
 //! - `decode-floor FILE COL...`: time a plain arrow-rs decode of those columns;
-//! - `sha-floor [FILE...]`: the sha2 crate's single-core speed, in memory and over files.
+//! - `sha-floor [FILE...]`: the sha2 crate's single-core speed, in memory and over files;
+//! - `gen-catalog DIR N`: a synthetic catalog of N tiny datasets across the 100 fields;
+//! - `bench-search SITE`: in-process search latency over 1,000 varied queries.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,7 @@ use anyhow::{Context, Result, bail};
 mod bench;
 mod cases;
 mod fixtures;
+mod scale;
 
 fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,6 +45,19 @@ fn main() -> Result<()> {
                 bail!("usage: cargo xtask decode-floor FILE COLUMN...");
             };
             bench::decode_floor(Path::new(file), cols)
+        }
+        "gen-catalog" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            let (Some(dir), Some(n)) = (args.first(), args.get(1)) else {
+                bail!("usage: cargo xtask gen-catalog DIR N");
+            };
+            scale::gen_catalog(Path::new(dir), n.parse().context("N must be a number")?)
+        }
+        "bench-search" => {
+            let Some(site) = std::env::args().nth(2) else {
+                bail!("usage: cargo xtask bench-search SITE");
+            };
+            scale::bench_search(Path::new(&site))
         }
         "sha-floor" => {
             let args: Vec<String> = std::env::args().skip(2).collect();

@@ -43,7 +43,7 @@ pub fn run(args: SearchArgs) -> Result<Status> {
             filters.insert(facet.to_string(), values.clone());
         }
     }
-    let results = index.query(&args.query, &filters);
+    let results = assay_model::search::Prepared::new(&index).query(&args.query, &filters);
     let mut out = std::io::stdout().lock();
     match args.format {
         ListFormat::Json => {

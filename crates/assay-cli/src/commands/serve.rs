@@ -120,6 +120,7 @@ pub fn run(args: ServeArgs) -> Result<Status> {
         serde_json::from_str(&std::fs::read_to_string(root.join("index.json"))?)?;
     let search: SearchIndex =
         serde_json::from_str(&std::fs::read_to_string(root.join("search-index.json"))?)?;
+    let prepared = assay_model::search::Prepared::new(&search);
     let server = match Server::http((args.bind.as_str(), args.port)) {
         Ok(s) => s,
         Err(e) => {
@@ -165,7 +166,7 @@ pub fn run(args: ServeArgs) -> Result<Status> {
                     filters.entry(k).or_default().push(v);
                 }
             }
-            Reply::Json(serde_json::to_string(&search.query(&q, &filters))?)
+            Reply::Json(serde_json::to_string(&prepared.query(&q, &filters))?)
         } else if let Some(name) = path.strip_prefix("/api/datasets/") {
             match index.datasets.iter().find(|d| d.name == name) {
                 Some(d) => Reply::Json(serde_json::to_string(d)?),
