@@ -133,6 +133,119 @@ fn entry(
     }
 }
 
+/// What the last publish read, to recognise an unchanged catalog without linting or validating.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SiteState {
+    key: String,
+    build: String,
+    manifests: Vec<String>,
+    datasets: Vec<DatasetState>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DatasetState {
+    manifest: String,
+    manifest_sha256: String,
+    lock_sha256: String,
+    dir: String,
+    patterns: Vec<Vec<String>>,
+    files: Vec<(String, u64, String)>,
+}
+
+fn state_key(now: &str) -> String {
+    format!("{now}|{}", env!("CARGO_PKG_VERSION"))
+}
+
+fn sha_file(p: &Path) -> Option<String> {
+    std::fs::read(p)
+        .ok()
+        .map(|b| assay_model::lint::hex(&Sha256::digest(&b)))
+}
+
+fn dataset_state(
+    manifest: &Path,
+    published: &[(LoadedManifest, Lock, String, Report)],
+) -> Option<DatasetState> {
+    let (l, lock, lock_text, _) = published.iter().find(|(l, ..)| l.path == manifest)?;
+    Some(DatasetState {
+        manifest: manifest.display().to_string(),
+        manifest_sha256: l.sha256.clone(),
+        lock_sha256: assay_model::lint::hex(&Sha256::digest(lock_text.as_bytes())),
+        dir: l.dir.display().to_string(),
+        patterns: l
+            .manifest
+            .resources
+            .iter()
+            .map(|r| r.path.patterns().iter().map(|s| s.to_string()).collect())
+            .collect(),
+        files: lock
+            .resources
+            .iter()
+            .flat_map(|r| r.files.iter())
+            .map(|f| (f.path.clone(), f.bytes, f.sha256.clone()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// The build `out` points at, when the last publish read exactly these inputs. Only a catalog
+/// with every dataset published qualifies (left-out datasets are re-examined each time).
+fn unchanged(state_path: &Path, manifests: &[PathBuf], out: &Path, now: &str) -> Option<String> {
+    let state: SiteState = serde_json::from_str(&std::fs::read_to_string(state_path).ok()?).ok()?;
+    let link = std::fs::read_link(out).ok()?;
+    if state.key != state_key(now)
+        || link.to_string_lossy() != state.build
+        || state.manifests.len() != manifests.len()
+        || state.datasets.len() != manifests.len()
+        || state
+            .manifests
+            .iter()
+            .zip(manifests)
+            .any(|(a, b)| *a != b.display().to_string())
+    {
+        return None;
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.join(&state.build).join("index.json").is_file() {
+        return None;
+    }
+    for d in &state.datasets {
+        let manifest = Path::new(&d.manifest);
+        if sha_file(manifest)? != d.manifest_sha256
+            || sha_file(&Path::new(&d.dir).join(LOCK_FILE_NAME))? != d.lock_sha256
+        {
+            return None;
+        }
+        let dir = Path::new(&d.dir);
+        let mut now_files = std::collections::BTreeSet::new();
+        for patterns in &d.patterns {
+            let p: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            let (files, problems) = assay_model::paths::resolve(dir, &p);
+            if !problems.is_empty() {
+                return None;
+            }
+            now_files.extend(files.into_iter().map(|f| f.rel));
+        }
+        if now_files.len() != d.files.len() {
+            return None;
+        }
+        for (rel, bytes, sha) in &d.files {
+            if !now_files.contains(rel) {
+                return None;
+            }
+            let path = dir.join(rel);
+            if std::fs::metadata(&path).ok()?.len() != *bytes || sha_file(&path)? != *sha {
+                return None;
+            }
+        }
+    }
+    Some(state.build)
+}
+
 fn pretty(v: &impl serde::Serialize) -> Result<String> {
     let mut s = serde_json::to_string_pretty(v)?;
     s.push('\n');
@@ -188,6 +301,19 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         Err(s) => return Ok(s),
     };
     let jobs = super::lock::default_jobs();
+    // Nothing changed since the last publish to this site: the same manifests, locks, resource
+    // paths and file bytes (every file hashed), the same reference time and tool. Then the
+    // current build stands as it is.
+    let state_path = catalog.join(".assay/publish-cache/site-state.json");
+    if let Some(build) = unchanged(&state_path, &manifests, &out, &now_text) {
+        println!(
+            "unchanged: {} is already the build of these inputs ({}); open {}",
+            out.display(),
+            build,
+            out.join("index.html").display()
+        );
+        return Ok(Status::Success);
+    }
     let results = lint::lint_many(&manifests, registry, LintOptions { strict: false });
     let mut left_out = Vec::new();
     let mut published: Vec<(LoadedManifest, Lock, String, Report)> = Vec::new();
@@ -426,6 +552,19 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             }
         }
     }
+    let state = SiteState {
+        key: state_key(&now_text),
+        build: build
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        datasets: manifests
+            .iter()
+            .filter_map(|m| dataset_state(m, &published))
+            .collect(),
+        manifests: manifests.iter().map(|m| m.display().to_string()).collect(),
+    };
+    let _ = assay_integrity::lock::write_atomic(&state_path, pretty(&state)?.as_bytes());
     println!(
         "published {} dataset(s) to {} ({} reused from the cache, {} left out); open {}",
         published.len(),
