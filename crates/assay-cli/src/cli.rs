@@ -302,6 +302,12 @@ pub struct SearchArgs {
     /// Only this validation status (pass, warn, fail, error).
     #[arg(long)]
     pub status: Vec<String>,
+    /// Only datasets last validated on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub validated_since: Option<String>,
+    /// Only datasets last validated on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub validated_until: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ListFormat,

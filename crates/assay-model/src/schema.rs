@@ -60,6 +60,10 @@ pub fn all_schemas() -> Vec<(&'static str, String)> {
             to_pretty(&schema_for::<crate::index::CatalogIndex>()),
         ),
         (
+            "search-index.schema.json",
+            to_pretty(&schema_for::<crate::search::SearchIndex>()),
+        ),
+        (
             "lock.schema.json",
             to_pretty(&schema_for::<crate::lock::Lock>()),
         ),

@@ -11,8 +11,9 @@
 //!   characters finds datasets that contain them, without a segmenter.
 //! - **Ranking**: BM25 (k1 = 1.2, b = 0.75). The last query token also matches as a prefix of
 //!   longer terms, each counted with its own frequencies. Ties go to the name.
-//! - **Facets** (field, sector, owner, license, sensitivity, grade, status) filter the results,
-//!   and exact counts of each value over the matched results come back with them.
+//! - **Facets** (field, sector, owner, license, sensitivity, grade, status, and the date last
+//!   validated, with `since`/`until` bounds) filter the results, and exact counts of each value
+//!   over the matched results come back with them.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +26,7 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
 /// The facet names, in display order.
-pub const FACETS: [&str; 7] = [
+pub const FACETS: [&str; 8] = [
     "field",
     "sector",
     "owner",
@@ -33,7 +34,31 @@ pub const FACETS: [&str; 7] = [
     "sensitivity",
     "grade",
     "status",
+    "validated",
 ];
+
+/// Whether a document passes the filters: each facet's allowed values, and `since` / `until`
+/// (inclusive `YYYY-MM-DD` bounds) on the date it was last validated.
+fn passes(d: &Doc, filters: &BTreeMap<String, Vec<String>>) -> bool {
+    filters.iter().all(|(facet, allowed)| {
+        let date = d
+            .facets
+            .get("validated")
+            .and_then(|v| v.first())
+            .map(String::as_str)
+            .unwrap_or("");
+        match facet.as_str() {
+            "since" => allowed.iter().all(|a| date >= a.as_str()),
+            "until" => allowed.iter().all(|a| date <= a.as_str()),
+            _ => {
+                allowed.is_empty()
+                    || d.facets
+                        .get(facet)
+                        .is_some_and(|vals| vals.iter().any(|v| allowed.contains(v)))
+            }
+        }
+    })
+}
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
@@ -80,7 +105,7 @@ pub fn tokenize(text: &str) -> Vec<String> {
 }
 
 /// One document of the index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Doc {
     /// Dataset name.
     pub name: String,
@@ -98,7 +123,8 @@ pub struct Doc {
 
 /// The search index written to the site (`search-index.json`, and `search-index.js` for pages
 /// opened from `file://`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(title = "Assay search index", extend("$id" = "https://assay.dev/schemas/search-index.schema.json"))]
 pub struct SearchIndex {
     /// Format version.
     pub version: u32,
@@ -156,6 +182,10 @@ impl SearchIndex {
                 facets.insert("sensitivity".into(), vec![d.sensitivity.clone()]);
                 facets.insert("grade".into(), vec![format!("{:?}", d.grade)]);
                 facets.insert(
+                    "validated".into(),
+                    vec![d.last_validated.chars().take(10).collect()],
+                );
+                facets.insert(
                     "status".into(),
                     vec![
                         serde_json::to_value(d.status)
@@ -211,13 +241,7 @@ impl SearchIndex {
             .collect();
         let mut hits = Vec::new();
         for d in &self.docs {
-            let passes = filters.iter().all(|(facet, allowed)| {
-                allowed.is_empty()
-                    || d.facets
-                        .get(facet)
-                        .is_some_and(|vals| vals.iter().any(|v| allowed.contains(v)))
-            });
-            if !passes {
+            if !passes(d, filters) {
                 continue;
             }
             let mut score = 0.0;
@@ -346,13 +370,7 @@ impl<'a> Prepared<'a> {
         let mut hits = Vec::new();
         for i in candidates {
             let d = &docs[i];
-            let passes = filters.iter().all(|(facet, allowed)| {
-                allowed.is_empty()
-                    || d.facets
-                        .get(facet)
-                        .is_some_and(|vals| vals.iter().any(|v| allowed.contains(v)))
-            });
-            if !passes {
+            if !passes(d, filters) {
                 continue;
             }
             let mut score = 0.0;

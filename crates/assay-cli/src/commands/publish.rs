@@ -246,6 +246,13 @@ fn unchanged(state_path: &Path, manifests: &[PathBuf], out: &Path, now: &str) ->
     Some(state.build)
 }
 
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn pretty(v: &impl serde::Serialize) -> Result<String> {
     let mut s = serde_json::to_string_pretty(v)?;
     s.push('\n');
@@ -318,8 +325,22 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
     let mut left_out = Vec::new();
     let mut published: Vec<(LoadedManifest, Lock, String, Report)> = Vec::new();
     let mut reused = 0;
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let pb = indicatif::ProgressBar::new(results.len() as u64);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} publishing {pos}/{len} {bar:30} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
     for result in results {
         let manifest_rel = rel(&catalog, &result.path);
+        if let Some(b) = &bar {
+            b.set_message(manifest_rel.clone());
+            b.inc(1);
+        }
         let errors: Vec<String> = result
             .diagnostics
             .iter()
@@ -408,6 +429,9 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         };
         published.push((loaded, lock, lock_text, report));
     }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     published.sort_by(|a, b| a.0.manifest.name.cmp(&b.0.manifest.name));
     for l in &left_out {
         eprintln!("left out: {} ({}): {}", l.manifest, l.stage, l.reason);
@@ -490,6 +514,42 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         "index.html".into(),
         super::report::render_dashboard(registry, &sets, Lang::En, true).into_bytes(),
     );
+    // One page per field: its datasets, or that it has none yet.
+    for f in registry.fields() {
+        let mut page = format!(
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} {}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<p><a href=\"../../index.html\">Dashboard</a> · <a href=\"../../search.html\">Search</a></p>\n<h1>{} {}</h1>\n<p class=\"sub\">{} · GB/T 4754-2017 {} · ISIC {}</p>\n",
+            esc(&f.code),
+            esc(&f.name_en),
+            super::report::CSS,
+            esc(&f.code),
+            esc(&f.name_en),
+            esc(&f.name_zh),
+            esc(&f.gbt4754),
+            esc(&f.isic4)
+        );
+        let here: Vec<&IndexEntry> = index
+            .datasets
+            .iter()
+            .filter(|d| d.field == f.code)
+            .collect();
+        if here.is_empty() {
+            page.push_str("<p id=\"no-datasets\">No datasets in this field yet.</p>\n");
+        } else {
+            page.push_str("<table id=\"field-datasets\"><thead><tr><th>Dataset</th><th>Title</th><th>Grade</th><th>Score</th></tr></thead><tbody>\n");
+            for d in here {
+                page.push_str(&format!(
+                    "<tr><td><a href=\"../../datasets/{0}/index.html\">{0}</a></td><td>{1}</td><td>{2:?}</td><td class=\"num\">{3:.1}</td></tr>\n",
+                    esc(&d.name),
+                    esc(d.title.as_deref().unwrap_or("")),
+                    d.grade,
+                    d.score
+                ));
+            }
+            page.push_str("</tbody></table>\n");
+        }
+        page.push_str("</body>\n</html>\n");
+        files.insert(format!("fields/{}/index.html", f.code), page.into_bytes());
+    }
     let search = assay_model::search::SearchIndex::build(&index, registry);
     let search_json = serde_json::to_string(&search)?;
     files.insert(

@@ -325,6 +325,34 @@ fn t(lang: Lang, key: &str) -> &'static str {
                 "Latest"
             }
         }
+        "schema" => {
+            if zh {
+                "数据结构"
+            } else {
+                "Schema"
+            }
+        }
+        "unit" => {
+            if zh {
+                "计量单位"
+            } else {
+                "Unit"
+            }
+        }
+        "constraints" => {
+            if zh {
+                "约束"
+            } else {
+                "Constraints"
+            }
+        }
+        "about" => {
+            if zh {
+                "说明"
+            } else {
+                "Description"
+            }
+        }
         _ => "",
     }
 }
@@ -530,7 +558,7 @@ fn histogram_svg(c: &ColumnProfile) -> String {
     svg
 }
 
-const CSS: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:2rem auto;max-width:1100px;color:#212121;padding:0 1rem}
+pub(crate) const CSS: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:2rem auto;max-width:1100px;color:#212121;padding:0 1rem}
 h1{margin-bottom:.2rem}.sub{color:#616161;margin-top:0}
 .headline{display:flex;gap:2rem;align-items:center;margin:1rem 0}
 .grade{font-size:3rem;font-weight:700;width:4.5rem;height:4.5rem;display:flex;align-items:center;justify-content:center;border-radius:.5rem;color:#fff}
@@ -594,6 +622,45 @@ pub(crate) fn render_html(
         h.push_str("</div></div>\n");
     }
     h.push_str("</header>\n");
+    if let Some(d) = &m.description {
+        let _ = writeln!(h, "<p id=\"description\">{}</p>", esc(d));
+    }
+    // The declared schema of each resource.
+    let _ = write!(
+        h,
+        "<section id=\"schema\">\n<h2>{}</h2>\n",
+        esc(t(lang, "schema"))
+    );
+    for r in &m.resources {
+        let _ = write!(
+            h,
+            "<h3>{}</h3>\n<table class=\"schema\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+            esc(&r.name),
+            t(lang, "column"),
+            t(lang, "type"),
+            t(lang, "unit"),
+            t(lang, "constraints"),
+            t(lang, "about")
+        );
+        for f in &r.schema.fields {
+            let constraints = serde_json::to_value(&f.constraints)
+                .ok()
+                .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                esc(&f.name),
+                esc(f.field_type.as_str()),
+                esc(f.unit_of_measure.as_deref().unwrap_or("")),
+                esc(&constraints),
+                esc(f.description.as_deref().unwrap_or(""))
+            );
+        }
+        h.push_str("</tbody></table>\n");
+    }
+    h.push_str("</section>\n");
     let _ = write!(
         h,
         "<section id=\"dimensions\">\n<h2>{}</h2>\n{}\n</section>\n",
@@ -1024,13 +1091,21 @@ pub(crate) fn render_dashboard(
             Some(g) => (format!("grade-{g:?}"), format!("{g:?}")),
             None => ("empty".to_string(), String::new()),
         };
-        let _ = writeln!(
-            h,
+        let cell = format!(
             "<div class=\"cell {class}\" title=\"{} {}\">{}<br>{label}</div>",
             esc(&f.code),
             esc(if zh { &f.name_zh } else { &f.name_en }),
             esc(f.code.trim_start_matches("IF-"))
         );
+        if links {
+            let _ = writeln!(
+                h,
+                "<a href=\"fields/{}/index.html\">{cell}</a>",
+                esc(&f.code)
+            );
+        } else {
+            let _ = writeln!(h, "{cell}");
+        }
     }
     h.push_str("</div>\n</section>\n");
     // Grades per sector.

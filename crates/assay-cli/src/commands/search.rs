@@ -43,6 +43,12 @@ pub fn run(args: SearchArgs) -> Result<Status> {
             filters.insert(facet.to_string(), values.clone());
         }
     }
+    if let Some(d) = &args.validated_since {
+        filters.insert("since".into(), vec![d.clone()]);
+    }
+    if let Some(d) = &args.validated_until {
+        filters.insert("until".into(), vec![d.clone()]);
+    }
     let results = assay_model::search::Prepared::new(&index).query(&args.query, &filters);
     let mut out = std::io::stdout().lock();
     match args.format {

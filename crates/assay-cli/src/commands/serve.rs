@@ -162,7 +162,7 @@ pub fn run(args: ServeArgs) -> Result<Status> {
             for (k, v) in params {
                 if k == "q" {
                     q = v;
-                } else if FACETS.contains(&k.as_str()) {
+                } else if FACETS.contains(&k.as_str()) || k == "since" || k == "until" {
                     filters.entry(k).or_default().push(v);
                 }
             }

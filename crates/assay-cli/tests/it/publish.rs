@@ -209,7 +209,7 @@ fn search_page_and_cli_agree_in_headless_chromium() {
     let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let site = root.join("site").canonicalize().unwrap();
-    let queries: [(&str, &[(&str, &str)]); 8] = [
+    let queries: [(&str, &[(&str, &str)]); 10] = [
         ("boiler", &[]),
         ("锅炉", &[]),
         ("inspection pcb", &[]),
@@ -221,6 +221,8 @@ fn search_page_and_cli_agree_in_headless_chromium() {
             "sensor",
             &[("sector", "equipment_manufacturing"), ("grade", "B")],
         ),
+        ("", &[("since", "2025-07-03")]),
+        ("boiler", &[("until", "2025-07-02")]),
     ];
     for (q, facets) in queries {
         let mut args = vec![
@@ -232,7 +234,12 @@ fn search_page_and_cli_agree_in_headless_chromium() {
             "json",
         ];
         for (f, v) in facets {
-            args.push(Box::leak(format!("--{f}").into_boxed_str()));
+            let flag = match *f {
+                "since" => "--validated-since".to_string(),
+                "until" => "--validated-until".to_string(),
+                other => format!("--{other}"),
+            };
+            args.push(Box::leak(flag.into_boxed_str()));
             args.push(v);
         }
         let out = assay(root, &args);
@@ -672,4 +679,71 @@ fn dcat_and_croissant_are_well_formed_and_stable() {
         expanded.contains("https://schema.org/DateTime"),
         "ts is a DateTime field"
     );
+}
+
+/// More bad input: a field code not in the registry, two datasets with one name, a symlink loop
+/// in the catalog. The publish completes for the rest and names each problem; every JSON file
+/// of the site that has a schema validates against it; a page exists for each of the 100 fields.
+#[cfg(unix)]
+#[test]
+fn publish_names_every_bad_dataset_and_completes() {
+    let cat = catalog("publish-more-bad");
+    let root = cat.parent().unwrap();
+    let steel = cat.join("IF-C31/steel-production-batches/dataset.yaml");
+    let text = std::fs::read_to_string(&steel).unwrap();
+    std::fs::write(&steel, text.replacen("field: IF-C31", "field: IF-C999", 1)).unwrap();
+    // A second dataset named like the telemetry.
+    copy_tree(
+        &cat.join("IF-C341/boiler-sensor-telemetry"),
+        &cat.join("IF-D44/telemetry-copy"),
+    );
+    std::os::unix::fs::symlink("..", cat.join("IF-D44/loop")).unwrap();
+    let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("IF-C31/steel-production-batches/dataset.yaml (lint)"),
+        "{err}"
+    );
+    assert!(err.contains("IF-C999"), "{err}");
+    assert!(err.contains("duplicate-dataset"), "{err}");
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("site/index.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        index["left_out"].as_array().unwrap().len(),
+        2,
+        "{}",
+        index["left_out"]
+    );
+    assert_eq!(index["datasets"].as_array().unwrap().len(), 4);
+    // Schemas of the site's JSON documents.
+    for (file, schema) in [
+        ("index.json", "schemas/index.schema.json"),
+        ("search-index.json", "schemas/search-index.schema.json"),
+        (
+            "datasets/pcb-aoi-inspection/report.json",
+            "schemas/report.schema.json",
+        ),
+        (
+            "datasets/pcb-aoi-inspection/dataset.lock",
+            "schemas/lock.schema.json",
+        ),
+    ] {
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("site").join(file)).unwrap())
+                .unwrap();
+        let v = validator(&repo().join(schema), jsonschema::Draft::Draft202012);
+        let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}");
+    }
+    let fields = std::fs::read_dir(root.join("site/fields")).unwrap().count();
+    assert_eq!(fields, 100);
+    let c397 = std::fs::read_to_string(root.join("site/fields/IF-C397/index.html")).unwrap();
+    assert!(c397.contains("../../datasets/pcb-aoi-inspection/index.html"));
+    let b06 = std::fs::read_to_string(root.join("site/fields/IF-B06/index.html")).unwrap();
+    assert!(b06.contains("id=\"no-datasets\""));
+    let page =
+        std::fs::read_to_string(root.join("site/datasets/pcb-aoi-inspection/index.html")).unwrap();
+    assert!(page.contains("id=\"description\"") && page.contains("<table class=\"schema\">"));
 }
