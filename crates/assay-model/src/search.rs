@@ -264,26 +264,28 @@ impl SearchIndex {
             }
             hits.push((d.name.clone(), (score * 1e6).round() / 1e6));
         }
-        hits.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let mut facets: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for (name, _) in &hits {
-            let d = self
-                .docs
-                .iter()
-                .find(|d| &d.name == name)
-                .expect("a hit is a doc");
-            for f in FACETS {
-                for v in d.facets.get(f).into_iter().flatten() {
-                    *facets
-                        .entry(f.to_string())
-                        .or_default()
-                        .entry(v.clone())
-                        .or_default() += 1;
-                }
+        results(&self.docs, hits)
+    }
+}
+
+/// Sorts hits (best first, then by name) and counts each facet value over them.
+fn results(docs: &[Doc], mut hits: Vec<(String, f64)>) -> Results {
+    hits.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let by_name: BTreeMap<&str, &Doc> = docs.iter().map(|d| (d.name.as_str(), d)).collect();
+    let mut facets: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for (name, _) in &hits {
+        let d = by_name[name.as_str()];
+        for f in FACETS {
+            for v in d.facets.get(f).into_iter().flatten() {
+                *facets
+                    .entry(f.to_string())
+                    .or_default()
+                    .entry(v.clone())
+                    .or_default() += 1;
             }
         }
-        Results { hits, facets }
     }
+    Results { hits, facets }
 }
 
 /// The index prepared for many queries: postings per term and the terms sorted for prefix
@@ -383,22 +385,7 @@ impl<'a> Prepared<'a> {
             }
             hits.push((d.name.clone(), (score * 1e6).round() / 1e6));
         }
-        hits.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let by_name: BTreeMap<&str, &Doc> = docs.iter().map(|d| (d.name.as_str(), d)).collect();
-        let mut facets: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for (name, _) in &hits {
-            let d = by_name[name.as_str()];
-            for f in FACETS {
-                for v in d.facets.get(f).into_iter().flatten() {
-                    *facets
-                        .entry(f.to_string())
-                        .or_default()
-                        .entry(v.clone())
-                        .or_default() += 1;
-                }
-            }
-        }
-        Results { hits, facets }
+        results(docs, hits)
     }
 }
 
