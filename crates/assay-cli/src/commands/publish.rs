@@ -26,6 +26,57 @@ use super::manifests_under;
 use crate::cli::{Lang, PublishArgs};
 use crate::exit::Status;
 
+/// Writes the site's files into a temporary folder as they are made (the site is never held in
+/// memory), remembering each file's sha256 for the content digest.
+struct SiteWriter {
+    tmp: tempfile::TempDir,
+    hashes: BTreeMap<String, Vec<u8>>,
+    error: Option<std::io::Error>,
+}
+
+impl SiteWriter {
+    fn new(parent: &Path, name: &str) -> Result<SiteWriter> {
+        Ok(SiteWriter {
+            tmp: tempfile::Builder::new()
+                .prefix(&format!(".{name}-building-"))
+                .tempdir_in(parent)?,
+            hashes: BTreeMap::new(),
+            error: None,
+        })
+    }
+
+    fn insert(&mut self, rel: String, bytes: Vec<u8>) {
+        if self.error.is_some() {
+            return;
+        }
+        let path = self.tmp.path().join(&rel);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(&path, &bytes));
+        match written {
+            Ok(()) => {
+                self.hashes.insert(rel, Sha256::digest(&bytes).to_vec());
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// The digest over every path and content hash, and the folder holding the files.
+    fn finish(self) -> Result<(String, tempfile::TempDir)> {
+        if let Some(e) = self.error {
+            return Err(e.into());
+        }
+        let mut h = Sha256::new();
+        for (p, b) in &self.hashes {
+            h.update(p.as_bytes());
+            h.update([0]);
+            h.update(b);
+        }
+        Ok((assay_model::lint::hex(&h.finalize()), self.tmp))
+    }
+}
+
 /// Removes the publish lock when the publish ends, however it ends.
 struct PublishLock(PathBuf);
 
@@ -445,7 +496,7 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         return Ok(Status::Failure);
     }
     // Build the site in memory: path → bytes.
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut files = SiteWriter::new(&parent, &name)?;
     let index = CatalogIndex {
         schema_version: INDEX_SCHEMA_VERSION,
         datasets: published
@@ -566,25 +617,11 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         include_str!("search_page.html").as_bytes().to_vec(),
     );
     // The content digest names the build folder: same inputs, same folder.
-    let mut h = Sha256::new();
-    for (p, b) in &files {
-        h.update(p.as_bytes());
-        h.update([0]);
-        h.update(Sha256::digest(b));
-    }
-    let digest = assay_model::lint::hex(&h.finalize());
+    let (digest, tmp) = files.finish()?;
     let build = parent.join(format!(".{name}-{}", &digest[..16]));
-    if !build.is_dir() {
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}-building-"))
-            .tempdir_in(&parent)?;
-        for (p, b) in &files {
-            let path = tmp.path().join(p);
-            if let Some(d) = path.parent() {
-                std::fs::create_dir_all(d)?;
-            }
-            std::fs::write(&path, b)?;
-        }
+    if build.is_dir() {
+        drop(tmp);
+    } else {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
