@@ -11,7 +11,6 @@ use std::path::Path;
 
 use assay_model::lineage::Graph;
 use assay_model::lint::hex;
-use assay_model::lock::{FileIdentity, digest};
 use assay_model::manifest::Manifest;
 use assay_model::report::{CheckStatus, Report, RunStatus};
 use assay_model::{FieldRegistry, LoadedManifest};
@@ -170,37 +169,9 @@ fn numeric_range(s: &Statistics, numeric: bool, unsigned: bool) -> Option<(f64, 
     (pair.0.is_finite() && pair.1.is_finite()).then_some(pair)
 }
 
-struct ReportFile<'a> {
-    path: &'a str,
-    bytes: u64,
-    sha256: &'a str,
-}
-
-impl FileIdentity for ReportFile<'_> {
-    fn path(&self) -> &str {
-        self.path
-    }
-    fn bytes(&self) -> u64 {
-        self.bytes
-    }
-    fn sha256(&self) -> &str {
-        self.sha256
-    }
-}
-
 /// The dataset digest of the files a report read (`sha256:<hex>`), when every file was read.
 pub fn report_digest(report: &Report) -> Option<String> {
-    let mut files = Vec::new();
-    for r in &report.resources {
-        for f in &r.files {
-            files.push(ReportFile {
-                path: &f.path,
-                bytes: f.bytes,
-                sha256: f.sha256.as_deref()?,
-            });
-        }
-    }
-    Some(digest(&files))
+    report.digest()
 }
 
 /// How to identify and time a validation run.

@@ -40,6 +40,36 @@ pub struct Report {
     pub quality: Option<crate::quality::Quality>,
 }
 
+impl Report {
+    /// The dataset digest of the files read (`sha256:<hex>`, as in `dataset.lock`), when every
+    /// file was read.
+    pub fn digest(&self) -> Option<String> {
+        files_digest(self.resources.iter().flat_map(|r| r.files.iter()))
+    }
+}
+
+/// The digest (`sha256:<hex>`, as in `dataset.lock`) of files as a report read them, when every
+/// one was read.
+pub fn files_digest<'a>(files: impl IntoIterator<Item = &'a FileReport>) -> Option<String> {
+    struct Read<'a>(&'a FileReport, &'a str);
+    impl crate::lock::FileIdentity for Read<'_> {
+        fn path(&self) -> &str {
+            &self.0.path
+        }
+        fn bytes(&self) -> u64 {
+            self.0.bytes
+        }
+        fn sha256(&self) -> &str {
+            self.1
+        }
+    }
+    let read: Option<Vec<Read>> = files
+        .into_iter()
+        .map(|f| f.sha256.as_deref().map(|h| Read(f, h)))
+        .collect();
+    read.map(|r| crate::lock::digest(&r))
+}
+
 /// Tool name and version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Tool {

@@ -237,23 +237,7 @@ fn load_file(path: &Path) -> Result<Vec<Entry>, String> {
 /// The digest of a resource's files as read (`sha256:<hex>`, as in `dataset.lock`), when every
 /// file was read.
 pub fn resource_digest(files: &[assay_model::report::FileReport]) -> Option<String> {
-    struct F<'a>(&'a str, u64, &'a str);
-    impl assay_model::lock::FileIdentity for F<'_> {
-        fn path(&self) -> &str {
-            self.0
-        }
-        fn bytes(&self) -> u64 {
-            self.1
-        }
-        fn sha256(&self) -> &str {
-            self.2
-        }
-    }
-    let list: Option<Vec<F>> = files
-        .iter()
-        .map(|f| f.sha256.as_deref().map(|h| F(&f.path, f.bytes, h)))
-        .collect();
-    list.map(|l| assay_model::lock::digest(&l))
+    assay_model::report::files_digest(files)
 }
 
 /// The values a `change` or `anomaly` compares with: one per distinct data snapshot (the latest

@@ -76,8 +76,7 @@ pub fn export(registry: &FieldRegistry, args: ExportArgs) -> Result<Status> {
     };
     let ExportTarget::Frictionless = args.to;
     let (package, notes) = to_package(&loaded.manifest);
-    let mut text = serde_json::to_string_pretty(&package)?;
-    text.push('\n');
+    let text = super::pretty_json(&package)?;
     super::write_output(args.out.as_deref(), &text)?;
     for n in &notes {
         eprintln!("note: {n}");

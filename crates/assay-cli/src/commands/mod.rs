@@ -130,6 +130,13 @@ pub(crate) fn human_bytes(bytes: u64) -> String {
     assay_integrity::bag::human_size(bytes)
 }
 
+/// Pretty JSON with a trailing newline: how every command writes a JSON document.
+pub(crate) fn pretty_json(v: &impl serde::Serialize) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(v)?;
+    s.push('\n');
+    Ok(s)
+}
+
 /// Writes `text` to `out` atomically, or to stdout.
 pub(crate) fn write_output(out: Option<&Path>, text: &str) -> Result<()> {
     match out {

@@ -72,20 +72,16 @@ pub fn run(registry: &FieldRegistry, args: PackArgs) -> Result<Status> {
         Ok(t) => t,
         Err(s) => return Ok(s),
     };
-    let options = assay_validate::Options {
-        now_us,
-        now_text,
-        ..Default::default()
-    };
-    let report = match assay_validate::validate(&loaded, &options) {
+    // The report in the bag is graded as `assay validate` grades it: with the catalog's
+    // quality.json.
+    let report = match super::validate::validate_at(&loaded, now_us, &now_text) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(Status::Invalid);
         }
     };
-    let mut report_json = serde_json::to_string_pretty(&report)?;
-    report_json.push('\n');
+    let report_json = super::pretty_json(&report)?;
     let input = PackInput {
         loaded: &loaded,
         lock: &lock,

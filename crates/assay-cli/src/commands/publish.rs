@@ -297,19 +297,6 @@ fn unchanged(state_path: &Path, manifests: &[PathBuf], out: &Path, now: &str) ->
     Some(state.build)
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn pretty(v: &impl serde::Serialize) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(v)?;
-    s.push('\n');
-    Ok(s)
-}
-
 pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
     let catalog = args.catalog.clone();
     let manifests = match manifests_under(std::slice::from_ref(&catalog)) {
@@ -436,30 +423,13 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
                 c.report
             }
             None => {
-                let quality = match super::validate::quality_config(&loaded.dir) {
-                    Ok(q) => q,
-                    Err(e) => {
-                        left_out.push(LeftOut {
-                            manifest: manifest_rel,
-                            stage: "validate".into(),
-                            reason: e,
-                        });
-                        continue;
-                    }
-                };
-                let options = assay_validate::Options {
-                    now_us,
-                    now_text: now_text.clone(),
-                    quality,
-                    ..Default::default()
-                };
-                let report = match assay_validate::validate(&loaded, &options) {
+                let report = match super::validate::validate_at(&loaded, now_us, &now_text) {
                     Ok(r) => r,
-                    Err(e) => {
+                    Err(reason) => {
                         left_out.push(LeftOut {
                             manifest: manifest_rel,
                             stage: "validate".into(),
-                            reason: e.to_string(),
+                            reason,
                         });
                         continue;
                     }
@@ -469,7 +439,7 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
                 }
                 let _ = assay_integrity::lock::write_atomic(
                     &cache_path,
-                    pretty(&Cached {
+                    super::pretty_json(&Cached {
                         key,
                         report: report.clone(),
                     })?
@@ -505,7 +475,10 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             .collect(),
         left_out: left_out.clone(),
     };
-    files.insert("index.json".into(), pretty(&index)?.into_bytes());
+    files.insert(
+        "index.json".into(),
+        super::pretty_json(&index)?.into_bytes(),
+    );
     files.insert(
         "index.parquet".into(),
         assay_validate::catalog_table::index_parquet(&index).map_err(anyhow::Error::msg)?,
@@ -517,18 +490,21 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         .collect();
     files.insert(
         "dcat.jsonld".into(),
-        pretty(&assay_model::ld::dcat("Assay catalog", &entries))?.into_bytes(),
+        super::pretty_json(&assay_model::ld::dcat("Assay catalog", &entries))?.into_bytes(),
     );
     for (l, lock, lock_text, r) in &published {
         let dir = format!("datasets/{}", l.manifest.name);
         files.insert(
             format!("{dir}/croissant.json"),
-            pretty(&assay_model::ld::croissant(&l.manifest, lock))?.into_bytes(),
+            super::pretty_json(&assay_model::ld::croissant(&l.manifest, lock))?.into_bytes(),
         );
-        files.insert(format!("{dir}/report.json"), pretty(r)?.into_bytes());
+        files.insert(
+            format!("{dir}/report.json"),
+            super::pretty_json(r)?.into_bytes(),
+        );
         files.insert(
             format!("{dir}/manifest.json"),
-            pretty(&l.manifest)?.into_bytes(),
+            super::pretty_json(&l.manifest)?.into_bytes(),
         );
         files.insert(
             format!("{dir}/dataset.lock"),
@@ -537,7 +513,7 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         let (package, _) = assay_model::frictionless::export(&l.manifest);
         files.insert(
             format!("{dir}/datapackage.json"),
-            pretty(&package)?.into_bytes(),
+            super::pretty_json(&package)?.into_bytes(),
         );
         let profiles: Vec<(String, Result<Profile, String>)> = r
             .resources
@@ -569,14 +545,14 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
     for f in registry.fields() {
         let mut page = format!(
             "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} {}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<p><a href=\"../../index.html\">Dashboard</a> · <a href=\"../../search.html\">Search</a></p>\n<h1>{} {}</h1>\n<p class=\"sub\">{} · GB/T 4754-2017 {} · ISIC {}</p>\n",
-            esc(&f.code),
-            esc(&f.name_en),
+            super::report::esc(&f.code),
+            super::report::esc(&f.name_en),
             super::report::CSS,
-            esc(&f.code),
-            esc(&f.name_en),
-            esc(&f.name_zh),
-            esc(&f.gbt4754),
-            esc(&f.isic4)
+            super::report::esc(&f.code),
+            super::report::esc(&f.name_en),
+            super::report::esc(&f.name_zh),
+            super::report::esc(&f.gbt4754),
+            super::report::esc(&f.isic4)
         );
         let here: Vec<&IndexEntry> = index
             .datasets
@@ -590,8 +566,8 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             for d in here {
                 page.push_str(&format!(
                     "<tr><td><a href=\"../../datasets/{0}/index.html\">{0}</a></td><td>{1}</td><td>{2:?}</td><td class=\"num\">{3:.1}</td></tr>\n",
-                    esc(&d.name),
-                    esc(d.title.as_deref().unwrap_or("")),
+                    super::report::esc(&d.name),
+                    super::report::esc(d.title.as_deref().unwrap_or("")),
                     d.grade,
                     d.score
                 ));
@@ -661,7 +637,8 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             .collect(),
         manifests: manifests.iter().map(|m| m.display().to_string()).collect(),
     };
-    let _ = assay_integrity::lock::write_atomic(&state_path, pretty(&state)?.as_bytes());
+    let _ =
+        assay_integrity::lock::write_atomic(&state_path, super::pretty_json(&state)?.as_bytes());
     println!(
         "published {} dataset(s) to {} ({} reused from the cache, {} left out); open {}",
         published.len(),

@@ -368,7 +368,7 @@ fn dimension_label(lang: Lang, d: Dimension) -> String {
     }
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -392,6 +392,21 @@ fn md(s: &str) -> String {
         .replace('`', "&#96;")
         .replace('@', "&#64;")
         .replace(['\n', '\r'], " ")
+}
+
+/// Every check result that did not pass, with its resource, in report order.
+fn not_passed(
+    report: &Report,
+) -> Vec<(
+    &assay_model::report::ResourceReport,
+    &assay_model::report::CheckResult,
+)> {
+    report
+        .resources
+        .iter()
+        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
+        .filter(|(_, c)| c.status != CheckStatus::Pass)
+        .collect()
 }
 
 fn status_word(s: CheckStatus) -> &'static str {
@@ -673,12 +688,7 @@ pub(crate) fn render_html(
         "<section id=\"failures\">\n<h2>{}</h2>\n",
         esc(t(lang, "failed"))
     );
-    let failed: Vec<_> = report
-        .resources
-        .iter()
-        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
-        .filter(|(_, c)| c.status != CheckStatus::Pass)
-        .collect();
+    let failed = not_passed(report);
     if failed.is_empty() {
         let _ = writeln!(h, "<p>{}</p>", esc(t(lang, "none_failed")));
     } else {
@@ -917,12 +927,7 @@ fn render_md(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String {
         }
         s.push('\n');
     }
-    let failed: Vec<_> = report
-        .resources
-        .iter()
-        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
-        .filter(|(_, c)| c.status != CheckStatus::Pass)
-        .collect();
+    let failed = not_passed(report);
     let _ = writeln!(s, "### {}\n", t(lang, "failed"));
     if failed.is_empty() {
         let _ = writeln!(s, "{}\n", t(lang, "none_failed"));
@@ -996,17 +1001,7 @@ fn validate_catalog(
             skipped += 1;
             continue;
         };
-        let quality = super::validate::quality_config(&loaded.dir).map_err(|e| {
-            eprintln!("error: {e}");
-            Status::Invalid
-        })?;
-        let options = assay_validate::Options {
-            now_us,
-            now_text: now_text.clone(),
-            quality,
-            ..Default::default()
-        };
-        match assay_validate::validate(&loaded, &options) {
+        match super::validate::validate_at(&loaded, now_us, &now_text) {
             Ok(r) => out.push((loaded, r)),
             Err(e) => {
                 eprintln!("error: {}: {e}; left out of the dashboard", m.display());
@@ -1303,20 +1298,7 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
         Ok(t) => t,
         Err(s) => return Ok(s),
     };
-    let quality = match super::validate::quality_config(&loaded.dir) {
-        Ok(q) => q,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(Status::Invalid);
-        }
-    };
-    let options = assay_validate::Options {
-        now_us,
-        now_text,
-        quality,
-        ..Default::default()
-    };
-    let report = match assay_validate::validate(&loaded, &options) {
+    let report = match super::validate::validate_at(&loaded, now_us, &now_text) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -1324,11 +1306,7 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
         }
     };
     let text = match args.format {
-        ReportDocFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report)?;
-            s.push('\n');
-            s
-        }
+        ReportDocFormat::Json => super::pretty_json(&report)?,
         ReportDocFormat::Md => render_md(&loaded, &report, args.lang),
         ReportDocFormat::Html => {
             // The column profile reads the files a second time (the validation read them once).

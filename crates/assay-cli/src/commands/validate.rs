@@ -113,11 +113,7 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         }
     };
     let text = match args.format {
-        ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report)?;
-            s.push('\n');
-            s
-        }
+        ReportFormat::Json => super::pretty_json(&report)?,
         ReportFormat::Text => render_text(&report, args.out.is_none() && color_stdout()),
         ReportFormat::Junit => render_junit(&report, args.strict),
         ReportFormat::Sarif => render_sarif(&loaded, &report, args.strict),
@@ -185,6 +181,22 @@ fn record_history(
     let rates = history::null_rates(&loaded.dir, report);
     let entries = history::entries_for(report, &rates, &run, now_us, written_us, digest, partial);
     history::append(&loaded.dir, &entries).map(|_| ())
+}
+
+/// Validates a dataset as every command but `validate` itself does: at the reference time, with
+/// the catalog's `quality.json`. Errors are messages (a bad `quality.json`, say).
+pub(crate) fn validate_at(
+    loaded: &assay_model::LoadedManifest,
+    now_us: i64,
+    now_text: &str,
+) -> Result<Report, String> {
+    let options = assay_validate::Options {
+        now_us,
+        now_text: now_text.to_string(),
+        quality: quality_config(&loaded.dir)?,
+        ..Default::default()
+    };
+    assay_validate::validate(loaded, &options).map_err(|e| e.to_string())
 }
 
 /// The catalog's `quality.json`: the nearest one in the dataset's folder or above it, else the
