@@ -123,9 +123,13 @@ impl Difference {
         matches!(self, Difference::Unreadable { .. })
     }
 
-    /// True when the lock itself is unusable (exit 2).
+    /// True when the input itself is unusable: a malformed lock, a refused resource path
+    /// (exit 2).
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Difference::LockMalformed { .. })
+        matches!(
+            self,
+            Difference::LockMalformed { .. } | Difference::PathRefused { .. }
+        )
     }
 }
 

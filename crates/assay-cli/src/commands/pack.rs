@@ -57,16 +57,7 @@ pub fn run(registry: &FieldRegistry, args: PackArgs) -> Result<Status> {
         eprintln!(
             "  hint: `assay verify` shows the differences; `assay lock` records intended changes"
         );
-        return Ok(if quick.differences.iter().any(|d| d.is_unreadable()) {
-            Status::Unreadable
-        } else if quick.differences.iter().any(|d| {
-            d.is_invalid_input()
-                || matches!(d, assay_integrity::verify::Difference::PathRefused { .. })
-        }) {
-            Status::Invalid
-        } else {
-            Status::Failure
-        });
+        return Ok(super::verify::status_of(&quick.differences));
     }
     let (now_us, now_text) = match super::validate::reference_time(args.now.as_deref()) {
         Ok(t) => t,

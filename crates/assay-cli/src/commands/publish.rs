@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use assay_integrity::verify::{Mode, verify};
+use assay_integrity::verify::{Difference, Mode, verify};
 use assay_model::index::{
     CatalogIndex, INDEX_SCHEMA_VERSION, IndexChecks, IndexColumn, IndexEntry, IndexResource,
     LeftOut,
@@ -182,6 +182,41 @@ fn entry(
             .unwrap_or_default(),
         path: format!("datasets/{}/", m.name),
     }
+}
+
+fn joined(differences: &[Difference]) -> String {
+    differences
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Files whose bytes, as the validation read them, differ from the lock.
+fn content_changes(lock: &Lock, report: &Report) -> Vec<Difference> {
+    let locked: BTreeMap<&str, &str> = lock
+        .resources
+        .iter()
+        .flat_map(|r| r.files.iter())
+        .map(|f| (f.path.as_str(), f.sha256.as_str()))
+        .collect();
+    let mut out: Vec<Difference> = report
+        .resources
+        .iter()
+        .flat_map(|r| r.files.iter())
+        .filter_map(|f| {
+            let actual = f.sha256.as_deref()?;
+            let expected = *locked.get(f.path.as_str())?;
+            (actual != expected).then(|| Difference::ContentChanged {
+                path: f.path.clone(),
+                expected: expected.to_string(),
+                actual: actual.to_string(),
+            })
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// What the last publish read, to recognise an unchanged catalog without linting or validating.
@@ -393,17 +428,14 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             });
             continue;
         };
-        let v = verify(&loaded, Mode::Full, jobs);
-        if !v.differences.is_empty() {
+        // Sizes, footers, the file set and the lock itself first; the bytes are hashed once,
+        // below: by the validation when it runs, by a full verify when its report is reused.
+        let quick = verify(&loaded, Mode::Quick, jobs);
+        if !quick.differences.is_empty() {
             left_out.push(LeftOut {
                 manifest: manifest_rel,
                 stage: "verify".into(),
-                reason: v
-                    .differences
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                reason: joined(&quick.differences),
             });
             continue;
         }
@@ -419,6 +451,15 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             .filter(|c| c.key == key);
         let report = match cached {
             Some(c) => {
+                let full = verify(&loaded, Mode::Full, jobs);
+                if !full.differences.is_empty() {
+                    left_out.push(LeftOut {
+                        manifest: manifest_rel,
+                        stage: "verify".into(),
+                        reason: joined(&full.differences),
+                    });
+                    continue;
+                }
                 reused += 1;
                 c.report
             }
@@ -434,6 +475,16 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
                         continue;
                     }
                 };
+                // The validation hashed every file in its one read: compare with the lock.
+                let changed = content_changes(&lock, &report);
+                if !changed.is_empty() {
+                    left_out.push(LeftOut {
+                        manifest: manifest_rel,
+                        stage: "verify".into(),
+                        reason: joined(&changed),
+                    });
+                    continue;
+                }
                 if let Some(d) = cache_path.parent() {
                     let _ = std::fs::create_dir_all(d);
                 }

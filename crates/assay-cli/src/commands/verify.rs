@@ -11,6 +11,20 @@ use super::{human_bytes, load_dataset, manifests_under};
 use crate::cli::{ListFormat, VerifyArgs};
 use crate::exit::Status;
 
+/// The exit status for differences from a lock: 0 none, 3 unreadable data, 2 unusable input,
+/// 1 otherwise.
+pub(crate) fn status_of(differences: &[assay_integrity::verify::Difference]) -> Status {
+    if differences.is_empty() {
+        Status::Success
+    } else if differences.iter().any(|d| d.is_unreadable()) {
+        Status::Unreadable
+    } else if differences.iter().any(|d| d.is_invalid_input()) {
+        Status::Invalid
+    } else {
+        Status::Failure
+    }
+}
+
 pub fn run(registry: &FieldRegistry, args: VerifyArgs) -> Result<Status> {
     let jobs = args.jobs.unwrap_or_else(super::lock::default_jobs).max(1);
     let mode = if args.quick { Mode::Quick } else { Mode::Full };
@@ -77,16 +91,7 @@ pub fn run(registry: &FieldRegistry, args: VerifyArgs) -> Result<Status> {
                 }
             };
             let v = verify(&loaded, mode, jobs);
-            let s = if v.differences.is_empty() {
-                Status::Success
-            } else if v.differences.iter().any(|d| d.is_unreadable()) {
-                Status::Unreadable
-            } else if v.differences.iter().any(|d| d.is_invalid_input()) {
-                Status::Invalid
-            } else {
-                Status::Failure
-            };
-            status = status.max(s);
+            status = status.max(status_of(&v.differences));
             match args.format {
                 ListFormat::Json => json.push(serde_json::to_value(&v)?),
                 ListFormat::Text => {
