@@ -116,7 +116,7 @@ const PARENTS: &str = "  - name: parents
 
 /// (kind, check on clean data that passes, check on dirty data that fails). The test runs with
 /// `--now` one day after the data starts.
-const CASES: [(&str, &str, &str); 17] = [
+const CASES: [(&str, &str, &str); 18] = [
     (
         "not_null",
         "{check: not_null, column: value}",
@@ -201,6 +201,14 @@ const CASES: [(&str, &str, &str); 17] = [
         "anomaly",
         "{check: anomaly, metric: null_rate, column: value, lastRuns: 5, maxZ: 3}",
         "{check: anomaly, metric: null_rate, column: value, lastRuns: 5, maxZ: 3}",
+    ),
+    // Series by `code` (three interleaved series whose values step by 3 every 3 minutes, and
+    // straddle the two row groups), ordered by `ts`, at most 1.5 per minute: the dirty table's
+    // 999 at row 12 jumps from its series' previous value and back.
+    (
+        "rate_of_change",
+        "{check: rate_of_change, column: value, max: 1.5, by: [code], orderBy: ts, per: 1min}",
+        "{check: rate_of_change, column: value, max: 1.5, by: [code], orderBy: ts, per: 1min}",
     ),
 ];
 

@@ -14,7 +14,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use assay_model::LoadedManifest;
-use assay_model::lint::hex;
+use assay_model::hex;
 use assay_model::lock::{LOCK_FILE_NAME, Lock};
 use sha2::{Digest, Sha256, Sha512};
 

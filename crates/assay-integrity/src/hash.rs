@@ -14,7 +14,7 @@ use parquet::file::metadata::{FooterTail, ParquetMetaData, ParquetMetaDataReader
 use parquet::schema::types::Type;
 use sha2::{Digest, Sha256};
 
-use assay_model::lint::hex;
+use assay_model::hex;
 
 /// Read buffer: large enough that system calls are negligible next to hashing.
 pub const BUFFER_BYTES: usize = 1 << 20;

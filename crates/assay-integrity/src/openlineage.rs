@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::Path;
 
+use assay_model::hex;
 use assay_model::lineage::Graph;
-use assay_model::lint::hex;
 use assay_model::manifest::Manifest;
 use assay_model::report::{CheckStatus, Report, RunStatus};
 use assay_model::{FieldRegistry, LoadedManifest};

@@ -97,9 +97,9 @@ use crate::check::{Check, IsoDuration};
 use crate::manifest::{
     Constraints, Field, FieldType, FieldsMatch, ForeignKey, ForeignKeyReference, Format,
     KeyColumns, License, Lineage, MANIFEST_FORMAT_VERSION, Manifest, Party, PathSpec, Resource,
-    Scalar, Sensitivity, Source, SpatialCoverage, TableSchema, TemporalCoverage, TimeUnit,
-    TypeFamily,
+    Sensitivity, Source, SpatialCoverage, TableSchema, TemporalCoverage, TimeUnit, TypeFamily,
 };
+use crate::scalar::Scalar;
 use crate::source::escape_pointer_token;
 
 /// The `$schema` written by [`export`]: the Frictionless Data Package v2 profile.

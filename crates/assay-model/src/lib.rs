@@ -17,25 +17,32 @@
 //! - [`schema`]: JSON Schemas generated from the types.
 
 pub mod check;
+pub mod docs;
 pub mod frictionless;
+pub mod history;
 pub mod index;
 pub mod ld;
 pub mod lineage;
 pub mod lint;
+pub mod loaded;
 pub mod lock;
 pub mod manifest;
 pub mod paths;
+pub mod profile;
 pub mod quality;
 pub mod registry;
 pub mod report;
+pub mod scalar;
 pub mod schema;
 pub mod search;
 pub mod source;
 
 pub use check::{Check, CheckKind, Dimension, Severity};
-pub use lint::{Diagnostic, DiagnosticSeverity, LoadedManifest};
+pub use lint::{Diagnostic, DiagnosticSeverity};
+pub use loaded::LoadedManifest;
 pub use manifest::{Field, FieldType, Manifest, Resource, TableSchema};
 pub use registry::{FieldRegistry, IndustrialField};
+pub use scalar::Scalar;
 
 /// The manifest file names looked for in a dataset folder, in order of preference.
 pub const MANIFEST_FILE_NAMES: [&str; 2] = ["dataset.yaml", "dataset.json"];
@@ -49,4 +56,14 @@ pub fn is_field_code(code: &str) -> bool {
     matches!(chars.next(), Some('A'..='Z'))
         && (2..=3).contains(&chars.clone().count())
         && chars.all(|c| c.is_ascii_digit())
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
 }

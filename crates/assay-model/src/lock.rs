@@ -21,7 +21,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::lint::hex;
+use crate::hex;
 
 /// The lock format version.
 pub const LOCK_VERSION: u32 = 1;

@@ -25,7 +25,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Dimension, Severity};
-use crate::report::{CheckStatus, Report};
+use crate::report::{CheckResult, CheckStatus};
 
 /// A grade.
 #[derive(
@@ -131,11 +131,15 @@ pub fn result_score(status: CheckStatus, evaluated: u64, failing: u64) -> f64 {
     }
 }
 
-/// Scores a report.
-pub fn score(report: &Report, access: &AccessFacts, config: &QualityConfig) -> Quality {
+/// Scores check results (a report's, or any subset) with the dataset's accessibility facts.
+pub fn score<'a>(
+    checks: impl IntoIterator<Item = &'a CheckResult>,
+    access: &AccessFacts,
+    config: &QualityConfig,
+) -> Quality {
     let mut sums: BTreeMap<Dimension, (f64, u64, u64)> = BTreeMap::new();
     let mut error_failure = false;
-    for c in report.resources.iter().flat_map(|r| r.checks.iter()) {
+    for c in checks {
         let e = sums.entry(c.dimension).or_default();
         e.0 += result_score(c.status, c.evaluated, c.failing);
         e.1 += 1;

@@ -41,6 +41,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// Every check result, resource by resource.
+    pub fn checks(&self) -> impl Iterator<Item = &CheckResult> {
+        self.resources.iter().flat_map(|r| r.checks.iter())
+    }
+
     /// The dataset digest of the files read (`sha256:<hex>`, as in `dataset.lock`), when every
     /// file was read.
     pub fn digest(&self) -> Option<String> {

@@ -16,34 +16,14 @@ use arrow::array::{
     Array, ArrayRef, AsArray, Float64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit, TimestampMicrosecondType};
-use assay_model::check::{Check, CheckKind, HistoryMetric};
+use assay_model::check::{Check, CheckKind, HistoryMetric, NotNull, RowCount};
 use assay_model::report::Report;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-/// The history folder, relative to the dataset folder.
-pub const HISTORY_DIR: &str = ".assay/history";
-
-/// One metric of one run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    /// Run id.
-    pub run: String,
-    /// The run's reference time, µs since the epoch.
-    pub now_us: i64,
-    /// When the run was written, µs since the epoch: the order of runs.
-    pub written_us: i64,
-    /// The dataset digest the run read, when every file was read.
-    pub digest: Option<String>,
-    /// Resource name; empty for dataset-wide metrics.
-    pub resource: String,
-    /// `rows`, `null_rate`, `failing_fraction`, `dimension` or `score`.
-    pub metric: String,
-    /// Column, check or dimension name; empty when the metric has none.
-    pub name: String,
-    /// The value.
-    pub value: f64,
-}
+pub use assay_model::history::{
+    Entry, HISTORY_DIR, baseline, entries_for, resource_digest, series,
+};
 
 fn schema() -> Arc<Schema> {
     let ts = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
@@ -234,129 +214,6 @@ fn load_file(path: &Path) -> Result<Vec<Entry>, String> {
     Ok(out)
 }
 
-/// The digest of a resource's files as read (`sha256:<hex>`, as in `dataset.lock`), when every
-/// file was read.
-pub fn resource_digest(files: &[assay_model::report::FileReport]) -> Option<String> {
-    assay_model::report::files_digest(files)
-}
-
-/// The values a `change` or `anomaly` compares with: one per distinct data snapshot (the latest
-/// run of each digest), oldest first, without the snapshot being validated now. Validating the
-/// same data again, or a report re-validating it, neither repeats a value nor compares the data
-/// with itself.
-pub fn baseline(
-    entries: &[Entry],
-    resource: &str,
-    metric: &str,
-    name: &str,
-    current_digest: Option<&str>,
-) -> Vec<f64> {
-    let mut out: Vec<(Option<&str>, f64)> = Vec::new();
-    for e in entries
-        .iter()
-        .filter(|e| e.resource == resource && e.metric == metric && e.name == name)
-    {
-        let d = e.digest.as_deref();
-        if d.is_some() && d == current_digest {
-            continue;
-        }
-        if let Some(i) = d.and_then(|d| out.iter().position(|(x, _)| *x == Some(d))) {
-            out.remove(i);
-        }
-        out.push((d, e.value));
-    }
-    out.into_iter().map(|(_, v)| v).collect()
-}
-
-/// The values of one metric, one per run, oldest first.
-pub fn series(entries: &[Entry], resource: &str, metric: &str, name: &str) -> Vec<(i64, f64)> {
-    entries
-        .iter()
-        .filter(|e| e.resource == resource && e.metric == metric && e.name == name)
-        .map(|e| (e.now_us, e.value))
-        .collect()
-}
-
-/// The entries recording a validation report, with the null rates measured for it. Resource
-/// metrics carry the resource's digest, dataset-wide ones the dataset's. A `partial` run (one
-/// `--resource`) records no dataset-wide score.
-pub fn entries_for(
-    report: &Report,
-    null_rates: &[(String, String, f64)],
-    run: &str,
-    now_us: i64,
-    written_us: i64,
-    digest: Option<String>,
-    partial: bool,
-) -> Vec<Entry> {
-    let mk = |resource: &str, metric: &str, name: &str, value: f64, digest: Option<String>| Entry {
-        run: run.to_string(),
-        now_us,
-        written_us,
-        digest,
-        resource: resource.to_string(),
-        metric: metric.to_string(),
-        name: name.to_string(),
-        value,
-    };
-    let mut out = Vec::new();
-    for r in &report.resources {
-        let rd = resource_digest(&r.files);
-        out.push(mk(&r.name, "rows", "", r.rows as f64, rd.clone()));
-        for c in &r.checks {
-            if !c.failing_fraction.is_finite() {
-                continue;
-            }
-            out.push(mk(
-                &r.name,
-                "failing_fraction",
-                &c.name,
-                c.failing_fraction,
-                rd.clone(),
-            ));
-        }
-        let mut rates: std::collections::BTreeMap<&str, f64> = null_rates
-            .iter()
-            .filter(|(res, _, v)| res == &r.name && v.is_finite())
-            .map(|(_, col, v)| (col.as_str(), *v))
-            .collect();
-        // Columns without null counts in the footers: the rate a null_rate check measured.
-        for c in &r.checks {
-            if matches!(c.kind.as_str(), "change" | "anomaly")
-                && let (Some(col), Some(v)) = (
-                    c.columns.first(),
-                    c.observed.as_ref().and_then(|o| o["current"].as_f64()),
-                )
-            {
-                rates.entry(col.as_str()).or_insert(v);
-            }
-        }
-        for (col, v) in rates {
-            out.push(mk(&r.name, "null_rate", col, v, rd.clone()));
-        }
-    }
-    let digest_all = digest;
-    let mk = |resource: &str, metric: &str, name: &str, value: f64| {
-        mk(resource, metric, name, value, digest_all.clone())
-    };
-    if partial {
-        return out;
-    }
-    if let Some(q) = &report.quality {
-        out.push(mk("", "score", "", q.score));
-        for d in &q.dimensions {
-            if let Some(s) = d.score {
-                let name = serde_json::to_value(d.dimension)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                out.push(mk("", "dimension", &name, s));
-            }
-        }
-    }
-    out
-}
-
 /// Null rates per (resource, column) from the footers' statistics of the files a report read;
 /// columns without null counts in every row group are left out.
 pub fn null_rates(dataset_dir: &Path, report: &Report) -> Vec<(String, String, f64)> {
@@ -401,98 +258,98 @@ pub fn null_rates(dataset_dir: &Path, report: &Report) -> Vec<(String, String, f
 }
 
 /// For a `change` or `anomaly` check: the check to evaluate instead (`row_count` without
-/// bounds, or `not_null` on the column, which counts its nulls) and the original. Other checks
-/// pass through.
-pub(crate) fn base_check(check: Check) -> (Check, Option<Check>) {
+/// bounds, or `not_null` on the column, which counts its nulls). `None` for other kinds.
+pub(crate) fn base_check(check: &Check) -> Option<Check> {
     let (metric, column) = match &check.kind {
-        CheckKind::Change { metric, column, .. } | CheckKind::Anomaly { metric, column, .. } => {
-            (*metric, column.clone())
-        }
-        _ => return (check, None),
+        CheckKind::Change(c) => (c.metric, c.column.clone()),
+        CheckKind::Anomaly(a) => (a.metric, a.column.clone()),
+        _ => return None,
     };
     let mut base = check.clone();
     base.mostly = None;
     base.kind = match (metric, column) {
-        (HistoryMetric::NullRate, Some(column)) => CheckKind::NotNull { column },
-        _ => CheckKind::RowCount {
+        (HistoryMetric::NullRate, Some(column)) => CheckKind::NotNull(NotNull { column }),
+        _ => CheckKind::RowCount(RowCount {
             min: None,
             max: None,
-        },
+        }),
     };
-    (base, Some(check))
+    Some(base)
+}
+
+/// What the base kind measured in this run: rows (or items) evaluated and failing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Measured {
+    pub evaluated: u64,
+    pub failing: u64,
+}
+
+/// The verdict of a `change` or `anomaly` check against the history.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Judgement {
+    /// Judged: failing or not, the numbers compared, and a message when it fails (or when
+    /// there was nothing to compare with yet).
+    Verdict {
+        fail: bool,
+        observed: serde_json::Value,
+        message: Option<String>,
+    },
+    /// The history could not be read.
+    Unavailable(String),
 }
 
 /// Judges a `change` or `anomaly` check: its base kind measured the current value (rows, or
-/// nulls of rows); the history gives the earlier ones. Puts the original check back in `check`
-/// and sets the verdict as a table-level result.
+/// nulls of rows); the history gives the earlier ones.
 pub(crate) fn judge(
-    check: &mut Check,
-    original: Check,
+    original: &Check,
     resource: &str,
     current_digest: Option<&str>,
     history: &Result<Vec<Entry>, String>,
-    s: &mut crate::engine::JudgeSlot<'_>,
-) {
-    let rows = *s.evaluated;
-    let current = match &original.kind {
-        CheckKind::Change {
-            metric: HistoryMetric::NullRate,
-            ..
-        }
-        | CheckKind::Anomaly {
-            metric: HistoryMetric::NullRate,
-            ..
-        } => {
-            if rows == 0 {
-                0.0
-            } else {
-                *s.failing as f64 / rows as f64
-            }
-        }
-        _ => rows as f64,
-    };
-    *check = original.clone();
-    s.samples.clear();
-    *s.failing = 0;
-    *s.evaluated = 1;
-    if s.error.is_some() {
-        return;
+    measured: Measured,
+) -> Judgement {
+    enum Rule<'a> {
+        Change(&'a assay_model::check::Change),
+        Anomaly(&'a assay_model::check::Anomaly),
     }
+    let (metric, column, rule) = match &original.kind {
+        CheckKind::Change(c) => (c.metric, c.column.as_deref(), Rule::Change(c)),
+        CheckKind::Anomaly(a) => (a.metric, a.column.as_deref(), Rule::Anomaly(a)),
+        other => {
+            return Judgement::Unavailable(format!(
+                "`{}` is not judged against the history",
+                other.name()
+            ));
+        }
+    };
+    let column = column.unwrap_or_default();
+    let current = match metric {
+        HistoryMetric::NullRate if measured.evaluated == 0 => 0.0,
+        HistoryMetric::NullRate => measured.failing as f64 / measured.evaluated as f64,
+        HistoryMetric::RowCount => measured.evaluated as f64,
+    };
     let entries = match history {
         Ok(e) => e,
-        Err(e) => {
-            *s.error = Some(format!("the history cannot be read: {e}"));
-            return;
-        }
-    };
-    let (metric, column) = match &original.kind {
-        CheckKind::Change { metric, column, .. } | CheckKind::Anomaly { metric, column, .. } => {
-            (*metric, column.clone().unwrap_or_default())
-        }
-        _ => return,
+        Err(e) => return Judgement::Unavailable(format!("the history cannot be read: {e}")),
     };
     let key = match metric {
         HistoryMetric::RowCount => "rows",
         HistoryMetric::NullRate => "null_rate",
     };
-    let past: Vec<f64> = baseline(entries, resource, key, &column, current_digest);
+    let past: Vec<f64> = baseline(entries, resource, key, column, current_digest);
     let shown = |v: f64| match metric {
         HistoryMetric::RowCount => format!("{v}"),
         HistoryMetric::NullRate => format!("{:.4}%", v * 100.0),
     };
-    match &original.kind {
-        CheckKind::Change {
-            max_change_pct,
-            max_rise_points,
-            ..
-        } => {
+    match rule {
+        Rule::Change(c) => {
             let Some(&previous) = past.last() else {
-                *s.observed = Some(serde_json::json!({"current": current}));
-                *s.table_fail = Some(false);
-                *s.message = Some(format!(
-                    "no earlier run in {HISTORY_DIR}; nothing to compare with yet"
-                ));
-                return;
+                return Judgement::Verdict {
+                    fail: false,
+                    observed: serde_json::json!({"current": current}),
+                    message: Some(format!(
+                        "no earlier run in {HISTORY_DIR}; nothing to compare with yet"
+                    )),
+                };
             };
             let (moved, limit, unit) = match metric {
                 HistoryMetric::RowCount => (
@@ -501,42 +358,41 @@ pub(crate) fn judge(
                     } else {
                         (current - previous).abs() / previous * 100.0
                     },
-                    max_change_pct.unwrap_or(0.0),
+                    c.max_change_pct.unwrap_or(0.0),
                     "%",
                 ),
                 HistoryMetric::NullRate => (
                     (current - previous) * 100.0,
-                    max_rise_points.unwrap_or(0.0),
+                    c.max_rise_points.unwrap_or(0.0),
                     " points",
                 ),
             };
             let fail = moved > limit + 1e-12;
-            *s.observed = Some(
-                serde_json::json!({"current": current, "previous": previous, "change": moved}),
-            );
-            *s.table_fail = Some(fail);
-            if fail {
-                *s.message = Some(format!(
-                    "{} went from {} to {} ({moved:.2}{unit}); at most {limit}{unit} allowed",
-                    metric.as_str(),
-                    shown(previous),
-                    shown(current)
-                ));
+            Judgement::Verdict {
+                fail,
+                observed: serde_json::json!({"current": current, "previous": previous, "change": moved}),
+                message: fail.then(|| {
+                    format!(
+                        "{} went from {} to {} ({moved:.2}{unit}); at most {limit}{unit} allowed",
+                        metric.as_str(),
+                        shown(previous),
+                        shown(current)
+                    )
+                }),
             }
         }
-        CheckKind::Anomaly {
-            last_runs, max_z, ..
-        } => {
-            let n = last_runs.unwrap_or(10).max(3) as usize;
+        Rule::Anomaly(a) => {
+            let n = a.last_runs.unwrap_or(10).max(3) as usize;
             let window: Vec<f64> = past.iter().rev().take(n).copied().collect();
             if window.len() < 3 {
-                *s.observed = Some(serde_json::json!({"current": current, "runs": window.len()}));
-                *s.table_fail = Some(false);
-                *s.message = Some(format!(
-                    "{} earlier run(s) in {HISTORY_DIR}; at least 3 are needed",
-                    window.len()
-                ));
-                return;
+                return Judgement::Verdict {
+                    fail: false,
+                    observed: serde_json::json!({"current": current, "runs": window.len()}),
+                    message: Some(format!(
+                        "{} earlier run(s) in {HISTORY_DIR}; at least 3 are needed",
+                        window.len()
+                    )),
+                };
             }
             let mean = window.iter().sum::<f64>() / window.len() as f64;
             let var =
@@ -550,30 +406,31 @@ pub(crate) fn judge(
             } else {
                 f64::INFINITY
             };
-            let limit = max_z.unwrap_or(3.0);
+            let limit = a.max_z.unwrap_or(3.0);
             let fail = z > limit;
-            *s.observed = Some(serde_json::json!({
-                "current": current, "mean": mean, "stddev": sd,
-                "z": if z.is_finite() { serde_json::json!(z) } else { serde_json::Value::Null },
-                "runs": window.len(),
-            }));
-            *s.table_fail = Some(fail);
-            if fail {
-                *s.message = Some(format!(
-                    "{} is {} against a mean of {} over the last {} runs (z = {}); at most {limit} allowed",
-                    metric.as_str(),
-                    shown(current),
-                    shown(mean),
-                    window.len(),
-                    if z.is_finite() {
-                        format!("{z:.2}")
-                    } else {
-                        "∞".into()
-                    }
-                ));
+            Judgement::Verdict {
+                fail,
+                observed: serde_json::json!({
+                    "current": current, "mean": mean, "stddev": sd,
+                    "z": if z.is_finite() { serde_json::json!(z) } else { serde_json::Value::Null },
+                    "runs": window.len(),
+                }),
+                message: fail.then(|| {
+                    format!(
+                        "{} is {} against a mean of {} over the last {} runs (z = {}); at most {limit} allowed",
+                        metric.as_str(),
+                        shown(current),
+                        shown(mean),
+                        window.len(),
+                        if z.is_finite() {
+                            format!("{z:.2}")
+                        } else {
+                            "∞".into()
+                        }
+                    )
+                }),
             }
         }
-        _ => {}
     }
 }
 

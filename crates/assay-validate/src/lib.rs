@@ -14,20 +14,28 @@
 //! file entries naming the reason; the other resources are still validated.
 
 pub mod catalog_table;
+mod checks;
 mod conformance;
 pub mod draft;
 mod engine;
 pub mod history;
 mod infer;
 pub mod profile;
+mod spill;
 
 pub use engine::{Options, Progress, micros_to_rfc3339, validate};
 pub use infer::{infer_fields, infer_fields_from_file};
 
-/// Why a validation could not start.
+/// Why a validation could not start. A failed check is not an error: it is a result in the
+/// [`Report`](assay_model::report::Report).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// `--resource` names no resource of the manifest.
-    #[error("resource `{0}` is not in the manifest (resources: {1})")]
-    UnknownResource(String, String),
+    /// `--resource` names no resource of the manifest (the user's mistake).
+    #[error("resource `{resource}` is not in the manifest (resources: {known})")]
+    UnknownResource {
+        /// The name asked for.
+        resource: String,
+        /// The resources the manifest has, comma-separated.
+        known: String,
+    },
 }

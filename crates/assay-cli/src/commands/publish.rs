@@ -73,7 +73,7 @@ impl SiteWriter {
             h.update([0]);
             h.update(b);
         }
-        Ok((assay_model::lint::hex(&h.finalize()), self.tmp))
+        Ok((assay_model::hex(&h.finalize()), self.tmp))
     }
 }
 
@@ -245,7 +245,7 @@ fn state_key(now: &str) -> String {
 fn sha_file(p: &Path) -> Option<String> {
     std::fs::read(p)
         .ok()
-        .map(|b| assay_model::lint::hex(&Sha256::digest(&b)))
+        .map(|b| assay_model::hex(&Sha256::digest(&b)))
 }
 
 fn dataset_state(
@@ -256,7 +256,7 @@ fn dataset_state(
     Some(DatasetState {
         manifest: manifest.display().to_string(),
         manifest_sha256: l.sha256.clone(),
-        lock_sha256: assay_model::lint::hex(&Sha256::digest(lock_text.as_bytes())),
+        lock_sha256: assay_model::hex(&Sha256::digest(lock_text.as_bytes())),
         dir: l.dir.display().to_string(),
         patterns: l
             .manifest

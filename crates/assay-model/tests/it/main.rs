@@ -26,9 +26,12 @@ fn validator() -> jsonschema::Validator {
 
 #[test]
 fn committed_schemas_match_the_types() {
-    // Regenerate with `cargo xtask schemas`.
+    // Regenerate with `cargo xtask schemas` (or `ASSAY_BLESS=1 cargo test -p assay-model`).
     for (name, text) in assay_model::schema::all_schemas() {
         let path = repo().join("schemas").join(name);
+        if std::env::var_os("ASSAY_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &text).unwrap();
+        }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == text,
@@ -111,5 +114,25 @@ fn example_manifests_load_into_types() {
         let loaded = r.loaded.unwrap();
         assert_eq!(loaded.sha256.len(), 64);
         assert!(!loaded.manifest.resources.is_empty());
+    }
+}
+
+#[test]
+fn docs_tables_match_the_registry() {
+    // Regenerate with `ASSAY_BLESS=1 cargo test -p assay-model`.
+    for (file, marker, table) in assay_model::docs::generated() {
+        let path = repo().join(file);
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let Some(updated) = assay_model::docs::replace_between(&doc, marker, &table) else {
+            panic!("{file} has no `<!-- {marker}:begin -->` … `<!-- {marker}:end -->` markers");
+        };
+        if std::env::var_os("ASSAY_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &updated).unwrap();
+            continue;
+        }
+        assert!(
+            doc == updated,
+            "the {marker} table in {file} is stale: run `ASSAY_BLESS=1 cargo test -p assay-model`"
+        );
     }
 }

@@ -19,8 +19,6 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::manifest::Scalar;
-
 /// How bad a failure is.
 #[derive(
     Debug,
@@ -201,32 +199,37 @@ impl JsonSchema for Check {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let kinds = CheckKind::json_schema(generator);
         let mut names = Vec::new();
         let mut branches = Vec::new();
-        for variant in kinds
-            .get("oneOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let mut variant = variant.clone();
-            let Some(tag) = variant
-                .pointer("/properties/check/const")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-            else {
-                continue;
-            };
-            if let Some(props) = variant.get_mut("properties").and_then(Value::as_object_mut) {
-                for (k, v) in &common_props {
-                    props.insert(k.clone(), v.clone());
-                }
+        for kind in CheckKind::registry(generator) {
+            // The kind's parameters, with `check` first and the common keys after them, in the
+            // order validators and editors show them.
+            let params = kind.schema.as_object().cloned().unwrap_or_default();
+            let mut props = Map::new();
+            props.insert(
+                "check".into(),
+                serde_json::json!({"type": "string", "const": kind.name}),
+            );
+            if let Some(p) = params.get("properties").and_then(Value::as_object) {
+                props.extend(p.clone());
             }
-            names.push(Value::String(tag.clone()));
+            props.extend(common_props.clone());
+            let mut required = vec![Value::String("check".into())];
+            if let Some(r) = params.get("required").and_then(Value::as_array) {
+                required.extend(r.iter().cloned());
+            }
+            let mut then = Map::new();
+            then.insert("type".into(), "object".into());
+            then.insert("additionalProperties".into(), false.into());
+            then.insert("properties".into(), Value::Object(props));
+            then.insert("required".into(), Value::Array(required));
+            if let Some(d) = params.get("description") {
+                then.insert("description".into(), d.clone());
+            }
+            names.push(Value::String(kind.name.into()));
             branches.push(serde_json::json!({
-                "if": {"properties": {"check": {"const": tag}}, "required": ["check"]},
-                "then": variant,
+                "if": {"properties": {"check": {"const": kind.name}}, "required": ["check"]},
+                "then": Value::Object(then),
             }));
         }
         json_schema!({
@@ -241,364 +244,171 @@ impl JsonSchema for Check {
     }
 }
 
-/// Direction for `monotonic`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// Each value ≥ the one before (> with `strict`).
-    #[default]
-    Increasing,
-    /// Each value ≤ the one before (< with `strict`).
-    Decreasing,
-}
+pub mod kinds;
 
-/// Statistic for `aggregate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Stat {
-    /// Arithmetic mean of non-null values.
-    Mean,
-    /// Smallest value.
-    Min,
-    /// Largest value.
-    Max,
-    /// Sum of non-null values.
-    Sum,
-    /// Sample standard deviation of non-null values.
-    Stddev,
-    /// Nulls divided by rows.
-    NullFraction,
-    /// Number of distinct non-null values (exact).
-    DistinctCount,
-    /// The `q`-quantile of non-null values (exact, nearest rank).
-    Quantile,
-}
+pub use kinds::{
+    CheckReference, Direction, HistoryMetric, Stat, aggregate::Aggregate, anomaly::Anomaly,
+    change::Change, expression::Expression, finite::Finite, foreign_key::ForeignKey,
+    freshness::Freshness, in_set::InSet, length::Length, monotonic::Monotonic,
+    not_in_set::NotInSet, not_null::NotNull, pattern::Pattern, range::Range,
+    rate_of_change::RateOfChange, row_count::RowCount, unique::Unique, unique_key::UniqueKey,
+};
 
-impl Stat {
-    /// The manifest spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stat::Mean => "mean",
-            Stat::Min => "min",
-            Stat::Max => "max",
-            Stat::Sum => "sum",
-            Stat::Stddev => "stddev",
-            Stat::NullFraction => "null_fraction",
-            Stat::DistinctCount => "distinct_count",
-            Stat::Quantile => "quantile",
-        }
-    }
-}
-
-/// A metric kept in the validation history, for `change` and `anomaly`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HistoryMetric {
-    /// The resource's rows.
-    RowCount,
-    /// Nulls of `column` divided by rows.
-    NullRate,
-}
-
-impl HistoryMetric {
-    /// The manifest spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HistoryMetric::RowCount => "row_count",
-            HistoryMetric::NullRate => "null_rate",
-        }
-    }
-}
-
-/// Target of a `foreign_key` check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CheckReference {
-    /// Another resource of the same dataset.
-    pub resource: String,
-    /// Its columns, in the same order and number as `columns`.
-    #[schemars(length(min = 1))]
-    pub columns: Vec<String>,
-}
-
-/// The check kinds and their parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(
-    tag = "check",
-    rename_all = "snake_case",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
-)]
-pub enum CheckKind {
-    /// No nulls in `column`.
-    NotNull {
-        /// The column.
-        column: String,
-    },
-    /// No non-null value of `column` occurs twice.
-    Unique {
-        /// The column.
-        column: String,
-    },
-    /// Values of `column` within bounds (numbers, or ISO 8601 strings for temporal columns).
-    Range {
-        /// The column.
-        column: String,
-        /// Lower bound.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<Scalar>,
-        /// Upper bound.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<Scalar>,
-        /// Exclude `min` itself.
-        #[serde(default, skip_serializing_if = "is_false")]
-        min_exclusive: bool,
-        /// Exclude `max` itself.
-        #[serde(default, skip_serializing_if = "is_false")]
-        max_exclusive: bool,
-    },
-    /// Values of `column` are one of `values`.
-    InSet {
-        /// The column.
-        column: String,
-        /// The allowed values.
-        #[schemars(length(min = 1))]
-        values: Vec<Scalar>,
-    },
-    /// Values of `column` are none of `values`.
-    NotInSet {
-        /// The column.
-        column: String,
-        /// The forbidden values.
-        #[schemars(length(min = 1))]
-        values: Vec<Scalar>,
-    },
-    /// Values of `column` match `pattern` in full.
-    Pattern {
-        /// The column.
-        column: String,
-        /// A regular expression (Rust `regex` syntax), matched against the whole value.
-        pattern: String,
-    },
-    /// String length of `column`, in characters, within bounds.
-    Length {
-        /// The column.
-        column: String,
-        /// Shortest allowed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<u64>,
-        /// Longest allowed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<u64>,
-    },
-    /// No NaN or infinity in float `column`.
-    Finite {
-        /// The column.
-        column: String,
-    },
-    /// `column` only moves one way, in file order.
-    Monotonic {
-        /// The column.
-        column: String,
-        /// `increasing` (default) or `decreasing`.
-        #[serde(default)]
-        direction: Direction,
-        /// Equal neighbours fail too.
-        #[serde(default, skip_serializing_if = "is_false")]
-        strict: bool,
-    },
-    /// The resource's total row count within bounds.
-    RowCount {
-        /// Fewest rows allowed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<u64>,
-        /// Most rows allowed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<u64>,
-    },
-    /// The combination of `columns` identifies each row.
-    UniqueKey {
-        /// The key columns.
-        #[schemars(length(min = 1))]
-        columns: Vec<String>,
-    },
-    /// The newest value of timestamp `column` is no older than `maxAge` before the reference time.
-    Freshness {
-        /// A date or timestamp column.
-        column: String,
-        /// ISO 8601 duration (`P2D`, `PT6H`).
-        max_age: String,
-    },
-    /// A SQL boolean evaluated per row (DataFusion dialect); rows where it is false fail.
-    Expression {
-        /// The expression, e.g. `end_ts >= start_ts`.
-        sql: String,
-    },
-    /// A statistic of `column` within bounds.
-    Aggregate {
-        /// The column.
-        column: String,
-        /// The statistic.
-        stat: Stat,
-        /// The quantile for `stat: quantile`, in [0, 1].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        q: Option<f64>,
-        /// Lower bound.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<f64>,
-        /// Upper bound.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<f64>,
-    },
-    /// A metric moved no more than allowed since the previous validation (the history under
-    /// `.assay/history/`): the row count by at most `maxChangePct` percent, a null rate up by at
-    /// most `maxRisePoints` percentage points.
-    Change {
-        /// `row_count` or `null_rate`.
-        metric: HistoryMetric,
-        /// The column, for `null_rate`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        column: Option<String>,
-        /// Largest change of the row count, in percent of the previous run's.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max_change_pct: Option<f64>,
-        /// Largest rise of the null rate, in percentage points.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max_rise_points: Option<f64>,
-    },
-    /// A metric is not an outlier against the last `lastRuns` validations: its z-score is at
-    /// most `maxZ`.
-    Anomaly {
-        /// `row_count` or `null_rate`.
-        metric: HistoryMetric,
-        /// The column, for `null_rate`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        column: Option<String>,
-        /// Runs compared with (default 10; at least 3 are needed).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 3))]
-        last_runs: Option<u32>,
-        /// Largest absolute z-score (default 3).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max_z: Option<f64>,
-    },
-    /// Values of `columns` exist in another resource of the same dataset.
-    ForeignKey {
-        /// The referencing columns.
-        #[schemars(length(min = 1))]
-        columns: Vec<String>,
-        /// The referenced resource and columns.
-        reference: CheckReference,
-    },
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-impl CheckKind {
-    /// Every kind name, in documentation order.
-    pub const NAMES: [&'static str; 17] = [
-        "not_null",
-        "unique",
-        "range",
-        "in_set",
-        "not_in_set",
-        "pattern",
-        "length",
-        "finite",
-        "monotonic",
-        "row_count",
-        "unique_key",
-        "freshness",
-        "expression",
-        "aggregate",
-        "foreign_key",
-        "change",
-        "anomaly",
-    ];
-
-    /// The stable snake_case name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            CheckKind::NotNull { .. } => "not_null",
-            CheckKind::Unique { .. } => "unique",
-            CheckKind::Range { .. } => "range",
-            CheckKind::InSet { .. } => "in_set",
-            CheckKind::NotInSet { .. } => "not_in_set",
-            CheckKind::Pattern { .. } => "pattern",
-            CheckKind::Length { .. } => "length",
-            CheckKind::Finite { .. } => "finite",
-            CheckKind::Monotonic { .. } => "monotonic",
-            CheckKind::RowCount { .. } => "row_count",
-            CheckKind::UniqueKey { .. } => "unique_key",
-            CheckKind::Freshness { .. } => "freshness",
-            CheckKind::Expression { .. } => "expression",
-            CheckKind::Aggregate { .. } => "aggregate",
-            CheckKind::ForeignKey { .. } => "foreign_key",
-            CheckKind::Change { .. } => "change",
-            CheckKind::Anomaly { .. } => "anomaly",
-        }
-    }
-
-    /// The quality dimension a kind counts toward unless the check overrides it.
-    pub fn default_dimension(&self) -> Dimension {
-        match self {
-            CheckKind::NotNull { .. } | CheckKind::RowCount { .. } => Dimension::Completeness,
-            CheckKind::InSet { .. } | CheckKind::Pattern { .. } | CheckKind::Length { .. } => {
-                Dimension::Normativeness
-            }
-            CheckKind::Range { .. }
-            | CheckKind::NotInSet { .. }
-            | CheckKind::Finite { .. }
-            | CheckKind::Aggregate { .. } => Dimension::Accuracy,
-            CheckKind::Unique { .. }
-            | CheckKind::UniqueKey { .. }
-            | CheckKind::Monotonic { .. }
-            | CheckKind::Expression { .. }
-            | CheckKind::ForeignKey { .. } => Dimension::Consistency,
-            CheckKind::Freshness { .. } => Dimension::Timeliness,
-            CheckKind::Change { .. } => Dimension::Consistency,
-            CheckKind::Anomaly { .. } => Dimension::Accuracy,
-        }
-    }
-
-    /// Row-level kinds count failing rows, so `mostly` applies to them.
-    pub fn is_row_level(&self) -> bool {
-        !matches!(
-            self,
-            CheckKind::RowCount { .. }
-                | CheckKind::Freshness { .. }
-                | CheckKind::Aggregate { .. }
-                | CheckKind::Change { .. }
-                | CheckKind::Anomaly { .. }
-        )
-    }
-
+/// What a check kind declares about itself. One file under `check/kinds/` per kind implements
+/// it for the kind's parameters; the list in [`check_kinds!`] registers the kind.
+pub trait Kind {
+    /// The quality dimension the kind counts toward unless a check overrides it.
+    const DIMENSION: Dimension;
+    /// Row-level kinds count failing rows, so `mostly` applies to them; the others are decided
+    /// once per resource.
+    const ROW_LEVEL: bool = true;
+    /// True when the kind names its columns in a `columns` list rather than one `column`.
+    const COLUMN_LIST: bool = false;
+    /// What footer statistics decide for the kind, for the docs' summary table.
+    const STATISTICS: &'static str = "none";
     /// The columns the check reads in its own resource, in declaration order.
-    pub fn columns(&self) -> Vec<&str> {
-        match self {
-            CheckKind::NotNull { column }
-            | CheckKind::Unique { column }
-            | CheckKind::Range { column, .. }
-            | CheckKind::InSet { column, .. }
-            | CheckKind::NotInSet { column, .. }
-            | CheckKind::Pattern { column, .. }
-            | CheckKind::Length { column, .. }
-            | CheckKind::Finite { column }
-            | CheckKind::Monotonic { column, .. }
-            | CheckKind::Freshness { column, .. }
-            | CheckKind::Aggregate { column, .. } => vec![column.as_str()],
-            CheckKind::UniqueKey { columns } | CheckKind::ForeignKey { columns, .. } => {
-                columns.iter().map(String::as_str).collect()
+    fn columns(&self) -> Vec<&str>;
+    /// Each column with the JSON Pointer suffix of the key that names it (`/column`,
+    /// `/columns/0`), for locating lint diagnostics.
+    fn column_refs(&self) -> Vec<(String, &str)> {
+        self.columns()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let key = if Self::COLUMN_LIST {
+                    format!("/columns/{i}")
+                } else {
+                    "/column".to_string()
+                };
+                (key, c)
+            })
+            .collect()
+    }
+    /// The kind's own lint rules, beyond the common ones (columns exist, `mostly` only on
+    /// row-level kinds).
+    fn lint(&self, cx: &mut crate::lint::CheckLint<'_, '_>) {
+        let _ = cx;
+    }
+}
+
+/// Declares every check kind once: its manifest name, its variant and its parameter type. The
+/// enum, `NAMES`, `name()`, the default dimension, the serde tags, the JSON Schema branches and
+/// the lint dispatch are all generated from this one list, so they cannot disagree.
+macro_rules! check_kinds {
+    ($($(#[$doc:meta])* $name:literal => $variant:ident($ty:ty),)*) => {
+        /// The check kinds and their parameters.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "check")]
+        pub enum CheckKind {
+            $($(#[$doc])* #[serde(rename = $name)] $variant($ty),)*
+        }
+
+        impl CheckKind {
+            /// Every kind name, in documentation order.
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
+
+            /// The stable snake_case name.
+            pub fn name(&self) -> &'static str {
+                match self { $(CheckKind::$variant(_) => $name,)* }
             }
-            CheckKind::RowCount { .. } | CheckKind::Expression { .. } => vec![],
-            CheckKind::Change { column, .. } | CheckKind::Anomaly { column, .. } => {
-                column.iter().map(String::as_str).collect()
+
+            /// The quality dimension a kind counts toward unless the check overrides it.
+            pub fn default_dimension(&self) -> Dimension {
+                match self { $(CheckKind::$variant(_) => <$ty as Kind>::DIMENSION,)* }
+            }
+
+            /// Row-level kinds count failing rows, so `mostly` applies to them.
+            pub fn is_row_level(&self) -> bool {
+                match self { $(CheckKind::$variant(_) => <$ty as Kind>::ROW_LEVEL,)* }
+            }
+
+            /// True when the kind names its columns in a `columns` list.
+            pub fn has_column_list(&self) -> bool {
+                match self { $(CheckKind::$variant(_) => <$ty as Kind>::COLUMN_LIST,)* }
+            }
+
+            /// The columns the check reads in its own resource, in declaration order.
+            pub fn columns(&self) -> Vec<&str> {
+                match self { $(CheckKind::$variant(k) => k.columns(),)* }
+            }
+
+            /// Each column with the pointer suffix of the key naming it.
+            pub fn column_refs(&self) -> Vec<(String, &str)> {
+                match self { $(CheckKind::$variant(k) => k.column_refs(),)* }
+            }
+
+            /// Runs the kind's own lint rules.
+            pub(crate) fn lint(&self, cx: &mut crate::lint::CheckLint<'_, '_>) {
+                match self { $(CheckKind::$variant(k) => k.lint(cx),)* }
+            }
+
+            /// Every kind: its name, default dimension, whether it is row-level, and the JSON
+            /// Schema of its parameters.
+            pub fn registry(generator: &mut SchemaGenerator) -> Vec<KindInfo> {
+                vec![$(KindInfo {
+                    name: $name,
+                    dimension: <$ty as Kind>::DIMENSION,
+                    row_level: <$ty as Kind>::ROW_LEVEL,
+                    statistics: <$ty as Kind>::STATISTICS,
+                    schema: <$ty as JsonSchema>::json_schema(generator),
+                }),*]
             }
         }
-    }
+    };
+}
+
+/// One registered kind, as docs and the JSON Schema see it.
+#[derive(Debug, Clone)]
+pub struct KindInfo {
+    /// The manifest name.
+    pub name: &'static str,
+    /// The default quality dimension.
+    pub dimension: Dimension,
+    /// Whether `mostly` applies.
+    pub row_level: bool,
+    /// What footer statistics decide.
+    pub statistics: &'static str,
+    /// The JSON Schema of its parameters (without `check` and the common keys).
+    pub schema: Schema,
+}
+
+check_kinds! {
+    /// No nulls in `column`.
+    "not_null" => NotNull(NotNull),
+    /// No non-null value of `column` occurs twice.
+    "unique" => Unique(Unique),
+    /// Values of `column` within bounds.
+    "range" => Range(Range),
+    /// Values of `column` are one of `values`.
+    "in_set" => InSet(InSet),
+    /// Values of `column` are none of `values`.
+    "not_in_set" => NotInSet(NotInSet),
+    /// Values of `column` match `pattern` in full.
+    "pattern" => Pattern(Pattern),
+    /// String length of `column` within bounds.
+    "length" => Length(Length),
+    /// No NaN or infinity in float `column`.
+    "finite" => Finite(Finite),
+    /// `column` only moves one way, in file order.
+    "monotonic" => Monotonic(Monotonic),
+    /// The resource's total row count within bounds.
+    "row_count" => RowCount(RowCount),
+    /// The combination of `columns` identifies each row.
+    "unique_key" => UniqueKey(UniqueKey),
+    /// The newest value of `column` is recent enough.
+    "freshness" => Freshness(Freshness),
+    /// A SQL boolean evaluated per row.
+    "expression" => Expression(Expression),
+    /// A statistic of `column` within bounds.
+    "aggregate" => Aggregate(Aggregate),
+    /// A metric moved no more than allowed since the previous validation.
+    "change" => Change(Change),
+    /// A metric is not an outlier against the last validations.
+    "anomaly" => Anomaly(Anomaly),
+    /// Values of `columns` exist in another resource of the same dataset.
+    "foreign_key" => ForeignKey(ForeignKey),
+    /// Consecutive values of `column` change by at most `max`.
+    "rate_of_change" => RateOfChange(RateOfChange),
 }
 
 impl Check {

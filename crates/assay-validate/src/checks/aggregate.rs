@@ -1,0 +1,183 @@
+//! `aggregate`: a statistic over the whole resource, from mergeable per-row-group partials
+//! (Welford moments merged with Chan et al.'s formula, exact distinct sets, exact quantiles).
+
+use std::collections::HashSet;
+
+use arrow::array::{Array, AsArray};
+use arrow::compute::cast;
+use arrow::datatypes::DataType;
+use arrow::row::{RowConverter, SortField};
+use assay_model::check::{Aggregate, Stat};
+
+use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part};
+use crate::engine::tally::Tally;
+use crate::engine::values::{bounds_text, plain};
+
+pub(crate) struct AggregateCheck {
+    check: Aggregate,
+    agg: Agg,
+}
+
+impl AggregateCheck {
+    pub fn new(check: Aggregate) -> Self {
+        AggregateCheck {
+            check,
+            agg: Agg::default(),
+        }
+    }
+}
+
+/// A mergeable partial aggregate.
+#[derive(Default)]
+pub(crate) struct Agg {
+    count: u64,
+    nulls: u64,
+    mean: f64,
+    m2: f64,
+    sum: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    distinct: HashSet<Box<[u8]>>,
+    values: Vec<f64>,
+}
+
+impl Agg {
+    /// Combines two partial aggregates (Chan et al.'s parallel variance).
+    fn merge(&mut self, o: Agg) {
+        let n = self.count + o.count;
+        if n > 0 {
+            let delta = o.mean - self.mean;
+            self.m2 += o.m2 + delta * delta * (self.count as f64) * (o.count as f64) / n as f64;
+            self.mean += delta * o.count as f64 / n as f64;
+        }
+        self.count = n;
+        self.nulls += o.nulls;
+        self.sum += o.sum;
+        self.min = match (self.min, o.min) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max = match (self.max, o.max) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.distinct.extend(o.distinct);
+        self.values.extend(o.values);
+    }
+
+    /// The statistic, when defined.
+    fn value(&mut self, stat: Stat, q: Option<f64>, total_rows: u64) -> Option<f64> {
+        match stat {
+            Stat::Mean => (self.count > 0).then_some(self.mean),
+            Stat::Sum => Some(self.sum),
+            Stat::Min => self.min,
+            Stat::Max => self.max,
+            Stat::Stddev => (self.count > 1).then(|| (self.m2 / (self.count - 1) as f64).sqrt()),
+            Stat::NullFraction => (total_rows > 0).then(|| self.nulls as f64 / total_rows as f64),
+            Stat::DistinctCount => Some(self.distinct.len() as f64),
+            Stat::Quantile => {
+                let q = q.unwrap_or(0.5);
+                self.values.sort_by(f64::total_cmp);
+                if self.values.is_empty() {
+                    None
+                } else {
+                    let rank = ((q * self.values.len() as f64).ceil() as usize)
+                        .clamp(1, self.values.len());
+                    Some(self.values[rank - 1])
+                }
+            }
+        }
+    }
+}
+
+impl Kernel for AggregateCheck {
+    type File = Aggregate;
+    type State = Option<Agg>;
+
+    fn begin_file(&mut self, _: &FileCx) -> Result<Aggregate, String> {
+        Ok(self.check.clone())
+    }
+
+    fn columns(&self, a: &Aggregate) -> Vec<String> {
+        vec![a.column.clone()]
+    }
+
+    fn update(
+        check: &Aggregate,
+        part: &mut Part,
+        state: &mut Option<Agg>,
+        batch: &Batch,
+    ) -> Result<(), String> {
+        let a = batch.column(&check.column)?;
+        let agg = state.get_or_insert_with(Agg::default);
+        agg.nulls += a.null_count() as u64;
+        if matches!(check.stat, Stat::DistinctCount) {
+            let p = plain(a)?;
+            let converter = RowConverter::new(vec![SortField::new(p.data_type().clone())])
+                .map_err(|e| e.to_string())?;
+            let rows = converter
+                .convert_columns(std::slice::from_ref(&p))
+                .map_err(|e| e.to_string())?;
+            for i in 0..p.len() {
+                if p.is_valid(i) {
+                    agg.distinct.insert(Box::from(rows.row(i).as_ref()));
+                }
+            }
+            agg.count += (p.len() - p.null_count()) as u64;
+        } else if !matches!(check.stat, Stat::NullFraction) {
+            let f = cast(a, &DataType::Float64).map_err(|e| e.to_string())?;
+            for v in f
+                .as_primitive::<arrow::datatypes::Float64Type>()
+                .iter()
+                .flatten()
+            {
+                agg.count += 1;
+                agg.sum += v;
+                let delta = v - agg.mean;
+                agg.mean += delta / agg.count as f64;
+                agg.m2 += delta * (v - agg.mean);
+                agg.min = Some(agg.min.map_or(v, |m| m.min(v)));
+                agg.max = Some(agg.max.map_or(v, |m| m.max(v)));
+                if matches!(check.stat, Stat::Quantile) {
+                    agg.values.push(v);
+                }
+            }
+        }
+        part.evaluated += batch.batch.num_rows() as u64;
+        Ok(())
+    }
+
+    fn merge(&mut self, t: &mut Tally, part: Part, state: Option<Agg>, _: &MergeCx) {
+        t.absorb(part);
+        if let Some(a) = state {
+            self.agg.merge(a);
+        }
+    }
+
+    fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
+        let Aggregate {
+            stat, q, min, max, ..
+        } = self.check;
+        let value = self.agg.value(stat, q, cx.total_rows);
+        t.evaluated = 1;
+        match value {
+            Some(v) => {
+                t.observed = serde_json::Number::from_f64(v).map(serde_json::Value::Number);
+                // NaN is outside any bounds.
+                let bad = v.is_nan() || min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m);
+                t.verdict(
+                    bad,
+                    Some(format!(
+                        "{} is {v}; expected {}",
+                        stat.as_str(),
+                        bounds_text(min, max)
+                    )),
+                );
+            }
+            None => t.verdict(
+                true,
+                Some(format!("{} is undefined: no values", stat.as_str())),
+            ),
+        }
+    }
+}

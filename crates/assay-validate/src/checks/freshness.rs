@@ -1,0 +1,99 @@
+//! `freshness`: the newest value, from row-group maxima where the statistics have them.
+
+use arrow::array::Array;
+use assay_model::check::{Freshness, IsoDuration};
+
+use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, RowGroupStats};
+use crate::engine::tally::Tally;
+use crate::engine::values::{max_micros, micros_to_rfc3339};
+
+pub(crate) struct FreshnessCheck {
+    check: Freshness,
+    /// Newest value so far, microseconds since the epoch.
+    newest: Option<i64>,
+}
+
+impl FreshnessCheck {
+    pub fn new(check: Freshness) -> Self {
+        FreshnessCheck {
+            check,
+            newest: None,
+        }
+    }
+
+    fn see(&mut self, v: i64) {
+        self.newest = Some(self.newest.map_or(v, |x| x.max(v)));
+    }
+}
+
+impl Kernel for FreshnessCheck {
+    type File = String;
+    /// The newest value of a row group.
+    type State = Option<i64>;
+
+    fn begin_file(&mut self, _: &FileCx) -> Result<String, String> {
+        Ok(self.check.column.clone())
+    }
+
+    fn columns(&self, column: &String) -> Vec<String> {
+        vec![column.clone()]
+    }
+
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+        let maxs = rg
+            .converter(&self.check.column)?
+            .row_group_maxes(rg.one())
+            .map_err(|e| e.to_string())?;
+        match max_micros(&maxs)? {
+            Some(v) if maxs.is_valid(0) => {
+                self.see(v);
+                t.evaluated += rg.rows;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn update(
+        column: &String,
+        part: &mut Part,
+        newest: &mut Option<i64>,
+        batch: &Batch,
+    ) -> Result<(), String> {
+        if let Some(v) = max_micros(batch.column(column)?)? {
+            *newest = Some(newest.map_or(v, |x| x.max(v)));
+        }
+        part.evaluated += batch.batch.num_rows() as u64;
+        Ok(())
+    }
+
+    fn merge(&mut self, t: &mut Tally, part: Part, newest: Option<i64>, _: &MergeCx) {
+        t.absorb(part);
+        if let Some(v) = newest {
+            self.see(v);
+        }
+    }
+
+    fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
+        let max_age = &self.check.max_age;
+        let age = IsoDuration::parse(max_age).map(|d| d.seconds as i64 * 1_000_000);
+        match (self.newest, age) {
+            (Some(v), Ok(age)) => {
+                t.observed = Some(serde_json::Value::String(micros_to_rfc3339(v)));
+                t.verdict(
+                    v < cx.options.now_us.saturating_sub(age),
+                    Some(format!(
+                        "newest value {} is older than {max_age} before the reference time",
+                        micros_to_rfc3339(v)
+                    )),
+                );
+            }
+            (None, _) => {
+                if t.error.is_none() {
+                    t.verdict(true, Some("no non-null value to measure freshness".into()));
+                }
+            }
+            (_, Err(e)) => t.fail_error(e),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `in_set` and `not_in_set`: membership in a value list, tested once per dictionary value for
+//! dictionary-encoded columns.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array, StringArray};
+use arrow::compute::cast;
+use arrow::datatypes::DataType;
+use arrow::row::{RowConverter, SortField};
+use assay_model::Scalar;
+
+use super::{Batch, Failing, FileCx, RowCheck};
+use crate::conformance;
+use crate::engine::values::per_value;
+
+pub(crate) struct SetCheck {
+    column: String,
+    values: Vec<Scalar>,
+    /// `not_in_set`: a value in the list fails.
+    negate: bool,
+}
+
+impl SetCheck {
+    pub fn new(column: &str, values: &[Scalar], negate: bool) -> SetCheck {
+        SetCheck {
+            column: column.to_string(),
+            values: values.to_vec(),
+            negate,
+        }
+    }
+}
+
+/// The list in the column's type, for one file.
+pub(crate) struct SetFile {
+    column: String,
+    negate: bool,
+    set: Set,
+}
+
+enum Set {
+    /// A string column and a list of strings: compared as text, no row encoding per value.
+    Text(HashSet<String>),
+    /// Anything else: values row-encoded in the column's type.
+    Rows(HashSet<Box<[u8]>>, RowConverter),
+    /// The column is not in the file (reported by the driver before any batch).
+    Unavailable,
+}
+
+impl RowCheck for SetCheck {
+    type File = SetFile;
+
+    fn prepare(&self, cx: &FileCx) -> Result<SetFile, String> {
+        let set = match cx.schema.column_with_name(&self.column) {
+            None => Set::Unavailable,
+            Some((_, f)) => self.set_for(conformance::value_type(f.data_type()))?,
+        };
+        Ok(SetFile {
+            column: self.column.clone(),
+            negate: self.negate,
+            set,
+        })
+    }
+
+    fn columns(&self, _: &SetFile) -> Vec<String> {
+        vec![self.column.clone()]
+    }
+
+    fn dictionary_column(&self) -> Option<&str> {
+        Some(&self.column)
+    }
+
+    fn fails(f: &SetFile, batch: &Batch) -> Result<Failing, String> {
+        let a = batch.column(&f.column)?.clone();
+        let negate = f.negate;
+        let mask = match &f.set {
+            Set::Text(set) => per_value(&a, &|vals: &ArrayRef| {
+                let strings = cast(vals, &DataType::Utf8).map_err(|e| e.to_string())?;
+                Ok(strings
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|v| v.map(|v| set.contains(v) == negate))
+                    .collect())
+            })?,
+            Set::Rows(set, converter) => per_value(&a, &|vals: &ArrayRef| {
+                let rows = converter
+                    .convert_columns(std::slice::from_ref(vals))
+                    .map_err(|e| e.to_string())?;
+                Ok((0..vals.len())
+                    .map(|i| {
+                        vals.is_valid(i)
+                            .then(|| set.contains(rows.row(i).as_ref()) == negate)
+                    })
+                    .collect::<BooleanArray>())
+            })?,
+            Set::Unavailable => return Err("value set unavailable".into()),
+        };
+        Ok(Failing {
+            mask,
+            values: vec![a],
+            note: None,
+        })
+    }
+}
+
+impl SetCheck {
+    fn set_for(&self, vt: &DataType) -> Result<Set, String> {
+        if matches!(
+            vt,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ) && self.values.iter().all(|v| matches!(v, Scalar::Text(_)))
+        {
+            return Ok(Set::Text(
+                self.values
+                    .iter()
+                    .filter_map(|v| match v {
+                        Scalar::Text(t) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            ));
+        }
+        let converter =
+            RowConverter::new(vec![SortField::new(vt.clone())]).map_err(|e| e.to_string())?;
+        let mut set = HashSet::new();
+        for v in &self.values {
+            let arr: ArrayRef = match v {
+                Scalar::Text(t) => Arc::new(StringArray::from(vec![t.clone()])),
+                Scalar::Number(n) => {
+                    Arc::new(Float64Array::from(vec![n.as_f64().unwrap_or(f64::NAN)]))
+                }
+                Scalar::Bool(b) => Arc::new(BooleanArray::from(vec![*b])),
+            };
+            let arr = cast(&arr, vt).map_err(|e| format!("value {v}: {e}"))?;
+            if arr.is_null(0) {
+                continue;
+            }
+            let rows = converter
+                .convert_columns(&[arr])
+                .map_err(|e| e.to_string())?;
+            set.insert(Box::from(rows.row(0).as_ref()));
+        }
+        Ok(Set::Rows(set, converter))
+    }
+}

@@ -1,0 +1,459 @@
+//! Check kinds as types: one file per kind, each implementing [`Kernel`] (or the simpler
+//! [`RowCheck`] for kinds that only produce a failing mask), registered in [`compile`].
+//!
+//! The shape follows DataFusion's aggregate functions (`Accumulator`: update a batch, merge
+//! partial states, evaluate). A kernel lives on the thread that reads the file and sees the
+//! phases of a validation in order:
+//!
+//! 1. [`Kernel::begin_resource`] once, with every file of the resource resolved;
+//! 2. per file, [`Kernel::begin_file`] prepares what the row-group workers share (a compiled
+//!    pattern, a value set in the column's type, a planned expression) as [`Kernel::File`];
+//! 3. per row group, [`Kernel::decide`] may settle the row group from its statistics;
+//! 4. the row groups that need data are decoded on worker threads, which call
+//!    [`Kernel::update`] per batch and [`Kernel::end_row_group`] with a fresh [`Part`] and
+//!    [`Kernel::State`] each;
+//! 5. the reading thread folds the row groups' results in row-group order with
+//!    [`Kernel::merge`], so results never depend on thread timing;
+//! 6. [`Kernel::end_file`] after each fully read file, and [`Kernel::finish`] at the end.
+//!
+//! The counters, samples and verdict every kind shares live in [`Tally`], owned by the driver.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, BooleanArray};
+use arrow::datatypes::Schema;
+use arrow::record_batch::RecordBatch;
+use assay_model::check::{Check, CheckKind};
+use assay_model::paths::ResolvedFile;
+use assay_model::report::{FileReport, Sample};
+use assay_model::{LoadedManifest, Resource};
+use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
+
+use crate::engine::Options;
+use crate::engine::tally::Tally;
+
+mod aggregate;
+mod expression;
+mod finite;
+mod foreign_key;
+mod freshness;
+mod history;
+mod in_set;
+mod length;
+mod monotonic;
+mod not_null;
+mod pattern;
+mod range;
+mod rate_of_change;
+mod row_count;
+mod unique;
+
+/// Compiles a planned check into its kernel: the one registration point of the engine. The
+/// match is exhaustive, so a kind added to the model does not build until it is registered.
+pub(crate) fn compile(check: &Check) -> Box<dyn DynKernel> {
+    match &check.kind {
+        CheckKind::NotNull(k) => erase(Rows(not_null::NotNullCheck(k.clone()))),
+        CheckKind::Unique(k) => erase(unique::UniqueCheck::new(vec![k.column.clone()])),
+        CheckKind::Range(k) => erase(Rows(range::RangeCheck(k.clone()))),
+        CheckKind::InSet(k) => erase(Rows(in_set::SetCheck::new(&k.column, &k.values, false))),
+        CheckKind::NotInSet(k) => erase(Rows(in_set::SetCheck::new(&k.column, &k.values, true))),
+        CheckKind::Pattern(k) => erase(Rows(pattern::PatternCheck(k.clone()))),
+        CheckKind::Length(k) => erase(Rows(length::LengthCheck(k.clone()))),
+        CheckKind::Finite(k) => erase(Rows(finite::FiniteCheck(k.clone()))),
+        CheckKind::Monotonic(k) => erase(monotonic::MonotonicCheck::new(k.clone())),
+        CheckKind::RowCount(k) => erase(row_count::RowCountCheck(k.clone())),
+        CheckKind::UniqueKey(k) => erase(unique::UniqueCheck::new(k.columns.clone())),
+        CheckKind::Freshness(k) => erase(freshness::FreshnessCheck::new(k.clone())),
+        CheckKind::Expression(k) => erase(Rows(expression::ExpressionCheck(k.clone()))),
+        CheckKind::Aggregate(k) => erase(aggregate::AggregateCheck::new(k.clone())),
+        CheckKind::Change(_) | CheckKind::Anomaly(_) => history::compile(check),
+        CheckKind::ForeignKey(k) => erase(foreign_key::ForeignKeyCheck::new(k.clone())),
+        CheckKind::RateOfChange(k) => erase(rate_of_change::RateOfChangeCheck::new(k.clone())),
+    }
+}
+
+/// What a check sees of its resource when the validation starts.
+pub(crate) struct ResourceCx<'a> {
+    pub loaded: &'a LoadedManifest,
+    pub resource: &'a Resource,
+    pub files: &'a [ResolvedFile],
+    pub options: &'a Options,
+}
+
+/// One file, once its footer is read.
+pub(crate) struct FileCx<'a> {
+    /// Index of the file in the resource's resolved files.
+    pub index: u32,
+    /// The file's Arrow schema.
+    pub schema: &'a Schema,
+    /// Rows in the file (footer).
+    pub rows: u64,
+    pub options: &'a Options,
+}
+
+/// One row group's footer statistics.
+pub(crate) struct RowGroupStats<'a> {
+    pub schema: &'a Schema,
+    pub parquet_schema: &'a parquet::schema::types::SchemaDescriptor,
+    pub row_group: &'a parquet::file::metadata::RowGroupMetaData,
+    /// Rows of the row group.
+    pub rows: u64,
+}
+
+impl RowGroupStats<'_> {
+    /// A statistics converter for one column.
+    pub fn converter(&self, column: &str) -> Result<StatisticsConverter<'_>, String> {
+        StatisticsConverter::try_new(column, self.schema, self.parquet_schema)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The row group itself, as the converter takes it.
+    pub fn one(&self) -> std::iter::Once<&parquet::file::metadata::RowGroupMetaData> {
+        std::iter::once(self.row_group)
+    }
+}
+
+/// A decoded batch of one row group, with what samples need to name the rows.
+pub(crate) struct Batch<'a> {
+    pub batch: &'a RecordBatch,
+    /// Primary key columns of the batch, for samples.
+    pub keys: &'a [ArrayRef],
+    pub rel: &'a str,
+    pub row_group: u64,
+    /// Row number (in the file) of the batch's first row.
+    pub first_row: u64,
+    /// Samples kept per check.
+    pub samples: usize,
+}
+
+impl Batch<'_> {
+    /// A column of the batch, or an error naming it.
+    pub fn column(&self, name: &str) -> Result<&ArrayRef, String> {
+        crate::engine::values::column(self.batch, name)
+    }
+
+    /// A located sample of row `i` of the batch.
+    pub fn sample(&self, i: usize, values: &[&ArrayRef], note: Option<String>) -> Sample {
+        use crate::engine::values::render;
+        Sample {
+            file: self.rel.to_string(),
+            row_group: Some(self.row_group),
+            row: Some(self.first_row + i as u64),
+            values: values.iter().map(|v| render(v.as_ref(), i)).collect(),
+            key: self.keys.iter().map(|k| render(k.as_ref(), i)).collect(),
+            note,
+        }
+    }
+}
+
+/// What a row group knows when its last batch is done.
+pub(crate) struct RowGroupEnd<'a> {
+    pub rel: &'a str,
+    pub row_group: usize,
+    pub samples: usize,
+}
+
+/// Where a merge happens: the file, the resource's files, the run settings.
+pub(crate) struct MergeCx<'a> {
+    pub file_index: u32,
+    pub files: &'a [ResolvedFile],
+    pub options: &'a Options,
+}
+
+impl MergeCx<'_> {
+    /// The file's path relative to the dataset folder.
+    pub fn rel(&self) -> &str {
+        self.files[self.file_index as usize].rel.as_str()
+    }
+}
+
+/// What a check knows when every file has been read.
+pub(crate) struct FinishCx<'a> {
+    pub resource: &'a str,
+    pub files: &'a [ResolvedFile],
+    pub file_reports: &'a [FileReport],
+    pub total_rows: u64,
+    pub options: &'a Options,
+    pub history: &'a Result<Vec<crate::history::Entry>, String>,
+}
+
+/// One row group's contribution to a check, built on a worker thread.
+#[derive(Default)]
+pub(crate) struct Part {
+    pub evaluated: u64,
+    pub failing: u64,
+    pub samples: Vec<Sample>,
+    /// Why the row group could not be evaluated.
+    pub error: Option<String>,
+}
+
+impl Part {
+    /// Records a failing mask (`true` = fails, null = not evaluated) with located samples of
+    /// `values`.
+    pub fn record(
+        &mut self,
+        mask: &BooleanArray,
+        values: &[&ArrayRef],
+        batch: &Batch,
+        note: Option<&str>,
+    ) {
+        self.evaluated += (mask.len() - mask.null_count()) as u64;
+        let failing = mask.true_count() as u64;
+        self.failing += failing;
+        if failing == 0 || self.samples.len() >= batch.samples {
+            return;
+        }
+        for i in 0..mask.len() {
+            if self.samples.len() >= batch.samples {
+                break;
+            }
+            if mask.is_valid(i) && mask.value(i) {
+                self.samples
+                    .push(batch.sample(i, values, note.map(str::to_string)));
+            }
+        }
+    }
+}
+
+/// A check kind's evaluator. See the module documentation for the phases.
+pub(crate) trait Kernel: Send + 'static {
+    /// What [`Kernel::begin_file`] prepares for the workers of one file.
+    type File: Send + Sync + 'static;
+    /// Kind-specific results of one row group, beyond the counters of [`Part`].
+    type State: Default + Send + 'static;
+
+    /// Once per resource, before any file.
+    fn begin_resource(&mut self, t: &mut Tally, cx: &ResourceCx) {
+        let _ = (t, cx);
+    }
+
+    /// Prepares the check for one file's schema. An error names why the check cannot run on
+    /// this file.
+    fn begin_file(&mut self, cx: &FileCx) -> Result<Self::File, String>;
+
+    /// The columns a row group must decode for this check.
+    fn columns(&self, file: &Self::File) -> Vec<String>;
+
+    /// A string column worth decoding as a dictionary, so the check runs once per value.
+    fn dictionary_column(&self) -> Option<&str> {
+        None
+    }
+
+    /// Decides a row group from its statistics: `Ok(true)` when no data need be read.
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+        let _ = (t, rg);
+        Ok(false)
+    }
+
+    /// Evaluates one decoded batch (on a worker thread).
+    fn update(
+        file: &Self::File,
+        part: &mut Part,
+        state: &mut Self::State,
+        batch: &Batch,
+    ) -> Result<(), String>;
+
+    /// After a row group's last batch (on the worker thread).
+    fn end_row_group(
+        file: &Self::File,
+        part: &mut Part,
+        state: &mut Self::State,
+        end: &RowGroupEnd,
+    ) {
+        let _ = (file, part, state, end);
+    }
+
+    /// Folds one row group's results into the check, in row-group order.
+    fn merge(&mut self, t: &mut Tally, part: Part, state: Self::State, cx: &MergeCx) {
+        let _ = (state, cx);
+        t.absorb(part);
+    }
+
+    /// After a file was read to its end.
+    fn end_file(&mut self, t: &mut Tally, rows: u64) {
+        let _ = (t, rows);
+    }
+
+    /// After every file: table-level verdicts, joins and sorts that need all the data.
+    fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
+        let _ = (t, cx);
+    }
+}
+
+/// A kind that only says, per row, whether the row fails.
+pub(crate) trait RowCheck: Send + 'static {
+    /// What is prepared per file and shared by the workers.
+    type File: Send + Sync + 'static;
+
+    /// Once per resource (a pattern that does not compile, say).
+    fn begin_resource(&self, t: &mut Tally) {
+        let _ = t;
+    }
+
+    /// Prepares the check for one file.
+    fn prepare(&self, cx: &FileCx) -> Result<Self::File, String>;
+
+    /// The columns a row group must decode.
+    fn columns(&self, file: &Self::File) -> Vec<String>;
+
+    /// A string column worth decoding as a dictionary.
+    fn dictionary_column(&self) -> Option<&str> {
+        None
+    }
+
+    /// `Some(rows evaluated)` when the row group's statistics prove every row passes.
+    fn decide(&self, rg: &RowGroupStats) -> Result<Option<u64>, String> {
+        let _ = rg;
+        Ok(None)
+    }
+
+    /// The failing mask of one batch.
+    fn fails(file: &Self::File, batch: &Batch) -> Result<Failing, String>;
+}
+
+/// A batch's failing rows: `true` fails, null was not evaluated; the values shown in samples.
+pub(crate) struct Failing {
+    pub mask: BooleanArray,
+    pub values: Vec<ArrayRef>,
+    pub note: Option<String>,
+}
+
+/// Adapts a [`RowCheck`] to a [`Kernel`].
+pub(crate) struct Rows<C>(pub C);
+
+impl<C: RowCheck> Kernel for Rows<C> {
+    type File = C::File;
+    type State = ();
+
+    fn begin_resource(&mut self, t: &mut Tally, _: &ResourceCx) {
+        self.0.begin_resource(t);
+    }
+
+    fn begin_file(&mut self, cx: &FileCx) -> Result<C::File, String> {
+        self.0.prepare(cx)
+    }
+
+    fn columns(&self, file: &C::File) -> Vec<String> {
+        self.0.columns(file)
+    }
+
+    fn dictionary_column(&self) -> Option<&str> {
+        self.0.dictionary_column()
+    }
+
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+        Ok(match self.0.decide(rg)? {
+            Some(evaluated) => {
+                t.evaluated += evaluated;
+                true
+            }
+            None => false,
+        })
+    }
+
+    fn update(file: &C::File, part: &mut Part, _: &mut (), batch: &Batch) -> Result<(), String> {
+        let f = C::fails(file, batch)?;
+        let values: Vec<&ArrayRef> = f.values.iter().collect();
+        part.record(&f.mask, &values, batch, f.note.as_deref());
+        Ok(())
+    }
+}
+
+/// A kernel with its `File` and `State` types erased, as the driver holds it.
+pub(crate) trait DynKernel: Send {
+    fn begin_resource(&mut self, t: &mut Tally, cx: &ResourceCx);
+    fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, String>;
+    fn dictionary_column(&self) -> Option<&str>;
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String>;
+    fn merge(&mut self, t: &mut Tally, part: Part, state: Box<dyn Any + Send>, cx: &MergeCx);
+    fn end_file(&mut self, t: &mut Tally, rows: u64);
+    fn finish(&mut self, t: &mut Tally, cx: &FinishCx);
+}
+
+/// A prepared file of one check, shared by the row-group workers.
+pub(crate) trait DynFile: Send + Sync {
+    fn columns(&self) -> &[String];
+    fn new_state(&self) -> Box<dyn Any + Send>;
+    fn update(
+        &self,
+        part: &mut Part,
+        state: &mut (dyn Any + Send),
+        batch: &Batch,
+    ) -> Result<(), String>;
+    fn end_row_group(&self, part: &mut Part, state: &mut (dyn Any + Send), end: &RowGroupEnd);
+}
+
+fn erase<K: Kernel>(k: K) -> Box<dyn DynKernel> {
+    Box::new(Erased(k))
+}
+
+struct Erased<K>(K);
+
+struct ErasedFile<K: Kernel> {
+    file: K::File,
+    columns: Vec<String>,
+}
+
+/// The driver hands each kernel back only the states it created; a mismatch is a bug.
+fn own<S: 'static>(state: &mut (dyn Any + Send)) -> &mut S {
+    state
+        .downcast_mut::<S>()
+        .expect("a kernel only receives the row-group states it created")
+}
+
+impl<K: Kernel> DynKernel for Erased<K> {
+    fn begin_resource(&mut self, t: &mut Tally, cx: &ResourceCx) {
+        self.0.begin_resource(t, cx)
+    }
+
+    fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, String> {
+        let file = self.0.begin_file(cx)?;
+        let columns = self.0.columns(&file);
+        Ok(Arc::new(ErasedFile::<K> { file, columns }))
+    }
+
+    fn dictionary_column(&self) -> Option<&str> {
+        self.0.dictionary_column()
+    }
+
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+        self.0.decide(t, rg)
+    }
+
+    fn merge(&mut self, t: &mut Tally, part: Part, mut state: Box<dyn Any + Send>, cx: &MergeCx) {
+        let state = std::mem::take(own::<K::State>(state.as_mut()));
+        self.0.merge(t, part, state, cx)
+    }
+
+    fn end_file(&mut self, t: &mut Tally, rows: u64) {
+        self.0.end_file(t, rows)
+    }
+
+    fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
+        self.0.finish(t, cx)
+    }
+}
+
+impl<K: Kernel> DynFile for ErasedFile<K> {
+    fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    fn new_state(&self) -> Box<dyn Any + Send> {
+        Box::new(K::State::default())
+    }
+
+    fn update(
+        &self,
+        part: &mut Part,
+        state: &mut (dyn Any + Send),
+        batch: &Batch,
+    ) -> Result<(), String> {
+        K::update(&self.file, part, own::<K::State>(state), batch)
+    }
+
+    fn end_row_group(&self, part: &mut Part, state: &mut (dyn Any + Send), end: &RowGroupEnd) {
+        K::end_row_group(&self.file, part, own::<K::State>(state), end)
+    }
+}

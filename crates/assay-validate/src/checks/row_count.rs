@@ -1,0 +1,49 @@
+//! `row_count`: decided by the footers alone.
+
+use assay_model::check::RowCount;
+
+use super::{Batch, FileCx, FinishCx, Kernel, Part, RowGroupStats};
+use crate::engine::tally::Tally;
+use crate::engine::values::bounds_text;
+
+pub(crate) struct RowCountCheck(pub RowCount);
+
+impl Kernel for RowCountCheck {
+    type File = ();
+    type State = ();
+
+    fn begin_file(&mut self, _: &FileCx) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn columns(&self, _: &()) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn decide(&mut self, _: &mut Tally, _: &RowGroupStats) -> Result<bool, String> {
+        Ok(true)
+    }
+
+    fn update(_: &(), _: &mut Part, _: &mut (), _: &Batch) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Rows come from the footer, counted once the file was read whole.
+    fn end_file(&mut self, t: &mut Tally, rows: u64) {
+        t.evaluated += rows;
+    }
+
+    fn finish(&mut self, t: &mut Tally, _: &FinishCx) {
+        let RowCount { min, max } = self.0;
+        let n = t.evaluated;
+        t.observed = Some(n.into());
+        let bad = min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m);
+        t.verdict(
+            bad,
+            Some(format!(
+                "{n} rows; expected {}",
+                bounds_text(min.map(|v| v as f64), max.map(|v| v as f64))
+            )),
+        );
+    }
+}

@@ -1,0 +1,473 @@
+//! `unique` and `unique_key`: exact duplicate detection across every file of a resource.
+//!
+//! Integer-like single-column keys are kept as 16-byte (value, location) pairs and sorted once
+//! at the end (on both cores); a row group whose exact [min, max] overlaps no other row group's
+//! is resolved on its worker, in no shared state. Other keys are row-encoded and looked up in a
+//! hash map. Past a quarter of `--memory-limit` either kind of key goes to disk in sorted runs
+//! (`crate::spill`) and duplicates are found in a merge.
+
+use std::collections::{HashMap, HashSet};
+
+use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::compute::cast;
+use arrow::datatypes::DataType;
+use arrow::row::{RowConverter, SortField};
+use assay_model::paths::ResolvedFile;
+use assay_model::report::Sample;
+use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+
+use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, ResourceCx, RowGroupEnd};
+use crate::conformance;
+use crate::engine::tally::Tally;
+use crate::engine::values::{fixed_width_key, plain, render_encoded_key, render_key};
+use crate::spill::{
+    ByteSpill, key_cost, merge_byte_runs, merge_runs, pack_loc, scan_duplicates, spill, unpack_loc,
+};
+
+pub(crate) struct UniqueCheck {
+    columns: Vec<String>,
+    /// Row-encoded keys seen so far → (file index, row).
+    seen: HashMap<Box<[u8]>, (u32, u64)>,
+    /// Approximate bytes held by `seen` (see [`key_cost`]).
+    seen_bytes: u64,
+    /// Types of the key columns.
+    types: Option<Vec<DataType>>,
+    /// Integer-like keys: (value, packed location).
+    fixed: Vec<(u64, u64)>,
+    /// Sorted runs of `fixed` on disk.
+    runs: Vec<std::fs::File>,
+    /// Row-encoded keys, once `seen` outgrew its share of the memory limit.
+    byte_spill: Option<ByteSpill>,
+    /// (file, row group) pairs whose exact [min, max] overlaps no other row group's, so their
+    /// duplicates are found locally, in parallel, in no shared state.
+    isolated: HashSet<(u32, usize)>,
+    /// The key is the resource's primary key (its values are shown as the sample's key).
+    is_pk: bool,
+}
+
+impl UniqueCheck {
+    pub fn new(columns: Vec<String>) -> Self {
+        UniqueCheck {
+            columns,
+            seen: HashMap::new(),
+            seen_bytes: 0,
+            types: None,
+            fixed: Vec::new(),
+            runs: Vec::new(),
+            byte_spill: None,
+            isolated: HashSet::new(),
+            is_pk: false,
+        }
+    }
+}
+
+/// What the workers of one file share.
+pub(crate) struct UniqueFile {
+    columns: Vec<String>,
+    /// Row groups of this file that are resolved on their own.
+    isolated: HashSet<usize>,
+    is_pk: bool,
+}
+
+/// One row group's keys.
+#[derive(Default)]
+pub(crate) struct Keys {
+    /// Non-null row-encoded keys with their row numbers, in row order.
+    keys: Vec<(Box<[u8]>, u64)>,
+    /// Integer-like keys: (value as u64, row). 16 bytes a row, no hashing: duplicates are
+    /// found by sorting once at the end.
+    fixed: Vec<(u64, u64)>,
+    types: Option<Vec<DataType>>,
+}
+
+impl Kernel for UniqueCheck {
+    type File = UniqueFile;
+    type State = Keys;
+
+    fn begin_resource(&mut self, _: &mut Tally, cx: &ResourceCx) {
+        if let [column] = self.columns.as_slice() {
+            self.isolated = isolated_row_groups(cx.files, column);
+        }
+        let pk: Vec<&str> = cx
+            .resource
+            .schema
+            .primary_key
+            .as_ref()
+            .map(|k| k.columns())
+            .unwrap_or_default();
+        self.is_pk = self.columns.iter().map(String::as_str).eq(pk);
+    }
+
+    fn begin_file(&mut self, cx: &FileCx) -> Result<UniqueFile, String> {
+        // Grow once to the file's row count rather than by doubling (which can transiently
+        // need twice the memory).
+        self.fixed
+            .reserve_exact((cx.rows as usize).min(cx.options.memory_limit as usize / 4 / 16));
+        Ok(UniqueFile {
+            columns: self.columns.clone(),
+            isolated: self
+                .isolated
+                .iter()
+                .filter(|(f, _)| *f == cx.index)
+                .map(|(_, rg)| *rg)
+                .collect(),
+            is_pk: self.is_pk,
+        })
+    }
+
+    fn columns(&self, f: &UniqueFile) -> Vec<String> {
+        f.columns.clone()
+    }
+
+    fn update(f: &UniqueFile, _: &mut Part, s: &mut Keys, batch: &Batch) -> Result<(), String> {
+        let arrays: Vec<ArrayRef> = f
+            .columns
+            .iter()
+            .map(|c| batch.column(c).and_then(plain))
+            .collect::<Result<_, _>>()?;
+        let types: Vec<DataType> = arrays.iter().map(|a| a.data_type().clone()).collect();
+        if let [a] = arrays.as_slice()
+            && fixed_width_key(a.data_type())
+        {
+            let ints = cast(a, &DataType::Int64).map_err(|e| e.to_string())?;
+            let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
+            s.types.get_or_insert(types);
+            s.fixed.reserve(ints.len() - ints.null_count());
+            for (i, v) in ints.iter().enumerate() {
+                if let Some(v) = v {
+                    s.fixed.push((v as u64, batch.first_row + i as u64));
+                }
+            }
+            return Ok(());
+        }
+        let converter =
+            RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())
+                .map_err(|e| e.to_string())?;
+        let rows = converter
+            .convert_columns(&arrays)
+            .map_err(|e| e.to_string())?;
+        s.types.get_or_insert(types);
+        for i in 0..batch.batch.num_rows() {
+            if arrays.iter().any(|a| a.is_null(i)) {
+                continue;
+            }
+            s.keys
+                .push((Box::from(rows.row(i).as_ref()), batch.first_row + i as u64));
+        }
+        Ok(())
+    }
+
+    fn end_row_group(f: &UniqueFile, part: &mut Part, s: &mut Keys, end: &RowGroupEnd) {
+        if !f.isolated.contains(&end.row_group) || s.fixed.is_empty() {
+            return;
+        }
+        let mut fixed = std::mem::take(&mut s.fixed);
+        fixed.sort_unstable();
+        let (failing, dups) = scan_duplicates(fixed.iter().copied(), end.samples);
+        part.evaluated += fixed.len() as u64;
+        part.failing += failing;
+        let key_type = s.types.as_ref().and_then(|t| t.first().cloned());
+        for (row, first, value) in dups {
+            let rendered = render_key(key_type.as_ref(), value);
+            part.samples.push(Sample {
+                file: end.rel.to_string(),
+                row_group: Some(end.row_group as u64),
+                row: Some(row),
+                values: vec![rendered.clone()],
+                key: if f.is_pk { vec![rendered] } else { vec![] },
+                note: Some(format!("first seen at {} row {first}", end.rel)),
+            });
+        }
+    }
+
+    fn merge(&mut self, t: &mut Tally, part: Part, s: Keys, cx: &MergeCx) {
+        t.absorb(part);
+        if self.types.is_none() {
+            self.types = s.types.clone();
+        }
+        let budget = cx.options.memory_limit / 4;
+        let file_index = cx.file_index;
+        t.evaluated += s.fixed.len() as u64;
+        self.fixed.extend(
+            s.fixed
+                .into_iter()
+                .map(|(k, row)| (k, pack_loc(file_index, row))),
+        );
+        // A quarter of the memory limit for these keys; past it, a sorted run goes to disk.
+        if (self.fixed.len() * 16) as u64 > budget {
+            match spill(&mut self.fixed) {
+                Ok(run) => self.runs.push(run),
+                Err(e) => {
+                    t.error = Some(format!("cannot spill unique keys to disk: {e}"));
+                    return;
+                }
+            }
+        }
+        t.evaluated += s.keys.len() as u64;
+        let keys = s
+            .keys
+            .into_iter()
+            .map(|(k, row)| (k, pack_loc(file_index, row)));
+        if let Some(spill) = &mut self.byte_spill {
+            // Past the budget: buffer, and write sorted runs; duplicates are found at the end.
+            if let Err(e) = spill.add(keys, budget) {
+                t.error = Some(format!("cannot spill unique keys to disk: {e}"));
+            }
+            return;
+        }
+        let keys: Vec<(Box<[u8]>, u64)> = keys.collect();
+        let map_bytes = self.seen_bytes + keys.iter().map(|(k, _)| key_cost(k)).sum::<u64>();
+        if map_bytes > budget {
+            // The first occurrences seen so far become the first sorted run (their
+            // duplicates are already counted); everything after goes through runs.
+            let firsts = self
+                .seen
+                .drain()
+                .map(|(k, (f, row))| (k, pack_loc(f, row)))
+                .collect();
+            let spilled = ByteSpill::starting_with(firsts)
+                .and_then(|mut sp| sp.add(keys, budget).map(|_| sp));
+            match spilled {
+                Ok(sp) => self.byte_spill = Some(sp),
+                Err(e) => t.error = Some(format!("cannot spill unique keys to disk: {e}")),
+            }
+            return;
+        }
+        let converter = self.converter();
+        let rel = cx.rel();
+        for (key, loc) in keys {
+            let row = unpack_loc(loc).1;
+            match self.seen.get(&key) {
+                Some(&(first_file, first_row)) => {
+                    t.failing += 1;
+                    if t.samples.len() < t.cap() {
+                        let values = render_encoded_key(converter.as_ref(), &key);
+                        let first_rel = cx
+                            .files
+                            .get(first_file as usize)
+                            .map(|f| f.rel.as_str())
+                            .unwrap_or("?");
+                        t.push_sample(Sample {
+                            file: rel.to_string(),
+                            row_group: None,
+                            row: Some(row),
+                            key: if self.is_pk { values.clone() } else { vec![] },
+                            values,
+                            note: Some(format!("first seen at {first_rel} row {first_row}")),
+                        });
+                    }
+                }
+                None => {
+                    self.seen_bytes += key_cost(&key);
+                    self.seen.insert(key, (file_index, row));
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
+        self.finish_fixed(t, cx.files);
+        self.finish_spilled(t, cx.files);
+        // Row groups resolved on their own and the shared remainder both add samples:
+        // restore lowest-first order over files (in resolution order) and rows.
+        let position = |rel: &str| {
+            cx.files
+                .iter()
+                .position(|f| f.rel == rel)
+                .unwrap_or(usize::MAX)
+        };
+        t.samples.sort_by_key(|x| (position(&x.file), x.row));
+        t.samples.truncate(t.cap());
+    }
+}
+
+impl UniqueCheck {
+    fn converter(&self) -> Option<RowConverter> {
+        self.types.as_ref().and_then(|t| {
+            RowConverter::new(t.iter().map(|d| SortField::new(d.clone())).collect()).ok()
+        })
+    }
+
+    /// Duplicates among integer-like keys: sort (value, location) once; every entry after the
+    /// first of its value is a duplicate.
+    fn finish_fixed(&mut self, t: &mut Tally, files: &[ResolvedFile]) {
+        if self.fixed.is_empty() && self.runs.is_empty() {
+            return;
+        }
+        let samples = t.cap();
+        let key_type = self.types.as_ref().and_then(|t| t.first().cloned());
+        if !self.runs.is_empty() {
+            // Spilled: merge the sorted runs and the sorted remainder, reading each run once.
+            self.fixed.sort_unstable();
+            let merged = match merge_runs(
+                std::mem::take(&mut self.runs),
+                std::mem::take(&mut self.fixed),
+            ) {
+                Ok(m) => m,
+                Err(e) => {
+                    t.error = Some(format!("cannot read spilled unique keys: {e}"));
+                    return;
+                }
+            };
+            let (failing, dups) = scan_duplicates(merged, samples);
+            self.record_duplicates(t, failing, dups, key_type, files);
+            return;
+        }
+        // Sort the two halves on two threads, then walk them merged: every entry that repeats
+        // the value before it (in (value, location) order) is a duplicate of the first one.
+        let fixed = &mut self.fixed;
+        let half = fixed.len() / 2;
+        let (left, right) = fixed.split_at_mut(half);
+        std::thread::scope(|scope| {
+            scope.spawn(|| left.sort_unstable());
+            right.sort_unstable();
+        });
+        let (left, right) = fixed.split_at(half);
+        let (mut i, mut j) = (0, 0);
+        let merged = std::iter::from_fn(|| {
+            if j >= right.len() || (i < left.len() && left[i] <= right[j]) {
+                i += 1;
+                left.get(i - 1).copied()
+            } else {
+                j += 1;
+                right.get(j - 1).copied()
+            }
+        });
+        let (failing, dups) = scan_duplicates(merged, samples);
+        self.fixed = Vec::new();
+        self.record_duplicates(t, failing, dups, key_type, files);
+    }
+
+    /// Records duplicates found among integer-like keys: count and located samples.
+    fn record_duplicates(
+        &self,
+        t: &mut Tally,
+        failing: u64,
+        dups: Vec<(u64, u64, u64)>,
+        key_type: Option<DataType>,
+        files: &[ResolvedFile],
+    ) {
+        t.failing += failing;
+        let room = t.cap().saturating_sub(t.samples.len());
+        for (loc, first, value) in dups.into_iter().take(room) {
+            let (fi, row) = unpack_loc(loc);
+            let (ffi, frow) = unpack_loc(first);
+            let rendered = render_key(key_type.as_ref(), value);
+            t.push_sample(Sample {
+                file: rel(files, fi),
+                row_group: None,
+                row: Some(row),
+                values: vec![rendered.clone()],
+                key: if self.is_pk { vec![rendered] } else { vec![] },
+                note: Some(format!("first seen at {} row {frow}", rel(files, ffi))),
+            });
+        }
+    }
+
+    /// Duplicates among spilled row-encoded keys: merge the runs, count repeats, render the
+    /// lowest.
+    fn finish_spilled(&mut self, t: &mut Tally, files: &[ResolvedFile]) {
+        let Some(spill) = self.byte_spill.take() else {
+            return;
+        };
+        let runs = match spill.into_runs() {
+            Ok(runs) => runs,
+            Err(e) => {
+                t.error = Some(format!("cannot spill unique keys to disk: {e}"));
+                return;
+            }
+        };
+        let converter = self.converter();
+        let (failing, dups) = scan_duplicates(merge_byte_runs(runs), t.cap());
+        t.failing += failing;
+        for (loc, first, key) in dups {
+            let (fi, row) = unpack_loc(loc);
+            let (ffi, frow) = unpack_loc(first);
+            let values = render_encoded_key(converter.as_ref(), &key);
+            // Samples may exceed the cap here; `finish` sorts and truncates.
+            t.samples.push(Sample {
+                file: rel(files, fi),
+                row_group: None,
+                row: Some(row),
+                key: if self.is_pk { values.clone() } else { vec![] },
+                values,
+                note: Some(format!("first seen at {} row {frow}", rel(files, ffi))),
+            });
+        }
+    }
+}
+
+fn rel(files: &[ResolvedFile], i: usize) -> String {
+    files.get(i).map(|f| f.rel.clone()).unwrap_or_default()
+}
+
+/// Row groups whose exact [min, max] of `column` overlaps no other row group's, over all files
+/// of a resource. Empty when any row group lacks exact statistics, or the column is not
+/// integer-like.
+fn isolated_row_groups(files: &[ResolvedFile], column: &str) -> HashSet<(u32, usize)> {
+    let mut intervals: Vec<(i64, i64, u32, usize)> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        let Ok(file) = std::fs::File::open(&f.path) else {
+            return HashSet::new();
+        };
+        let Ok(meta) = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()) else {
+            return HashSet::new();
+        };
+        let schema = meta.schema();
+        let Some((_, field)) = schema.column_with_name(column) else {
+            return HashSet::new();
+        };
+        if !fixed_width_key(conformance::value_type(field.data_type())) {
+            return HashSet::new();
+        }
+        let md = meta.metadata();
+        let Ok(conv) =
+            StatisticsConverter::try_new(column, schema, md.file_metadata().schema_descr())
+        else {
+            return HashSet::new();
+        };
+        let rgs = || md.row_groups().iter();
+        let (Ok(mins), Ok(maxs), Ok(exact_min), Ok(exact_max)) = (
+            conv.row_group_mins(rgs()),
+            conv.row_group_maxes(rgs()),
+            conv.row_group_is_min_value_exact(rgs()),
+            conv.row_group_is_max_value_exact(rgs()),
+        ) else {
+            return HashSet::new();
+        };
+        let (Ok(mins), Ok(maxs)) = (cast(&mins, &DataType::Int64), cast(&maxs, &DataType::Int64))
+        else {
+            return HashSet::new();
+        };
+        let (mins, maxs) = (
+            mins.as_primitive::<arrow::datatypes::Int64Type>(),
+            maxs.as_primitive::<arrow::datatypes::Int64Type>(),
+        );
+        for rg in 0..md.num_row_groups() {
+            if md.row_group(rg).num_rows() == 0 {
+                continue;
+            }
+            let exact = exact_min.is_valid(rg)
+                && exact_min.value(rg)
+                && exact_max.is_valid(rg)
+                && exact_max.value(rg);
+            if !exact || mins.is_null(rg) || maxs.is_null(rg) {
+                return HashSet::new();
+            }
+            intervals.push((mins.value(rg), maxs.value(rg), fi as u32, rg));
+        }
+    }
+    intervals.sort_unstable();
+    let mut out = HashSet::new();
+    let mut reach = i64::MIN; // largest max among earlier intervals
+    for (k, &(lo, hi, fi, rg)) in intervals.iter().enumerate() {
+        let clear_before = k == 0 || lo > reach;
+        let clear_after = intervals.get(k + 1).is_none_or(|n| n.0 > hi);
+        if clear_before && clear_after {
+            out.insert((fi, rg));
+        }
+        reach = reach.max(hi);
+    }
+    out
+}

@@ -1,0 +1,189 @@
+//! One file of a resource: the footer first, schema conformance, then every byte once, in
+//! order, hashed, with the row groups evaluated as they arrive.
+
+use arrow::datatypes::Schema;
+use assay_model::Resource;
+use assay_model::paths::ResolvedFile;
+use assay_model::report::{FileReport, Sample};
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use sha2::{Digest, Sha256};
+
+use super::Options;
+use super::chunk::{ByteReader, HashWriter, describe_parquet_error};
+use super::resource::Slot;
+use super::schedule::{self, FileRun};
+use super::schema_check::SchemaSlot;
+use crate::checks::FileCx;
+use crate::conformance;
+
+/// Validates one file: its schema into `schema_slot`, its rows into every check.
+pub(crate) fn validate_file(
+    file_index: u32,
+    files: &[ResolvedFile],
+    r: &Resource,
+    pk: &[String],
+    slots: &mut [Slot],
+    schema_slot: &mut SchemaSlot,
+    options: &Options,
+) -> FileReport {
+    let f = &files[file_index as usize];
+    let mut report = FileReport {
+        path: f.rel.clone(),
+        bytes: 0,
+        sha256: None,
+        rows: None,
+        row_groups: None,
+        error: None,
+    };
+    let mut fail = |report: &mut FileReport, msg: String| {
+        schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
+        report.error = Some(msg);
+    };
+    let (file, arrow_meta) = match open(f, &mut report) {
+        Ok(opened) => opened,
+        Err(msg) => {
+            fail(&mut report, msg);
+            return report;
+        }
+    };
+    let metadata = arrow_meta.metadata().clone();
+    let schema = arrow_meta.schema().clone();
+    conform(f, r, &schema, schema_slot);
+    let rows: u64 = metadata
+        .row_groups()
+        .iter()
+        .map(|rg| rg.num_rows().max(0) as u64)
+        .sum();
+    let cx = FileCx {
+        index: file_index,
+        schema: &schema,
+        rows: metadata.file_metadata().num_rows().max(0) as u64,
+        options,
+    };
+    for s in slots.iter_mut() {
+        s.file = match s.kernel.begin_file(&cx) {
+            Ok(prepared) => Some(prepared),
+            Err(e) => {
+                s.tally.fail_error(format!("{}: {e}", f.rel));
+                None
+            }
+        };
+    }
+    let mut fail = |report: &mut FileReport, msg: String| {
+        schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
+        report.error = Some(msg);
+    };
+    let mut bytes = match ByteReader::new(file, &metadata, report.bytes, options.progress.as_ref())
+    {
+        Ok(b) => b,
+        Err(e) => {
+            fail(&mut report, e);
+            return report;
+        }
+    };
+    let run = FileRun {
+        file_index,
+        files,
+        rel: &f.rel,
+        pk,
+        options,
+        arrow_meta: &arrow_meta,
+    };
+    if let Some(e) = schedule::row_groups(&run, slots, &mut bytes) {
+        fail(&mut report, describe_parquet_error(&e));
+        return report;
+    }
+    match bytes.finish() {
+        Ok((read, sha256)) => {
+            report.bytes = read;
+            report.sha256 = Some(sha256);
+        }
+        Err(e) => {
+            fail(&mut report, e);
+            return report;
+        }
+    }
+    for s in slots.iter_mut() {
+        s.kernel.end_file(&mut s.tally, rows);
+    }
+    report
+}
+
+/// Opens a file and reads its footer. A file whose footer cannot be read is still hashed, so
+/// the report says exactly what was refused; an encrypted file is refused by name.
+fn open(
+    f: &ResolvedFile,
+    report: &mut FileReport,
+) -> Result<(std::fs::File, ArrowReaderMetadata), String> {
+    use std::io::Seek;
+    let file = std::fs::File::open(&f.path).map_err(|e| format!("cannot read: {e}"))?;
+    report.bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let arrow_meta = match ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()) {
+        Ok(m) => m,
+        Err(e) => {
+            let mut hasher = Sha256::new();
+            let _ = (&file)
+                .seek(std::io::SeekFrom::Start(0))
+                .and_then(|_| std::io::copy(&mut (&file), &mut HashWriter(&mut hasher)));
+            report.sha256 = Some(assay_model::hex(&hasher.finalize()));
+            return Err(describe_parquet_error(&e.to_string()));
+        }
+    };
+    let metadata = arrow_meta.metadata();
+    report.rows = Some(metadata.file_metadata().num_rows().max(0) as u64);
+    report.row_groups = Some(metadata.num_row_groups() as u64);
+    // Plaintext-footer encryption: the footer parses, the column chunks do not.
+    let encrypted = metadata
+        .row_groups()
+        .iter()
+        .flat_map(|rg| rg.columns())
+        .filter(|c| c.crypto_metadata().is_some())
+        .count();
+    if encrypted > 0 {
+        return Err(format!(
+            "the file is encrypted (Parquet modular encryption, plaintext footer: {encrypted} column chunk(s) encrypted) and no key was given"
+        ));
+    }
+    Ok((file, arrow_meta))
+}
+
+/// Schema conformance of one file, and drift from the resource's first file.
+fn conform(f: &ResolvedFile, r: &Resource, schema: &Schema, schema_slot: &mut SchemaSlot) {
+    let sample = |values: Vec<String>, note: String| Sample {
+        file: f.rel.clone(),
+        row_group: None,
+        row: None,
+        values,
+        key: vec![],
+        note: Some(note),
+    };
+    for p in conformance::check(schema, &r.schema.fields, r.schema.fields_match) {
+        let values = if p.column.is_empty() {
+            vec![]
+        } else {
+            vec![p.column]
+        };
+        schema_slot.problems.push(sample(values, p.message));
+    }
+    let fingerprint = |s: &Schema| {
+        s.fields()
+            .iter()
+            .map(|f| format!("{}:{}", f.name(), conformance::describe(f.data_type())))
+            .collect::<Vec<_>>()
+    };
+    match &schema_slot.first_schema {
+        None => {
+            schema_slot.first_schema = Some((f.rel.clone(), std::sync::Arc::new(schema.clone())))
+        }
+        Some((first, s0)) => {
+            if fingerprint(s0) != fingerprint(schema) {
+                let note = format!(
+                    "schema drift: differs from `{first}`: [{}] vs [{}]",
+                    fingerprint(schema).join(", "),
+                    fingerprint(s0).join(", ")
+                );
+                schema_slot.problems.push(sample(vec![], note));
+            }
+        }
+    }
+}

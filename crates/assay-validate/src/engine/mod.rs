@@ -1,0 +1,257 @@
+//! The driver of a validation: plan each resource's checks, read each file once (hashing every
+//! byte in the same read), decide what statistics can decide, decode the columns the other
+//! checks need on worker threads, merge their results in row-group order, and turn the checks'
+//! tallies into a [`Report`].
+//!
+//! - [`plan`]: a resource's checks (constraints and keys become checks);
+//! - [`resource`]: one resource: its files in order, then every check's verdict;
+//! - [`file`]: one file: the footer, schema conformance, the hashing read, the row groups;
+//! - [`schedule`]: row groups on worker threads, merged back in order;
+//! - [`tally`]: the counters, samples and verdict every check shares;
+//! - [`schema_check`]: the implicit `schema` check of each resource;
+//! - [`values`]: small Arrow helpers the checks share.
+//!
+//! The check kinds themselves are in `crate::checks`, one file each.
+
+use std::sync::Arc;
+
+use assay_model::report::{CheckStatus, DatasetIdentity, Report, RunStatus, Summary, Tool};
+use assay_model::{LoadedManifest, Resource, hex};
+use sha2::{Digest, Sha256};
+
+mod chunk;
+mod file;
+pub(crate) mod plan;
+mod resource;
+mod schedule;
+mod schema_check;
+pub(crate) mod tally;
+pub(crate) mod values;
+
+pub(crate) use chunk::dictionary_hints_for;
+pub use values::micros_to_rfc3339;
+
+/// Receives progress: total bytes to read as files are found, bytes read as they are read.
+pub trait Progress: Send + Sync {
+    /// More bytes to read (a resource's files were resolved).
+    fn add_total(&self, bytes: u64);
+    /// Bytes read and checked.
+    fn advance(&self, bytes: u64);
+}
+
+/// Run settings.
+#[derive(Clone)]
+pub struct Options {
+    /// Failing rows kept per check.
+    pub samples: usize,
+    /// Reference time for freshness, microseconds since the Unix epoch (UTC).
+    pub now_us: i64,
+    /// The same, as RFC 3339 text for the report.
+    pub now_text: String,
+    /// Validate only this resource.
+    pub resource: Option<String>,
+    /// `generated_at` for the report, when timestamps are wanted.
+    pub generated_at: Option<String>,
+    /// Rows per decoded batch.
+    pub batch_size: usize,
+    /// Row groups decoded at once, each on its own thread (default: the number of cores).
+    pub jobs: usize,
+    /// Where progress goes; the library itself never prints.
+    pub progress: Option<Arc<dyn Progress>>,
+    /// Memory budget in bytes. Today it bounds the keys kept by `unique` on integer-like
+    /// columns (a quarter of it; the rest spills to disk in sorted runs).
+    pub memory_limit: u64,
+    /// Grade thresholds, weights and caps (a catalog's `quality.json`).
+    pub quality: assay_model::quality::QualityConfig,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("samples", &self.samples)
+            .field("now_text", &self.now_text)
+            .field("resource", &self.resource)
+            .field("batch_size", &self.batch_size)
+            .field("jobs", &self.jobs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            samples: 10,
+            now_us: 0,
+            now_text: "1970-01-01T00:00:00Z".into(),
+            resource: None,
+            generated_at: None,
+            batch_size: 65_536,
+            jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            progress: None,
+            memory_limit: 1 << 30,
+            quality: Default::default(),
+        }
+    }
+}
+
+/// Validates every resource of a loaded (lint-clean) manifest.
+pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, crate::Error> {
+    let m = &loaded.manifest;
+    let resources: Vec<&Resource> = match &options.resource {
+        Some(name) => match m.resources.iter().find(|r| &r.name == name) {
+            Some(r) => vec![r],
+            None => {
+                return Err(crate::Error::UnknownResource {
+                    resource: name.clone(),
+                    known: m
+                        .resources
+                        .iter()
+                        .map(|r| r.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        },
+        None => m.resources.iter().collect(),
+    };
+    // The history is read only when a check compares with it.
+    let needs_history = resources.iter().any(|r| {
+        r.checks.iter().any(|c| {
+            matches!(
+                c.kind,
+                assay_model::CheckKind::Change(_) | assay_model::CheckKind::Anomaly(_)
+            )
+        })
+    });
+    let history = if needs_history {
+        crate::history::load(&loaded.dir)
+    } else {
+        Ok(Vec::new())
+    };
+    let mut check_set = Vec::new();
+    let mut reports = Vec::new();
+    for r in resources {
+        let planned = plan::plan(r);
+        check_set.push(serde_json::json!({
+            "resource": r.name,
+            "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
+        }));
+        reports.push(resource::validate_resource(
+            loaded, r, planned, options, &history,
+        ));
+    }
+    let check_set_sha256 = hex(&Sha256::digest(
+        serde_json::to_vec(&check_set).unwrap_or_default(),
+    ));
+    let (summary, status) = summarize(&reports);
+    let mut report = Report {
+        schema_version: assay_model::report::REPORT_SCHEMA_VERSION,
+        tool: Tool {
+            name: "assay".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        dataset: DatasetIdentity {
+            name: m.name.clone(),
+            version: m.version.clone(),
+            field: m.field.clone(),
+            manifest_sha256: loaded.sha256.clone(),
+            check_set_sha256,
+        },
+        status,
+        summary,
+        resources: reports,
+        generated_at: options.generated_at.clone(),
+        now: options.now_text.clone(),
+        quality: None,
+    };
+    let access = access_facts(loaded, &report);
+    report.quality = Some(assay_model::quality::score(
+        report.checks(),
+        &access,
+        &options.quality,
+    ));
+    Ok(report)
+}
+
+/// Counts over all results, and the run status they give.
+fn summarize(reports: &[assay_model::report::ResourceReport]) -> (Summary, RunStatus) {
+    let mut summary = Summary::default();
+    let mut unreadable = false;
+    for r in reports {
+        summary.rows += r.rows;
+        for f in &r.files {
+            summary.bytes += f.bytes;
+            unreadable |= f.error.is_some();
+        }
+        for c in &r.checks {
+            summary.checks += 1;
+            match c.status {
+                CheckStatus::Pass => summary.passed += 1,
+                CheckStatus::Fail => summary.failed += 1,
+                CheckStatus::Warn => summary.warned += 1,
+                CheckStatus::Error => summary.errors += 1,
+            }
+        }
+    }
+    let status = if unreadable || summary.errors > 0 {
+        RunStatus::Error
+    } else if summary.failed > 0 {
+        RunStatus::Fail
+    } else if summary.warned > 0 {
+        RunStatus::Warn
+    } else {
+        RunStatus::Pass
+    };
+    (summary, status)
+}
+
+/// The accessibility facts of a validation: files read, files matching `dataset.lock` (read
+/// beside the manifest; its hashes are compared with those of this same read), license and
+/// descriptive metadata.
+pub(crate) fn access_facts(
+    loaded: &LoadedManifest,
+    report: &Report,
+) -> assay_model::quality::AccessFacts {
+    let files: Vec<&assay_model::report::FileReport> = report
+        .resources
+        .iter()
+        .flat_map(|r| r.files.iter())
+        .collect();
+    let lock = std::fs::read_to_string(loaded.dir.join(assay_model::lock::LOCK_FILE_NAME))
+        .ok()
+        .and_then(|t| assay_model::lock::Lock::parse(&t).ok())
+        .filter(|l| l.dataset == loaded.manifest.name);
+    let locked_match = lock.map(|l| {
+        let locked: std::collections::BTreeMap<&str, (&str, u64)> = l
+            .resources
+            .iter()
+            .flat_map(|r| r.files.iter())
+            .map(|f| (f.path.as_str(), (f.sha256.as_str(), f.bytes)))
+            .collect();
+        files
+            .iter()
+            .filter(|f| {
+                f.sha256
+                    .as_deref()
+                    .is_some_and(|h| locked.get(f.path.as_str()) == Some(&(h, f.bytes)))
+            })
+            .count() as u64
+    });
+    let m = &loaded.manifest;
+    let filled = [
+        m.title.is_some(),
+        m.description.is_some(),
+        m.owner.is_some(),
+        m.steward.is_some(),
+        !m.keywords.is_empty(),
+    ];
+    assay_model::quality::AccessFacts {
+        files: files.len() as u64,
+        readable: files.iter().filter(|f| f.error.is_none()).count() as u64,
+        locked_match,
+        license: !m.licenses.is_empty(),
+        metadata_filled: filled.iter().filter(|b| **b).count() as u8,
+    }
+}

@@ -1,0 +1,116 @@
+//! One resource: resolve its files, compile its checks, read each file in order, then turn every
+//! check's tally into its result.
+
+use std::sync::Arc;
+
+use assay_model::check::Check;
+use assay_model::paths;
+use assay_model::report::{CheckOrigin, ResourceReport, Sample};
+use assay_model::{LoadedManifest, Resource};
+
+use super::Options;
+use super::file::validate_file;
+use super::schema_check::SchemaSlot;
+use super::tally::Tally;
+use crate::checks::{self, DynFile, DynKernel, FinishCx, ResourceCx};
+
+/// One check of a resource as the driver holds it.
+pub(crate) struct Slot {
+    pub origin: CheckOrigin,
+    pub check: Check,
+    pub kernel: Box<dyn DynKernel>,
+    pub tally: Tally,
+    /// The check prepared for the current file (`None` when it could not be).
+    pub file: Option<Arc<dyn DynFile>>,
+}
+
+/// Validates one resource: the implicit `schema` check first, then every planned check.
+pub(crate) fn validate_resource(
+    loaded: &LoadedManifest,
+    r: &Resource,
+    planned: Vec<(CheckOrigin, Check)>,
+    options: &Options,
+    history: &Result<Vec<crate::history::Entry>, String>,
+) -> ResourceReport {
+    let (files, problems) = paths::resolve(&loaded.dir, &r.path.patterns());
+    if let Some(p) = &options.progress {
+        p.add_total(
+            files
+                .iter()
+                .filter_map(|f| std::fs::metadata(&f.path).ok())
+                .map(|m| m.len())
+                .sum(),
+        );
+    }
+    let cx = ResourceCx {
+        loaded,
+        resource: r,
+        files: &files,
+        options,
+    };
+    let mut slots: Vec<Slot> = planned
+        .into_iter()
+        .map(|(origin, check)| Slot {
+            origin,
+            kernel: checks::compile(&check),
+            check,
+            tally: Tally::new(options.samples),
+            file: None,
+        })
+        .collect();
+    for s in &mut slots {
+        s.kernel.begin_resource(&mut s.tally, &cx);
+    }
+    let pk: Vec<String> = r
+        .schema
+        .primary_key
+        .as_ref()
+        .map(|k| k.columns().iter().map(|s| s.to_string()).collect())
+        .unwrap_or_default();
+    let mut schema_slot = SchemaSlot::default();
+    for p in &problems {
+        schema_slot.problems.push(Sample {
+            file: p.pattern().to_string(),
+            row_group: None,
+            row: None,
+            values: vec![],
+            key: vec![],
+            note: Some(p.to_string()),
+        });
+    }
+    let mut file_reports = Vec::new();
+    let mut total_rows = 0u64;
+    for i in 0..files.len() {
+        let fr = validate_file(
+            i as u32,
+            &files,
+            r,
+            &pk,
+            &mut slots,
+            &mut schema_slot,
+            options,
+        );
+        total_rows += fr.rows.unwrap_or(0);
+        file_reports.push(fr);
+    }
+    let mut checks = vec![schema_slot.result(options.samples, files.len() as u64)];
+    let finish = FinishCx {
+        resource: &r.name,
+        files: &files,
+        file_reports: &file_reports,
+        total_rows,
+        options,
+        history,
+    };
+    for mut s in slots {
+        s.file = None;
+        s.kernel.finish(&mut s.tally, &finish);
+        checks.push(s.tally.into_result(s.origin, &s.check));
+    }
+    ResourceReport {
+        name: r.name.clone(),
+        files: file_reports,
+        rows: total_rows,
+        checks,
+    }
+}

@@ -1,0 +1,326 @@
+//! Row groups on worker threads: statistics first, then the row groups that need data are
+//! decoded (only the needed columns, dictionary-encoded strings as dictionaries) on up to
+//! `--jobs` threads, and their results are merged back in row-group order.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use arrow::array::ArrayRef;
+use assay_model::paths::ResolvedFile;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
+
+use super::Options;
+use super::chunk::{ByteReader, Chunk, dictionary_hints_for};
+use super::resource::Slot;
+use crate::checks::{Batch, DynFile, MergeCx, Part, RowGroupEnd, RowGroupStats};
+
+/// One file being read.
+pub(crate) struct FileRun<'a> {
+    pub file_index: u32,
+    pub files: &'a [ResolvedFile],
+    pub rel: &'a str,
+    pub pk: &'a [String],
+    pub options: &'a Options,
+    pub arrow_meta: &'a ArrowReaderMetadata,
+}
+
+/// One row group's results, by check index: the counters and the kind's own state.
+type RowGroupResult = Result<Vec<(usize, Part, Box<dyn Any + Send>)>, String>;
+
+/// Finished row groups waiting to be merged in order: the checks that ran and their results.
+type Pending = BTreeMap<usize, (Vec<usize>, RowGroupResult)>;
+
+/// Evaluates every row group of a file. Returns the first failure (a row group that could not
+/// be read or decoded), after which the file is abandoned.
+pub(crate) fn row_groups(
+    run: &FileRun,
+    slots: &mut [Slot],
+    bytes: &mut ByteReader,
+) -> Option<String> {
+    let metadata = run.arrow_meta.metadata();
+    let schema = run.arrow_meta.schema();
+    let parquet_schema = metadata.file_metadata().schema_descr_ptr();
+    let jobs = run.options.jobs.max(1);
+    let merge_cx = MergeCx {
+        file_index: run.file_index,
+        files: run.files,
+        options: run.options,
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, RowGroupResult)>();
+    let mut pending: Pending = BTreeMap::new();
+    let mut needs: Vec<Option<Vec<usize>>> = vec![None; metadata.num_row_groups()];
+    let mut first_rows = Vec::with_capacity(metadata.num_row_groups());
+    let mut first_row = 0u64;
+    for rgm in metadata.row_groups() {
+        first_rows.push(first_row);
+        first_row += rgm.num_rows().max(0) as u64;
+    }
+    let mut next_merge = 0usize;
+    let mut in_flight = 0usize;
+    let mut failure: Option<String> = None;
+    std::thread::scope(|scope| {
+        for (rg, rgm) in metadata.row_groups().iter().enumerate() {
+            if failure.is_some() {
+                break;
+            }
+            let stats = RowGroupStats {
+                schema,
+                parquet_schema: &parquet_schema,
+                row_group: rgm,
+                rows: rgm.num_rows().max(0) as u64,
+            };
+            let need = decide(slots, &stats, run.rel);
+            let chunk = match bytes.row_group(rg) {
+                Ok(c) => c,
+                Err(e) => {
+                    failure = Some(format!("row group {rg}: {e}"));
+                    break;
+                }
+            };
+            let Some((need, idx)) = columns(slots, need, schema, run) else {
+                pending.insert(rg, (vec![], Ok(vec![])));
+                merge_ready(
+                    slots,
+                    &mut pending,
+                    &mut next_merge,
+                    &mut failure,
+                    &merge_cx,
+                );
+                continue;
+            };
+            needs[rg] = Some(need.clone());
+            let dictionary: Vec<&str> = need
+                .iter()
+                .filter_map(|&i| slots[i].kernel.dictionary_column())
+                .collect();
+            let rg_meta = dictionary_hints_for(run.arrow_meta, rgm, &dictionary);
+            // Bound the row groups in memory: wait for one to finish before reading more.
+            while in_flight > jobs {
+                if let Ok((done, result)) = rx.recv() {
+                    in_flight -= 1;
+                    let need = needs[done].take().unwrap_or_default();
+                    pending.insert(done, (need, result));
+                    merge_ready(
+                        slots,
+                        &mut pending,
+                        &mut next_merge,
+                        &mut failure,
+                        &merge_cx,
+                    );
+                }
+            }
+            in_flight += 1;
+            let work = Work {
+                chunk,
+                arrow_meta: rg_meta,
+                row_group: rg,
+                projection: idx,
+                files: need
+                    .iter()
+                    .filter_map(|&i| slots[i].file.clone().map(|f| (i, f)))
+                    .collect(),
+                first_row: first_rows[rg],
+            };
+            let tx = tx.clone();
+            scope.spawn(move || {
+                let result = work.evaluate(run);
+                let _ = tx.send((rg, result));
+            });
+        }
+        while in_flight > 0 {
+            match rx.recv() {
+                Ok((done, result)) => {
+                    in_flight -= 1;
+                    let need = needs[done].take().unwrap_or_default();
+                    pending.insert(done, (need, result));
+                    merge_ready(
+                        slots,
+                        &mut pending,
+                        &mut next_merge,
+                        &mut failure,
+                        &merge_cx,
+                    );
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    failure
+}
+
+/// Statistics first: the checks that still need this row group's data.
+fn decide(slots: &mut [Slot], stats: &RowGroupStats, rel: &str) -> Vec<usize> {
+    let mut need = Vec::new();
+    for (i, s) in slots.iter_mut().enumerate() {
+        if s.tally.error.is_some() || s.file.is_none() {
+            continue;
+        }
+        match s.kernel.decide(&mut s.tally, stats) {
+            Ok(true) => s.tally.by_stats += 1,
+            Ok(false) => need.push(i),
+            Err(e) => s.tally.fail_error(format!("{rel}: {e}")),
+        }
+    }
+    need
+}
+
+/// The columns to decode for the checks in `need` (plus the primary key, for samples), as
+/// sorted column indexes; checks whose columns the file lacks fail here. `None` when no check
+/// is left.
+fn columns(
+    slots: &mut [Slot],
+    mut need: Vec<usize>,
+    schema: &arrow::datatypes::Schema,
+    run: &FileRun,
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    let slot_columns = |s: &Slot| -> Vec<String> {
+        s.file
+            .as_ref()
+            .map(|f| f.columns().to_vec())
+            .unwrap_or_default()
+    };
+    let mut cols: Vec<String> = Vec::new();
+    for &i in &need {
+        for c in slot_columns(&slots[i]) {
+            if !cols.contains(&c) {
+                cols.push(c);
+            }
+        }
+    }
+    let missing: Vec<&String> = cols
+        .iter()
+        .filter(|c| schema.index_of(c).is_err())
+        .collect();
+    for c in missing {
+        for &i in &need {
+            if slot_columns(&slots[i]).contains(c) {
+                slots[i]
+                    .tally
+                    .fail_error(format!("column `{c}` is missing from {}", run.rel));
+            }
+        }
+    }
+    need.retain(|&i| slots[i].tally.error.is_none());
+    if need.is_empty() {
+        return None;
+    }
+    for c in run.pk {
+        if !cols.contains(c) && schema.index_of(c).is_ok() {
+            cols.push(c.clone());
+        }
+    }
+    let mut idx: Vec<usize> = cols
+        .iter()
+        .filter_map(|c| schema.index_of(c).ok())
+        .collect();
+    idx.sort_unstable();
+    Some((need, idx))
+}
+
+/// Folds finished row groups into the checks, in row-group order.
+fn merge_ready(
+    slots: &mut [Slot],
+    pending: &mut Pending,
+    next_merge: &mut usize,
+    failure: &mut Option<String>,
+    cx: &MergeCx,
+) {
+    while let Some((need, result)) = pending.remove(next_merge) {
+        match result {
+            Ok(parts) => {
+                for (i, mut part, state) in parts {
+                    let s = &mut slots[i];
+                    match part.error.take() {
+                        Some(e) => s.tally.fail_error(e),
+                        None => s.kernel.merge(&mut s.tally, part, state, cx),
+                    }
+                }
+                for i in need {
+                    slots[i].tally.by_data += 1;
+                }
+            }
+            Err(e) => {
+                if failure.is_none() {
+                    *failure = Some(format!("row group {next_merge}: {e}"));
+                }
+            }
+        }
+        *next_merge += 1;
+    }
+}
+
+/// One row group to decode and evaluate on a worker thread.
+struct Work {
+    chunk: Chunk,
+    arrow_meta: ArrowReaderMetadata,
+    row_group: usize,
+    projection: Vec<usize>,
+    /// The checks that need the data, by index, with their prepared file.
+    files: Vec<(usize, Arc<dyn DynFile>)>,
+    first_row: u64,
+}
+
+impl Work {
+    /// Decodes the row group's needed columns and evaluates the checks on each batch.
+    fn evaluate(self, run: &FileRun) -> RowGroupResult {
+        let rg = self.row_group;
+        let builder =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(self.chunk, self.arrow_meta);
+        let mask = ProjectionMask::roots(builder.parquet_schema(), self.projection);
+        let reader = builder
+            .with_row_groups(vec![rg])
+            .with_projection(mask)
+            .with_batch_size(run.options.batch_size)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let mut parts: Vec<(Part, Box<dyn Any + Send>)> = self
+            .files
+            .iter()
+            .map(|(_, f)| (Part::default(), f.new_state()))
+            .collect();
+        let mut offset = self.first_row;
+        for batch in reader {
+            let batch = batch.map_err(|e| e.to_string())?;
+            let keys: Vec<ArrayRef> = run
+                .pk
+                .iter()
+                .filter_map(|c| batch.column_by_name(c).cloned())
+                .collect();
+            let b = Batch {
+                batch: &batch,
+                keys: &keys,
+                rel: run.rel,
+                row_group: rg as u64,
+                first_row: offset,
+                samples: run.options.samples,
+            };
+            for ((_, file), (part, state)) in self.files.iter().zip(parts.iter_mut()) {
+                if part.error.is_some() {
+                    continue;
+                }
+                if let Err(e) = file.update(part, state.as_mut(), &b) {
+                    part.error = Some(format!("{}: {e}", run.rel));
+                }
+            }
+            offset += batch.num_rows() as u64;
+        }
+        let end = RowGroupEnd {
+            rel: run.rel,
+            row_group: rg,
+            samples: run.options.samples,
+        };
+        Ok(self
+            .files
+            .into_iter()
+            .zip(parts)
+            .map(|((i, file), (mut part, mut state))| {
+                if part.error.is_none() {
+                    file.end_row_group(&mut part, state.as_mut(), &end);
+                }
+                (i, part, state)
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,154 @@
+//! Small Arrow helpers the checks share: rendering values for samples, unpacking dictionaries,
+//! casting bounds, reading timestamps.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array, StringArray};
+use arrow::compute::{cast, take};
+use arrow::datatypes::{DataType, TimeUnit as ArrowUnit};
+use arrow::record_batch::RecordBatch;
+use arrow::row::RowConverter;
+use arrow::util::display::{ArrayFormatter, FormatOptions};
+use assay_model::Scalar;
+
+/// A value as text for a sample; `null` for nulls.
+pub(crate) fn render(a: &dyn Array, i: usize) -> String {
+    if a.is_null(i) {
+        return "null".into();
+    }
+    match ArrayFormatter::try_new(a, &FormatOptions::default()) {
+        Ok(f) => f.value(i).to_string(),
+        Err(_) => "?".into(),
+    }
+}
+
+/// A column of a batch, or an error naming it.
+pub(crate) fn column<'b>(batch: &'b RecordBatch, name: &str) -> Result<&'b ArrayRef, String> {
+    batch
+        .column_by_name(name)
+        .ok_or_else(|| format!("column `{name}` is missing"))
+}
+
+/// Dictionary columns unpacked to their value type; other columns as they are.
+pub(crate) fn plain(a: &ArrayRef) -> Result<ArrayRef, String> {
+    match a.data_type() {
+        DataType::Dictionary(_, v) => cast(a, v).map_err(|e| e.to_string()),
+        _ => Ok(a.clone()),
+    }
+}
+
+/// Applies a per-value test, once per dictionary value for dictionary columns.
+pub(crate) fn per_value(
+    a: &ArrayRef,
+    test: &dyn Fn(&ArrayRef) -> Result<BooleanArray, String>,
+) -> Result<BooleanArray, String> {
+    if let Some(dict) = a.as_any_dictionary_opt() {
+        let on_values = test(dict.values())?;
+        let keys = cast(dict.keys(), &DataType::UInt64).map_err(|e| e.to_string())?;
+        let keys = keys.as_primitive::<arrow::datatypes::UInt64Type>();
+        let mapped = take(&on_values, keys, None).map_err(|e| e.to_string())?;
+        return Ok(mapped.as_boolean().clone());
+    }
+    test(a)
+}
+
+/// A bound as a one-value array comparable with a column of `value_type` (numbers as float64).
+pub(crate) fn bound_array(b: &Scalar, value_type: &DataType) -> Result<ArrayRef, String> {
+    if value_type.is_numeric() {
+        let v = b
+            .as_f64()
+            .ok_or_else(|| format!("bound {b} is not a number"))?;
+        return Ok(Arc::new(Float64Array::from(vec![v])));
+    }
+    let text: ArrayRef = match b {
+        Scalar::Text(s) => Arc::new(StringArray::from(vec![s.clone()])),
+        other => Arc::new(StringArray::from(vec![other.to_string()])),
+    };
+    let a = cast(&text, value_type).map_err(|e| format!("bound {b}: {e}"))?;
+    if a.is_null(0) {
+        return Err(format!("bound {b} cannot be read as {value_type}"));
+    }
+    Ok(a)
+}
+
+/// A date or timestamp array as microseconds since the epoch (UTC), as int64.
+pub(crate) fn micros(a: &ArrayRef) -> Result<ArrayRef, String> {
+    let a = plain(a)?;
+    let ts = match a.data_type() {
+        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
+            cast(&a, &DataType::Timestamp(ArrowUnit::Microsecond, None))
+                .map_err(|e| e.to_string())?
+        }
+        other => {
+            return Err(format!(
+                "freshness needs a date or timestamp column, found {other}"
+            ));
+        }
+    };
+    cast(&ts, &DataType::Int64).map_err(|e| e.to_string())
+}
+
+/// Largest value of a date or timestamp array, in microseconds since the epoch (UTC).
+pub(crate) fn max_micros(a: &ArrayRef) -> Result<Option<i64>, String> {
+    let ints = micros(a)?;
+    Ok(arrow::compute::max(
+        ints.as_primitive::<arrow::datatypes::Int64Type>(),
+    ))
+}
+
+/// RFC 3339 UTC text for microseconds since the epoch.
+pub fn micros_to_rfc3339(us: i64) -> String {
+    let a: ArrayRef =
+        Arc::new(arrow::array::TimestampMicrosecondArray::from(vec![us]).with_timezone("UTC"));
+    let s = render(a.as_ref(), 0);
+    s.replace("+00:00", "Z")
+}
+
+/// `between a and b`, `at least a`, `at most b`.
+pub(crate) fn bounds_text(min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("between {a} and {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "any".into(),
+    }
+}
+
+/// Renders a key encoded by a [`RowConverter`] back as text, one string per key column.
+pub(crate) fn render_encoded_key(converter: Option<&RowConverter>, key: &[u8]) -> Vec<String> {
+    converter
+        .and_then(|c| {
+            let parser = c.parser();
+            let columns = c.convert_rows([parser.parse(key)]).ok()?;
+            Some(columns.iter().map(|a| render(a.as_ref(), 0)).collect())
+        })
+        .unwrap_or_default()
+}
+
+/// Renders an integer-like key in its column's type.
+pub(crate) fn render_key(key_type: Option<&DataType>, value: u64) -> String {
+    key_type
+        .and_then(|t| {
+            let a: ArrayRef = Arc::new(arrow::array::Int64Array::from(vec![value as i64]));
+            cast(&a, t).ok().map(|a| render(a.as_ref(), 0))
+        })
+        .unwrap_or_else(|| (value as i64).to_string())
+}
+
+/// Single-column keys that fit an i64 exactly.
+pub(crate) fn fixed_width_key(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::Timestamp(_, _)
+            | DataType::Date32
+            | DataType::Date64
+            | DataType::Duration(_)
+    )
+}
