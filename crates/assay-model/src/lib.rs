@@ -9,7 +9,7 @@
 //! - [`registry`]: the 100 industrial fields.
 //! - [`source`]: YAML/JSON parsing that remembers line and column of every node.
 //! - [`lint`]: every problem of a manifest, located, with a hint.
-//! - [`frictionless`]: Frictionless Data Package (v1, v2) import and v2 export.
+
 //! - [`paths`]: resolving resource paths and globs safely inside the dataset folder.
 //! - [`lock`]: the lock (`dataset.lock`) and the digests that name a dataset's bytes.
 //! - [`lineage`]: the catalog's lineage graph and its problems.
@@ -18,10 +18,8 @@
 
 pub mod check;
 pub mod docs;
-pub mod frictionless;
 pub mod history;
 pub mod index;
-pub mod ld;
 pub mod lineage;
 pub mod lint;
 pub mod loaded;

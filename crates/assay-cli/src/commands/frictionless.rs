@@ -1,10 +1,10 @@
 //! `assay import` and `assay export --to frictionless`.
 
 use anyhow::Result;
-use assay_model::FieldRegistry;
-use assay_model::frictionless::{
+use assay_interop::frictionless::{
     ImportOptions, export as to_package, import as from_package, to_yaml,
 };
+use assay_model::FieldRegistry;
 
 use super::load_dataset;
 use crate::cli::{ExportArgs, ExportTarget, ImportArgs};

@@ -541,13 +541,14 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         .collect();
     files.insert(
         "dcat.jsonld".into(),
-        super::pretty_json(&assay_model::ld::dcat("Assay catalog", &entries))?.into_bytes(),
+        super::pretty_json(&assay_interop::dcat::dcat("Assay catalog", &entries))?.into_bytes(),
     );
     for (l, lock, lock_text, r) in &published {
         let dir = format!("datasets/{}", l.manifest.name);
         files.insert(
             format!("{dir}/croissant.json"),
-            super::pretty_json(&assay_model::ld::croissant(&l.manifest, lock))?.into_bytes(),
+            super::pretty_json(&assay_interop::croissant::croissant(&l.manifest, lock))?
+                .into_bytes(),
         );
         files.insert(
             format!("{dir}/report.json"),
@@ -561,7 +562,7 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             format!("{dir}/dataset.lock"),
             lock_text.clone().into_bytes(),
         );
-        let (package, _) = assay_model::frictionless::export(&l.manifest);
+        let (package, _) = assay_interop::frictionless::export(&l.manifest);
         files.insert(
             format!("{dir}/datapackage.json"),
             super::pretty_json(&package)?.into_bytes(),
