@@ -237,6 +237,15 @@ pub enum Lang {
     Zh,
 }
 
+impl From<Lang> for assay_report::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::En => assay_report::Lang::En,
+            Lang::Zh => assay_report::Lang::Zh,
+        }
+    }
+}
+
 /// Arguments of `assay report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {

@@ -23,7 +23,7 @@ use assay_validate::profile::{Profile, ProfileOptions, profile};
 use sha2::{Digest, Sha256};
 
 use super::manifests_under;
-use crate::cli::{Lang, PublishArgs};
+use crate::cli::PublishArgs;
 use crate::exit::Status;
 
 /// Writes the site's files into a temporary folder as they are made (the site is never held in
@@ -582,52 +582,53 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             .collect();
         files.insert(
             format!("{dir}/index.html"),
-            super::report::render_html(l, registry, r, &profiles, Lang::En).into_bytes(),
+            assay_report::html::report(&assay_report::html::ReportInput {
+                loaded: l,
+                registry,
+                report: r,
+                profiles: &profiles,
+                history: &assay_validate::history::load(&l.dir).unwrap_or_default(),
+                lang: assay_report::Lang::En,
+            })
+            .into_bytes(),
         );
     }
-    let sets: Vec<(LoadedManifest, Report)> = published
+    let histories: Vec<Vec<assay_model::history::Entry>> = published
         .iter()
-        .map(|(l, _, _, r)| (l.clone(), r.clone()))
+        .map(|(l, ..)| assay_validate::history::load(&l.dir).unwrap_or_default())
+        .collect();
+    let sets: Vec<assay_report::html::DashboardSet> = published
+        .iter()
+        .zip(&histories)
+        .map(
+            |((loaded, _, _, report), history)| assay_report::html::DashboardSet {
+                loaded,
+                report,
+                history,
+            },
+        )
         .collect();
     files.insert(
         "index.html".into(),
-        super::report::render_dashboard(registry, &sets, Lang::En, true).into_bytes(),
+        assay_report::html::dashboard(registry, &sets, assay_report::Lang::En, true).into_bytes(),
     );
     // One page per field: its datasets, or that it has none yet.
     for f in registry.fields() {
-        let mut page = format!(
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} {}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<p><a href=\"../../index.html\">Dashboard</a> · <a href=\"../../search.html\">Search</a></p>\n<h1>{} {}</h1>\n<p class=\"sub\">{} · GB/T 4754-2017 {} · ISIC {}</p>\n",
-            super::report::esc(&f.code),
-            super::report::esc(&f.name_en),
-            super::report::CSS,
-            super::report::esc(&f.code),
-            super::report::esc(&f.name_en),
-            super::report::esc(&f.name_zh),
-            super::report::esc(&f.gbt4754),
-            super::report::esc(&f.isic4)
-        );
-        let here: Vec<&IndexEntry> = index
+        let here: Vec<assay_report::html::FieldDataset> = index
             .datasets
             .iter()
             .filter(|d| d.field == f.code)
+            .map(|d| assay_report::html::FieldDataset {
+                name: &d.name,
+                title: d.title.as_deref(),
+                grade: d.grade,
+                score: d.score,
+            })
             .collect();
-        if here.is_empty() {
-            page.push_str("<p id=\"no-datasets\">No datasets in this field yet.</p>\n");
-        } else {
-            page.push_str("<table id=\"field-datasets\"><thead><tr><th>Dataset</th><th>Title</th><th>Grade</th><th>Score</th></tr></thead><tbody>\n");
-            for d in here {
-                page.push_str(&format!(
-                    "<tr><td><a href=\"../../datasets/{0}/index.html\">{0}</a></td><td>{1}</td><td>{2:?}</td><td class=\"num\">{3:.1}</td></tr>\n",
-                    super::report::esc(&d.name),
-                    super::report::esc(d.title.as_deref().unwrap_or("")),
-                    d.grade,
-                    d.score
-                ));
-            }
-            page.push_str("</tbody></table>\n");
-        }
-        page.push_str("</body>\n</html>\n");
-        files.insert(format!("fields/{}/index.html", f.code), page.into_bytes());
+        files.insert(
+            format!("fields/{}/index.html", f.code),
+            assay_report::html::field_page(f, &here).into_bytes(),
+        );
     }
     let search = assay_model::search::SearchIndex::build(&index, registry);
     let search_json = serde_json::to_string(&search)?;

@@ -1,0 +1,150 @@
+//! Labels in English and Chinese, as one table: a label is added in one place, in both
+//! languages, and a missing translation is a test failure, not an English word on a Chinese page.
+
+use assay_model::check::Dimension;
+
+use crate::Lang;
+
+/// (key, English, Chinese). `{}` stands for a number where a label has one.
+pub const LABELS: &[(&str, &str, &str)] = &[
+    ("report", "Data quality report", "数据质量报告"),
+    ("grade", "Grade", "等级"),
+    ("score", "Score", "总分"),
+    ("dimensions", "Quality dimensions", "质量维度"),
+    ("failed", "Checks that did not pass", "未通过的检查"),
+    ("none_failed", "Every check passed.", "所有检查均已通过。"),
+    ("resource", "Resource", "资源"),
+    ("check", "Check", "检查"),
+    ("kind", "Kind", "类型"),
+    ("severity", "Severity", "严重性"),
+    ("status", "Status", "状态"),
+    ("failing", "Failing", "不合格行"),
+    ("fraction", "Fraction", "比例"),
+    ("samples", "Samples", "样例"),
+    ("file", "File", "文件"),
+    ("row", "Row", "行"),
+    ("values", "Values", "值"),
+    ("key", "Key", "主键"),
+    ("profile", "Column profile", "列概况"),
+    ("column", "Column", "列"),
+    ("type", "Type", "类型"),
+    ("nulls", "Null rate", "空值率"),
+    ("distinct", "Distinct", "不同值"),
+    ("min", "Min", "最小值"),
+    ("max", "Max", "最大值"),
+    ("histogram", "Histogram", "分布"),
+    ("identity", "Data identity", "数据标识"),
+    ("bytes", "Bytes", "字节"),
+    ("rows", "Rows", "行数"),
+    ("digest", "Dataset digest", "数据集摘要"),
+    ("manifest", "Manifest sha256", "清单 sha256"),
+    ("checkset", "Check set sha256", "检查集 sha256"),
+    ("lineage", "Lineage", "数据血缘"),
+    (
+        "no_lineage",
+        "No upstream datasets declared.",
+        "未声明上游数据集。",
+    ),
+    ("derived", "Derived from", "来源"),
+    ("process", "Process", "处理过程"),
+    ("capped", "Capped because", "等级上限原因"),
+    ("reference", "Reference time", "参考时间"),
+    ("estimated", " (estimated)", "（估计）"),
+    ("trends", "Trends", "趋势"),
+    (
+        "no_trends",
+        "The history holds fewer than two runs.",
+        "历史记录不足两次运行。",
+    ),
+    ("metric", "Metric", "指标"),
+    ("runs", "Runs", "运行次数"),
+    ("latest", "Latest", "最新"),
+    ("schema", "Schema", "数据结构"),
+    ("unit", "Unit", "计量单位"),
+    ("constraints", "Constraints", "约束"),
+    ("about", "Description", "说明"),
+    (
+        "dashboard_title",
+        "Catalog quality dashboard",
+        "数据目录质量总览",
+    ),
+    ("search_datasets", "Search the datasets", "搜索数据集"),
+    ("datasets_n", "{} datasets", "{} 个数据集"),
+    (
+        "fields_covered",
+        "industrial fields covered",
+        "个产业领域已覆盖",
+    ),
+    (
+        "coverage",
+        "Coverage of the 100 fields (coloured by best grade)",
+        "100 个产业领域的覆盖（按最佳等级着色）",
+    ),
+    (
+        "grades_by_sector",
+        "Grades by sector",
+        "各行业门类的等级分布",
+    ),
+    ("sector", "Sector", "门类"),
+    ("datasets", "Datasets", "数据集"),
+    ("dataset", "Dataset", "数据集"),
+    ("field", "Field", "领域"),
+    ("error_failures", "Error-level failures", "错误级失败"),
+    (
+        "error_failure_sets",
+        "Datasets with error-level failures",
+        "存在错误级失败的数据集",
+    ),
+    (
+        "failing_kinds",
+        "Most-failing check kinds",
+        "最常失败的检查类型",
+    ),
+    ("not_passed", "Results not passed", "未通过的结果"),
+];
+
+/// The label `key` in `lang`; the empty string for an unknown key (caught by a test).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    LABELS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, en, zh)| match lang {
+            Lang::En => *en,
+            Lang::Zh => *zh,
+        })
+        .unwrap_or("")
+}
+
+/// Every label of `lang` by key, for the templates.
+pub fn labels(lang: Lang) -> std::collections::BTreeMap<&'static str, &'static str> {
+    LABELS.iter().map(|(k, _, _)| (*k, t(lang, k))).collect()
+}
+
+/// A dimension as shown: both names, the page's language first.
+pub fn dimension_label(lang: Lang, d: Dimension) -> String {
+    match lang {
+        Lang::Zh => format!("{} {}", d.name_zh(), d.as_str()),
+        Lang::En => format!("{} {}", d.as_str(), d.name_zh()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LABELS;
+
+    #[test]
+    fn every_label_has_both_languages_once() {
+        let mut keys: Vec<&str> = LABELS.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "a key appears twice");
+        for (k, en, zh) in LABELS {
+            assert!(!en.is_empty() && !zh.is_empty(), "{k}");
+            assert!(
+                !zh.is_ascii() || zh.trim().is_empty(),
+                "{k}: `{zh}` is not Chinese"
+            );
+        }
+    }
+}

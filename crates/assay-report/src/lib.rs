@@ -1,0 +1,65 @@
+//! Assay's report formats, one module each: what a validation [`Report`] (or a catalog of them)
+//! looks like to a person or a tool. Libraries return text; the CLI decides where it goes.
+//!
+//! - [`text`]: the terminal;
+//! - [`junit`], [`sarif`], [`github`]: CI systems and code scanning;
+//! - [`markdown`]: pull requests;
+//! - [`html`]: the self-contained report page, the catalog dashboard and the field pages, from
+//!   templates under `templates/` with HTML autoescape on: a value reaches a page unescaped only
+//!   through an explicit safe marking (the inline SVG charts and the stylesheet, in
+//!   `html/charts.rs` and `html/mod.rs`);
+//! - [`i18n`]: every label in English and Chinese, as one table.
+//!
+//! Adding a format: a module here and a value of the CLI's `ReportFormat`.
+
+use assay_model::report::{CheckResult, CheckStatus, Report, ResourceReport};
+
+pub mod escape;
+pub mod github;
+pub mod html;
+pub mod i18n;
+pub mod junit;
+mod locate;
+pub mod markdown;
+pub mod sarif;
+pub mod text;
+
+/// The language of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// The HTML `lang` attribute.
+    pub fn html(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+}
+
+/// A status as one lowercase word.
+pub fn status_word(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::Pass => "pass",
+        CheckStatus::Warn => "warn",
+        CheckStatus::Fail => "fail",
+        CheckStatus::Error => "error",
+    }
+}
+
+/// Every check result that did not pass, with its resource, in report order.
+pub fn not_passed(report: &Report) -> Vec<(&ResourceReport, &CheckResult)> {
+    report
+        .resources
+        .iter()
+        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
+        .filter(|(_, c)| c.status != CheckStatus::Pass)
+        .collect()
+}

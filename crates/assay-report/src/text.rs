@@ -1,0 +1,136 @@
+//! The terminal report: one table per resource, the first failure of each check, the summary
+//! and the quality line. Colour only when asked (the CLI asks on a terminal without `NO_COLOR`).
+
+use std::fmt::Write as _;
+
+use assay_model::report::{CheckStatus, Report, RunStatus};
+
+fn status_word(s: CheckStatus, color: bool) -> String {
+    let (word, code) = match s {
+        CheckStatus::Pass => ("pass", "32"),
+        CheckStatus::Warn => ("WARN", "33"),
+        CheckStatus::Fail => ("FAIL", "31"),
+        CheckStatus::Error => ("ERROR", "35"),
+    };
+    if color {
+        // Pad before colouring so the escape codes do not break the column width.
+        format!("\x1b[{code}m{word:<6}\x1b[0m")
+    } else {
+        format!("{word:<6}")
+    }
+}
+
+/// The report as terminal text.
+pub fn render_text(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    let d = &report.dataset;
+    let _ = writeln!(out, "{} {} ({})", d.name, d.version, d.field);
+    for r in &report.resources {
+        let _ = writeln!(
+            out,
+            "\nresource {}: {} file(s), {} rows",
+            r.name,
+            r.files.len(),
+            r.rows
+        );
+        for f in &r.files {
+            if let Some(e) = &f.error {
+                let _ = writeln!(out, "  ! {}: {e}", f.path);
+            }
+        }
+        let w = r
+            .checks
+            .iter()
+            .map(|c| c.name.chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {:<6} {:>9} {:>9}  FIRST FAILURE",
+            "CHECK", "STATUS", "FAILING", "FRACTION"
+        );
+        for c in &r.checks {
+            let first = c
+                .samples
+                .first()
+                .map(|s| {
+                    let loc = match s.row {
+                        Some(row) => format!("{} row {row}", s.file),
+                        None => s.file.clone(),
+                    };
+                    let vals = if s.values.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", s.values.join(", "))
+                    };
+                    let note = s
+                        .note
+                        .as_ref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
+                    format!("{loc}{vals}{note}")
+                })
+                .or_else(|| {
+                    (c.status != CheckStatus::Pass).then(|| c.message.clone().unwrap_or_default())
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<w$}  {} {:>9} {:>8.4}%  {}",
+                c.name,
+                status_word(c.status, color),
+                c.failing,
+                c.failing_fraction * 100.0,
+                first
+            );
+        }
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "\n{}: {} checks, {} passed, {} failed, {} warned, {} could not be evaluated; {} rows, {} bytes",
+        match report.status {
+            RunStatus::Pass => "PASS",
+            RunStatus::Warn => "PASS with warnings",
+            RunStatus::Fail => "FAIL",
+            RunStatus::Error => "ERROR (data unreadable)",
+        },
+        s.checks,
+        s.passed,
+        s.failed,
+        s.warned,
+        s.errors,
+        s.rows,
+        s.bytes
+    );
+    if let Some(q) = &report.quality {
+        let dims: Vec<String> = q
+            .dimensions
+            .iter()
+            .filter_map(|d| {
+                d.score.map(|v| {
+                    format!(
+                        "{} {v:.1}",
+                        serde_json::to_value(d.dimension)
+                            .ok()
+                            .and_then(|x| x.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    )
+                })
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "quality {:.1}, grade {:?}{}: {}",
+            q.score,
+            q.grade,
+            q.capped_by
+                .as_deref()
+                .map(|c| format!(" (capped: {c})"))
+                .unwrap_or_default(),
+            dims.join(", ")
+        );
+    }
+    out
+}
