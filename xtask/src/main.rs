@@ -70,7 +70,12 @@ fn main() -> Result<()> {
 }
 
 fn schemas(root: &Path) -> Result<()> {
-    for (name, text) in assay_model::schema::all_schemas() {
+    let mut all = assay_model::schema::all_schemas();
+    all.push((
+        "search-index.schema.json",
+        assay_model::schema::to_pretty(&assay_catalog::search_index_schema()),
+    ));
+    for (name, text) in all {
         let path: PathBuf = root.join("schemas").join(name);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         println!("wrote {}", path.display());

@@ -101,10 +101,10 @@ pub fn gen_catalog(dir: &Path, n: usize) -> Result<()> {
 
 /// Runs 1,000 varied queries against a site's search index in-process and prints latency.
 pub fn bench_search(site: &Path) -> Result<()> {
-    let index: assay_model::search::SearchIndex =
+    let index: assay_catalog::search::SearchIndex =
         serde_json::from_str(&std::fs::read_to_string(site.join("search-index.json"))?)?;
     let load = Instant::now();
-    let prepared = assay_model::search::Prepared::new(&index);
+    let prepared = assay_catalog::search::Prepared::new(&index);
     let prepare_ms = load.elapsed().as_secs_f64() * 1e3;
     let mut rng = Rng::new(7);
     let mut times = Vec::new();

@@ -32,7 +32,6 @@ pub mod registry;
 pub mod report;
 pub mod scalar;
 pub mod schema;
-pub mod search;
 pub mod source;
 
 pub use check::{Check, CheckKind, Dimension, Severity};

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
-use assay_model::search::SearchIndex;
+use assay_catalog::search::SearchIndex;
 
 use crate::cli::{ListFormat, SearchArgs};
 use crate::exit::Status;
@@ -49,7 +49,7 @@ pub fn run(args: SearchArgs) -> Result<Status> {
     if let Some(d) = &args.validated_until {
         filters.insert("until".into(), vec![d.clone()]);
     }
-    let results = assay_model::search::Prepared::new(&index).query(&args.query, &filters);
+    let results = assay_catalog::search::Prepared::new(&index).query(&args.query, &filters);
     let mut out = std::io::stdout().lock();
     match args.format {
         ListFormat::Json => {

@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
+use assay_catalog::search::{FACETS, SearchIndex};
 use assay_model::index::CatalogIndex;
-use assay_model::search::{FACETS, SearchIndex};
 use tiny_http::{Header, Method, Response, Server};
 
 use crate::cli::ServeArgs;
@@ -120,7 +120,7 @@ pub fn run(args: ServeArgs) -> Result<Status> {
         serde_json::from_str(&std::fs::read_to_string(root.join("index.json"))?)?;
     let search: SearchIndex =
         serde_json::from_str(&std::fs::read_to_string(root.join("search-index.json"))?)?;
-    let prepared = assay_model::search::Prepared::new(&search);
+    let prepared = assay_catalog::search::Prepared::new(&search);
     let server = match Server::http((args.bind.as_str(), args.port)) {
         Ok(s) => s,
         Err(e) => {

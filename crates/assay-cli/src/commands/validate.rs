@@ -185,38 +185,7 @@ fn record_history(
     history::append(&loaded.dir, &entries).map(|_| ())
 }
 
-/// Validates a dataset as every command but `validate` itself does: at the reference time, with
-/// the catalog's `quality.json`. Errors are messages (a bad `quality.json`, say).
-pub(crate) fn validate_at(
-    loaded: &assay_model::LoadedManifest,
-    now_us: i64,
-    now_text: &str,
-) -> Result<Report, String> {
-    let options = assay_validate::Options {
-        now_us,
-        now_text: now_text.to_string(),
-        quality: quality_config(&loaded.dir)?,
-        ..Default::default()
-    };
-    assay_validate::validate(loaded, &options).map_err(|e| e.to_string())
-}
-
-/// The catalog's `quality.json`: the nearest one in the dataset's folder or above it, else the
-/// documented defaults.
-pub(crate) fn quality_config(
-    dir: &std::path::Path,
-) -> Result<assay_model::quality::QualityConfig, String> {
-    let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    for d in start.ancestors() {
-        let p = d.join("quality.json");
-        if p.is_file() {
-            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-            return assay_model::quality::load_config(&text)
-                .map_err(|e| format!("{}: {e}", p.display()));
-        }
-    }
-    Ok(Default::default())
-}
+pub(crate) use assay_validate::{quality_config, validate_at};
 
 /// The current time, RFC 3339.
 pub(crate) fn now_wall_clock() -> String {

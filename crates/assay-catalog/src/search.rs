@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::index::CatalogIndex;
-use crate::registry::FieldRegistry;
+use assay_model::index::CatalogIndex;
+use assay_model::registry::FieldRegistry;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;

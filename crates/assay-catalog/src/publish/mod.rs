@@ -1,0 +1,284 @@
+//! `publish`: lint, verify and validate every dataset of a catalog and write a static,
+//! reproducible site: `index.json`, per-dataset report, manifest, lock and Frictionless
+//! descriptor, HTML pages, and the dashboard as home page.
+//!
+//! The site is built in a folder beside `out` named after its content digest, then `out` (a
+//! symlink) is swapped to it by one rename, so a reader or a killed publish never sees a half
+//! site. A lock file stops two publishes at once. The library prints nothing: it returns an
+//! [`Outcome`] and reports progress through [`Progress`].
+
+use std::path::{Path, PathBuf};
+
+use assay_integrity::verify::{Mode, verify};
+use assay_model::index::LeftOut;
+use assay_model::lint::{self, LintOptions};
+use assay_model::lock::{LOCK_FILE_NAME, Lock};
+use assay_model::{FieldRegistry, LoadedManifest};
+
+mod cache;
+mod entry;
+mod pages;
+mod site;
+
+use cache::{Cached, Published, SiteState, cache_key, dataset_state, state_key, unchanged};
+use entry::{content_changes, joined, rel};
+use site::{PublishLock, SiteWriter, swap_in};
+
+/// What to publish, where, at which reference time.
+#[derive(Debug, Clone)]
+pub struct PublishOptions {
+    /// The catalog folder.
+    pub catalog: PathBuf,
+    /// Its manifests (found by the caller).
+    pub manifests: Vec<PathBuf>,
+    /// The site: a symlink to the current build (created when missing).
+    pub out: PathBuf,
+    /// Reference time, microseconds since the epoch, and as RFC 3339 text.
+    pub now_us: i64,
+    pub now_text: String,
+    /// Publish nothing when any dataset would be left out.
+    pub strict: bool,
+    /// Threads for hashing.
+    pub jobs: usize,
+}
+
+/// Progress of a publish, dataset by dataset.
+pub trait Progress {
+    /// `total` datasets are about to be examined.
+    fn start(&self, total: u64);
+    /// The next dataset, by its manifest path relative to the catalog.
+    fn dataset(&self, manifest: &str);
+    /// Every dataset has been examined.
+    fn finish(&self);
+}
+
+/// How a publish ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing changed since the last publish to this site: the current build stands.
+    Unchanged { build: String },
+    /// A new build is in place.
+    Published {
+        datasets: usize,
+        reused: usize,
+        left_out: Vec<LeftOut>,
+    },
+    /// `strict` and datasets would be left out: nothing was published.
+    Refused { left_out: Vec<LeftOut> },
+}
+
+/// Why a publish could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `out` is a real folder or file, not a site published by assay (the user's mistake).
+    #[error(
+        "{0} exists and is not a site published by assay (a symlink to its build); choose another --out or remove it"
+    )]
+    NotASite(PathBuf),
+    /// Another publish holds the lock.
+    #[error(
+        "another publish to {out} is running ({lock} exists); remove that file if no publish is running"
+    )]
+    Busy { out: PathBuf, lock: PathBuf },
+    /// A file of the site or the catalog could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A document could not be made (a lock that does not parse, an index table).
+    #[error("{0}")]
+    Document(String),
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Publishes a catalog.
+pub fn publish(
+    registry: &FieldRegistry,
+    options: &PublishOptions,
+    progress: Option<&dyn Progress>,
+) -> Result<Outcome, Error> {
+    let out = &options.out;
+    if out.exists() && !out.is_symlink() {
+        return Err(Error::NotASite(out.clone()));
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let lock_path = parent.join(format!(".{name}.publish-lock"));
+    let _guard = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&lock_path)
+    {
+        Ok(_) => PublishLock(lock_path.clone()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::Busy {
+                out: out.clone(),
+                lock: lock_path,
+            });
+        }
+        Err(e) => return Err(io(&lock_path)(e)),
+    };
+    // Nothing changed since the last publish to this site: the same manifests, locks, resource
+    // paths and file bytes (every file hashed), the same reference time and tool. Then the
+    // current build stands as it is.
+    let state_path = options.catalog.join(".assay/publish-cache/site-state.json");
+    if let Some(build) = unchanged(&state_path, &options.manifests, out, &options.now_text) {
+        return Ok(Outcome::Unchanged { build });
+    }
+    let (published, left_out, reused) = examine(registry, options, progress)?;
+    if options.strict && !left_out.is_empty() {
+        return Ok(Outcome::Refused { left_out });
+    }
+    let mut files = SiteWriter::new(&parent, &name).map_err(io(&parent))?;
+    pages::write(&mut files, registry, &published, &left_out)?;
+    let (digest, tmp) = files.finish().map_err(io(&parent))?;
+    let build = swap_in(&parent, &name, out, &digest, tmp).map_err(io(out))?;
+    let state = SiteState {
+        key: state_key(&options.now_text),
+        build,
+        datasets: options
+            .manifests
+            .iter()
+            .filter_map(|m| dataset_state(m, &published))
+            .collect(),
+        manifests: options
+            .manifests
+            .iter()
+            .map(|m| m.display().to_string())
+            .collect(),
+    };
+    let _ = assay_integrity::lock::write_atomic(&state_path, pretty(&state).as_bytes());
+    Ok(Outcome::Published {
+        datasets: published.len(),
+        reused,
+        left_out,
+    })
+}
+
+/// Pretty JSON with a trailing newline.
+pub(crate) fn pretty(v: &impl serde::Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Lints, verifies and validates (or reuses the cached report of) each dataset: those that go
+/// on the site, sorted by name; those left out, with the stage and the reason; and how many
+/// reports were reused.
+fn examine(
+    registry: &FieldRegistry,
+    options: &PublishOptions,
+    progress: Option<&dyn Progress>,
+) -> Result<(Vec<Published>, Vec<LeftOut>, usize), Error> {
+    let results = lint::lint_many(&options.manifests, registry, LintOptions { strict: false });
+    if let Some(p) = progress {
+        p.start(results.len() as u64);
+    }
+    let mut left_out = Vec::new();
+    let mut published: Vec<Published> = Vec::new();
+    let mut reused = 0;
+    for result in results {
+        let manifest_rel = rel(&options.catalog, &result.path);
+        if let Some(p) = progress {
+            p.dataset(&manifest_rel);
+        }
+        let errors: Vec<String> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string().lines().next().unwrap_or("").to_string())
+            .collect();
+        let Some(loaded) = result.loaded.filter(|_| errors.is_empty()) else {
+            left_out.push(LeftOut {
+                manifest: manifest_rel,
+                stage: "lint".into(),
+                reason: errors.join("; "),
+            });
+            continue;
+        };
+        match dataset(&loaded, options)? {
+            Ok((lock, lock_text, report, was_cached)) => {
+                reused += was_cached as usize;
+                published.push((loaded, lock, lock_text, report));
+            }
+            Err((stage, reason)) => left_out.push(LeftOut {
+                manifest: manifest_rel,
+                stage: stage.into(),
+                reason,
+            }),
+        }
+    }
+    if let Some(p) = progress {
+        p.finish();
+    }
+    published.sort_by(|a, b| a.0.manifest.name.cmp(&b.0.manifest.name));
+    Ok((published, left_out, reused))
+}
+
+/// One dataset that passed lint: its lock, the lock's text, its report and whether the report
+/// came from the cache; or the stage and reason it is left out.
+type Examined = Result<(Lock, String, assay_model::report::Report, bool), (&'static str, String)>;
+
+fn dataset(loaded: &LoadedManifest, options: &PublishOptions) -> Result<Examined, Error> {
+    // Sizes, footers, the file set and the lock itself first; the bytes are hashed once, below:
+    // by the validation when it runs, by a full verify when its report is reused.
+    let quick = verify(loaded, Mode::Quick, options.jobs);
+    if !quick.differences.is_empty() {
+        return Ok(Err(("verify", joined(&quick.differences))));
+    }
+    let lock_file = loaded.dir.join(LOCK_FILE_NAME);
+    let lock_text = std::fs::read_to_string(&lock_file).map_err(io(&lock_file))?;
+    let lock = Lock::parse(&lock_text).map_err(Error::Document)?;
+    let key = cache_key(loaded, &lock.digest, &options.now_text);
+    let cache_path = options
+        .catalog
+        .join(".assay/publish-cache")
+        .join(format!("{}.json", loaded.manifest.name));
+    let cached = std::fs::read_to_string(&cache_path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Cached>(&t).ok())
+        .filter(|c| c.key == key);
+    if let Some(c) = cached {
+        let full = verify(loaded, Mode::Full, options.jobs);
+        if !full.differences.is_empty() {
+            return Ok(Err(("verify", joined(&full.differences))));
+        }
+        return Ok(Ok((lock, lock_text, c.report, true)));
+    }
+    let report = match assay_validate::validate_at(loaded, options.now_us, &options.now_text) {
+        Ok(r) => r,
+        Err(reason) => return Ok(Err(("validate", reason))),
+    };
+    // The validation hashed every file in its one read: compare with the lock.
+    let changed = content_changes(&lock, &report);
+    if !changed.is_empty() {
+        return Ok(Err(("verify", joined(&changed))));
+    }
+    if let Some(d) = cache_path.parent() {
+        let _ = std::fs::create_dir_all(d);
+    }
+    let _ = assay_integrity::lock::write_atomic(
+        &cache_path,
+        pretty(&Cached {
+            key,
+            report: report.clone(),
+        })
+        .as_bytes(),
+    );
+    Ok(Ok((lock, lock_text, report, false)))
+}

@@ -1,0 +1,143 @@
+//! Every file of a site: the indexes (JSON, Parquet, DCAT, search), each dataset's documents and
+//! page, the dashboard, a page per field and the search page.
+
+use std::path::PathBuf;
+
+use assay_model::index::{CatalogIndex, INDEX_SCHEMA_VERSION, IndexEntry, LeftOut};
+use assay_model::lock::Lock;
+use assay_model::{FieldRegistry, Manifest};
+use assay_report::html::{self, DashboardSet, FieldDataset, ReportInput};
+use assay_validate::profile::{Profile, ProfileOptions, profile};
+
+use super::cache::Published;
+use super::entry::entry;
+use super::site::SiteWriter;
+use super::{Error, pretty};
+
+/// Writes the site's files as they are made.
+pub(crate) fn write(
+    files: &mut SiteWriter,
+    registry: &FieldRegistry,
+    published: &[Published],
+    left_out: &[LeftOut],
+) -> Result<(), Error> {
+    let index = CatalogIndex {
+        schema_version: INDEX_SCHEMA_VERSION,
+        datasets: published
+            .iter()
+            .map(|(l, lock, _, r)| entry(registry, l, lock, r))
+            .collect(),
+        left_out: left_out.to_vec(),
+    };
+    files.insert("index.json".into(), pretty(&index).into_bytes());
+    files.insert(
+        "index.parquet".into(),
+        assay_validate::catalog_table::index_parquet(&index).map_err(Error::Document)?,
+    );
+    let entries: Vec<(&Manifest, &Lock, &IndexEntry)> = published
+        .iter()
+        .zip(&index.datasets)
+        .map(|((l, lock, _, _), e)| (&l.manifest, lock, e))
+        .collect();
+    files.insert(
+        "dcat.jsonld".into(),
+        pretty(&assay_interop::dcat::dcat("Assay catalog", &entries)).into_bytes(),
+    );
+    let histories: Vec<Vec<assay_model::history::Entry>> = published
+        .iter()
+        .map(|(l, ..)| assay_validate::history::load(&l.dir).unwrap_or_default())
+        .collect();
+    for ((l, lock, lock_text, r), history) in published.iter().zip(&histories) {
+        let dir = format!("datasets/{}", l.manifest.name);
+        let croissant = assay_interop::croissant::croissant(&l.manifest, lock);
+        files.insert(
+            format!("{dir}/croissant.json"),
+            pretty(&croissant).into_bytes(),
+        );
+        files.insert(format!("{dir}/report.json"), pretty(r).into_bytes());
+        files.insert(
+            format!("{dir}/manifest.json"),
+            pretty(&l.manifest).into_bytes(),
+        );
+        files.insert(
+            format!("{dir}/dataset.lock"),
+            lock_text.clone().into_bytes(),
+        );
+        let (package, _) = assay_interop::frictionless::export(&l.manifest);
+        files.insert(
+            format!("{dir}/datapackage.json"),
+            pretty(&package).into_bytes(),
+        );
+        // The page's column profile reads the files a second time (the validation read them
+        // once).
+        let profiles: Vec<(String, Result<Profile, String>)> = r
+            .resources
+            .iter()
+            .map(|res| {
+                let fs: Vec<(String, PathBuf)> = res
+                    .files
+                    .iter()
+                    .filter(|f| f.error.is_none())
+                    .map(|f| (f.path.clone(), l.dir.join(&f.path)))
+                    .collect();
+                (res.name.clone(), profile(&fs, &ProfileOptions::default()))
+            })
+            .collect();
+        let page = html::report(&ReportInput {
+            loaded: l,
+            registry,
+            report: r,
+            profiles: &profiles,
+            history,
+            lang: assay_report::Lang::En,
+        });
+        files.insert(format!("{dir}/index.html"), page.into_bytes());
+    }
+    let sets: Vec<DashboardSet> = published
+        .iter()
+        .zip(&histories)
+        .map(|((loaded, _, _, report), history)| DashboardSet {
+            loaded,
+            report,
+            history,
+        })
+        .collect();
+    files.insert(
+        "index.html".into(),
+        html::dashboard(registry, &sets, assay_report::Lang::En, true).into_bytes(),
+    );
+    // One page per field: its datasets, or that it has none yet.
+    for f in registry.fields() {
+        let here: Vec<FieldDataset> = index
+            .datasets
+            .iter()
+            .filter(|d| d.field == f.code)
+            .map(|d| FieldDataset {
+                name: &d.name,
+                title: d.title.as_deref(),
+                grade: d.grade,
+                score: d.score,
+            })
+            .collect();
+        files.insert(
+            format!("fields/{}/index.html", f.code),
+            html::field_page(f, &here).into_bytes(),
+        );
+    }
+    let search = crate::search::SearchIndex::build(&index, registry);
+    let search_json = serde_json::to_string(&search).map_err(|e| Error::Document(e.to_string()))?;
+    files.insert(
+        "search-index.json".into(),
+        format!("{search_json}\n").into_bytes(),
+    );
+    // The same index as a script, so the search page works from file:// (no fetch).
+    files.insert(
+        "search-index.js".into(),
+        format!("window.ASSAY_SEARCH_INDEX = {search_json};\n").into_bytes(),
+    );
+    files.insert(
+        "search.html".into(),
+        include_str!("search_page.html").as_bytes().to_vec(),
+    );
+    Ok(())
+}
