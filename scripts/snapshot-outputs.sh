@@ -11,6 +11,8 @@ work=$(mktemp -d)
 cp -r "$repo/catalog" "$work/catalog"
 # drop field standards not in the baseline (they are compared separately)
 find "$work/catalog" -maxdepth 2 -type d -name '*-standard' -exec rm -rf {} + 2>/dev/null
+# the history of earlier local runs would show as trends
+find "$work/catalog" -type d -name .assay -prune -exec rm -rf {} + 2>/dev/null
 cp -r "$repo/fixtures" "$work/fixtures"
 cd "$work"
 for m in $(find catalog -name dataset.yaml | sort); do
