@@ -311,7 +311,7 @@ fn assemble(
     let mut undecoded_nulls: BTreeMap<usize, u64> = BTreeMap::new();
     for (i, k) in kinds.iter().enumerate() {
         if *k == Kind::Other
-            && let Some(n) = leaf_nulls(&metas, schema.field(i).name())
+            && let Some(n) = leaf_nulls(metas, schema.field(i).name())
         {
             undecoded_nulls.insert(i, n);
         }
@@ -348,7 +348,7 @@ fn assemble(
     let pairs = if tracked.is_empty() || rows == 0 {
         Vec::new()
     } else {
-        unique_pairs(&columns, &tracked, &row_hashes, rows, &singles)
+        unique_pairs(&columns, tracked, &row_hashes, rows, &singles)
     };
     drop(row_hashes);
     let candidate_keys = singles
