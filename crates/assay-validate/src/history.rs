@@ -336,101 +336,122 @@ pub(crate) fn judge(
         HistoryMetric::NullRate => "null_rate",
     };
     let past: Vec<f64> = baseline(entries, resource, key, column, current_digest);
-    let shown = |v: f64| match metric {
+    match rule {
+        Rule::Change(c) => judge_change(c, metric, current, &past),
+        Rule::Anomaly(a) => judge_anomaly(a, metric, current, &past),
+    }
+}
+
+/// `change`: the current value against the previous snapshot's.
+fn judge_change(
+    c: &assay_model::check::Change,
+    metric: HistoryMetric,
+    current: f64,
+    past: &[f64],
+) -> Judgement {
+    let shown = |v: f64| shown(metric, v);
+    let Some(&previous) = past.last() else {
+        return Judgement::Verdict {
+            fail: false,
+            observed: serde_json::json!({"current": current}),
+            message: Some(format!(
+                "no earlier run in {HISTORY_DIR}; nothing to compare with yet"
+            )),
+        };
+    };
+    let (moved, limit, unit) = match metric {
+        HistoryMetric::RowCount => (
+            if previous == 0.0 {
+                if current == 0.0 { 0.0 } else { f64::INFINITY }
+            } else {
+                (current - previous).abs() / previous * 100.0
+            },
+            c.max_change_pct.unwrap_or(0.0),
+            "%",
+        ),
+        HistoryMetric::NullRate => (
+            (current - previous) * 100.0,
+            c.max_rise_points.unwrap_or(0.0),
+            " points",
+        ),
+    };
+    let fail = moved > limit + 1e-12;
+    Judgement::Verdict {
+        fail,
+        observed: serde_json::json!({"current": current, "previous": previous, "change": moved}),
+        message: fail.then(|| {
+            format!(
+                "{} went from {} to {} ({moved:.2}{unit}); at most {limit}{unit} allowed",
+                metric.as_str(),
+                shown(previous),
+                shown(current)
+            )
+        }),
+    }
+}
+
+/// `anomaly`: the current value's z-score against the last snapshots.
+fn judge_anomaly(
+    a: &assay_model::check::Anomaly,
+    metric: HistoryMetric,
+    current: f64,
+    past: &[f64],
+) -> Judgement {
+    let shown = |v: f64| shown(metric, v);
+    let n = a.last_runs.unwrap_or(10).max(3) as usize;
+    let window: Vec<f64> = past.iter().rev().take(n).copied().collect();
+    if window.len() < 3 {
+        return Judgement::Verdict {
+            fail: false,
+            observed: serde_json::json!({"current": current, "runs": window.len()}),
+            message: Some(format!(
+                "{} earlier run(s) in {HISTORY_DIR}; at least 3 are needed",
+                window.len()
+            )),
+        };
+    }
+    let mean = window.iter().sum::<f64>() / window.len() as f64;
+    let var = window.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (window.len() - 1) as f64;
+    // A history without spread still tolerates a change of 1e-9 of the mean.
+    let sd = var.sqrt().max(mean.abs() * 1e-9);
+    let z = if sd > 0.0 {
+        (current - mean).abs() / sd
+    } else if (current - mean).abs() < 1e-12 {
+        0.0
+    } else {
+        f64::INFINITY
+    };
+    let limit = a.max_z.unwrap_or(3.0);
+    let fail = z > limit;
+    Judgement::Verdict {
+            fail,
+            observed: serde_json::json!({
+                "current": current, "mean": mean, "stddev": sd,
+                "z": if z.is_finite() { serde_json::json!(z) } else { serde_json::Value::Null },
+                "runs": window.len(),
+            }),
+            message: fail.then(|| {
+                format!(
+                    "{} is {} against a mean of {} over the last {} runs (z = {}); at most {limit} allowed",
+                    metric.as_str(),
+                    shown(current),
+                    shown(mean),
+                    window.len(),
+                    if z.is_finite() {
+                        format!("{z:.2}")
+                    } else {
+                        "∞".into()
+                    }
+                )
+            }),
+        }
+}
+
+/// A metric's value as shown in messages.
+fn shown(metric: HistoryMetric, v: f64) -> String {
+    match metric {
         HistoryMetric::RowCount => format!("{v}"),
         HistoryMetric::NullRate => format!("{:.4}%", v * 100.0),
-    };
-    match rule {
-        Rule::Change(c) => {
-            let Some(&previous) = past.last() else {
-                return Judgement::Verdict {
-                    fail: false,
-                    observed: serde_json::json!({"current": current}),
-                    message: Some(format!(
-                        "no earlier run in {HISTORY_DIR}; nothing to compare with yet"
-                    )),
-                };
-            };
-            let (moved, limit, unit) = match metric {
-                HistoryMetric::RowCount => (
-                    if previous == 0.0 {
-                        if current == 0.0 { 0.0 } else { f64::INFINITY }
-                    } else {
-                        (current - previous).abs() / previous * 100.0
-                    },
-                    c.max_change_pct.unwrap_or(0.0),
-                    "%",
-                ),
-                HistoryMetric::NullRate => (
-                    (current - previous) * 100.0,
-                    c.max_rise_points.unwrap_or(0.0),
-                    " points",
-                ),
-            };
-            let fail = moved > limit + 1e-12;
-            Judgement::Verdict {
-                fail,
-                observed: serde_json::json!({"current": current, "previous": previous, "change": moved}),
-                message: fail.then(|| {
-                    format!(
-                        "{} went from {} to {} ({moved:.2}{unit}); at most {limit}{unit} allowed",
-                        metric.as_str(),
-                        shown(previous),
-                        shown(current)
-                    )
-                }),
-            }
-        }
-        Rule::Anomaly(a) => {
-            let n = a.last_runs.unwrap_or(10).max(3) as usize;
-            let window: Vec<f64> = past.iter().rev().take(n).copied().collect();
-            if window.len() < 3 {
-                return Judgement::Verdict {
-                    fail: false,
-                    observed: serde_json::json!({"current": current, "runs": window.len()}),
-                    message: Some(format!(
-                        "{} earlier run(s) in {HISTORY_DIR}; at least 3 are needed",
-                        window.len()
-                    )),
-                };
-            }
-            let mean = window.iter().sum::<f64>() / window.len() as f64;
-            let var =
-                window.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (window.len() - 1) as f64;
-            // A history without spread still tolerates a change of 1e-9 of the mean.
-            let sd = var.sqrt().max(mean.abs() * 1e-9);
-            let z = if sd > 0.0 {
-                (current - mean).abs() / sd
-            } else if (current - mean).abs() < 1e-12 {
-                0.0
-            } else {
-                f64::INFINITY
-            };
-            let limit = a.max_z.unwrap_or(3.0);
-            let fail = z > limit;
-            Judgement::Verdict {
-                fail,
-                observed: serde_json::json!({
-                    "current": current, "mean": mean, "stddev": sd,
-                    "z": if z.is_finite() { serde_json::json!(z) } else { serde_json::Value::Null },
-                    "runs": window.len(),
-                }),
-                message: fail.then(|| {
-                    format!(
-                        "{} is {} against a mean of {} over the last {} runs (z = {}); at most {limit} allowed",
-                        metric.as_str(),
-                        shown(current),
-                        shown(mean),
-                        window.len(),
-                        if z.is_finite() {
-                            format!("{z:.2}")
-                        } else {
-                            "∞".into()
-                        }
-                    )
-                }),
-            }
-        }
     }
 }
 

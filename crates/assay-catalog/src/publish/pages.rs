@@ -47,51 +47,8 @@ pub(crate) fn write(
         .iter()
         .map(|(l, ..)| assay_validate::history::load(&l.dir).unwrap_or_default())
         .collect();
-    for ((l, lock, lock_text, r), history) in published.iter().zip(&histories) {
-        let dir = format!("datasets/{}", l.manifest.name);
-        let croissant = assay_interop::croissant::croissant(&l.manifest, lock);
-        files.insert(
-            format!("{dir}/croissant.json"),
-            pretty(&croissant).into_bytes(),
-        );
-        files.insert(format!("{dir}/report.json"), pretty(r).into_bytes());
-        files.insert(
-            format!("{dir}/manifest.json"),
-            pretty(&l.manifest).into_bytes(),
-        );
-        files.insert(
-            format!("{dir}/dataset.lock"),
-            lock_text.clone().into_bytes(),
-        );
-        let (package, _) = assay_interop::frictionless::export(&l.manifest);
-        files.insert(
-            format!("{dir}/datapackage.json"),
-            pretty(&package).into_bytes(),
-        );
-        // The page's column profile reads the files a second time (the validation read them
-        // once).
-        let profiles: Vec<(String, Result<Profile, String>)> = r
-            .resources
-            .iter()
-            .map(|res| {
-                let fs: Vec<(String, PathBuf)> = res
-                    .files
-                    .iter()
-                    .filter(|f| f.error.is_none())
-                    .map(|f| (f.path.clone(), l.dir.join(&f.path)))
-                    .collect();
-                (res.name.clone(), profile(&fs, &ProfileOptions::default()))
-            })
-            .collect();
-        let page = html::report(&ReportInput {
-            loaded: l,
-            registry,
-            report: r,
-            profiles: &profiles,
-            history,
-            lang: assay_report::Lang::En,
-        });
-        files.insert(format!("{dir}/index.html"), page.into_bytes());
+    for (dataset, history) in published.iter().zip(&histories) {
+        dataset_files(files, registry, dataset, history);
     }
     let sets: Vec<DashboardSet> = published
         .iter()
@@ -140,4 +97,57 @@ pub(crate) fn write(
         include_str!("search_page.html").as_bytes().to_vec(),
     );
     Ok(())
+}
+
+/// One dataset's documents and page under `datasets/<name>/`.
+fn dataset_files(
+    files: &mut SiteWriter,
+    registry: &FieldRegistry,
+    (l, lock, lock_text, r): &Published,
+    history: &[assay_model::history::Entry],
+) {
+    let dir = format!("datasets/{}", l.manifest.name);
+    let croissant = assay_interop::croissant::croissant(&l.manifest, lock);
+    files.insert(
+        format!("{dir}/croissant.json"),
+        pretty(&croissant).into_bytes(),
+    );
+    files.insert(format!("{dir}/report.json"), pretty(r).into_bytes());
+    files.insert(
+        format!("{dir}/manifest.json"),
+        pretty(&l.manifest).into_bytes(),
+    );
+    files.insert(
+        format!("{dir}/dataset.lock"),
+        lock_text.clone().into_bytes(),
+    );
+    let (package, _) = assay_interop::frictionless::export(&l.manifest);
+    files.insert(
+        format!("{dir}/datapackage.json"),
+        pretty(&package).into_bytes(),
+    );
+    // The page's column profile reads the files a second time (the validation read them
+    // once).
+    let profiles: Vec<(String, Result<Profile, String>)> = r
+        .resources
+        .iter()
+        .map(|res| {
+            let fs: Vec<(String, PathBuf)> = res
+                .files
+                .iter()
+                .filter(|f| f.error.is_none())
+                .map(|f| (f.path.clone(), l.dir.join(&f.path)))
+                .collect();
+            (res.name.clone(), profile(&fs, &ProfileOptions::default()))
+        })
+        .collect();
+    let page = html::report(&ReportInput {
+        loaded: l,
+        registry,
+        report: r,
+        profiles: &profiles,
+        history,
+        lang: assay_report::Lang::En,
+    });
+    files.insert(format!("{dir}/index.html"), page.into_bytes());
 }

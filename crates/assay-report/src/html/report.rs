@@ -68,35 +68,7 @@ pub fn report(input: &ReportInput) -> String {
             context! { name => r.name, fields }
         })
         .collect();
-    let failed: Vec<Value> = not_passed(report)
-        .into_iter()
-        .map(|(r, c)| {
-            let samples: Vec<Value> = c
-                .samples
-                .iter()
-                .map(|s| {
-                    context! {
-                        file => s.file,
-                        row => s.row.map(|r| r.to_string()).unwrap_or_default(),
-                        values => s.values.join(", "),
-                        key => s.key.join(", "),
-                    }
-                })
-                .collect();
-            context! {
-                resource => r.name,
-                name => c.name,
-                kind => c.kind,
-                severity => c.severity.as_str(),
-                status => status_word(c.status),
-                failing => c.failing.to_string(),
-                evaluated => c.evaluated.to_string(),
-                fraction => format!("{:.4}", c.failing_fraction * 100.0),
-                samples,
-                message => c.message.clone().unwrap_or_default(),
-            }
-        })
-        .collect();
+    let failed = failed(report);
     let files: Vec<Value> = report
         .resources
         .iter()
@@ -156,6 +128,39 @@ pub fn report(input: &ReportInput) -> String {
             tool_version => report.tool.version,
         },
     )
+}
+
+/// Every check that did not pass, with its samples (or its message).
+fn failed(report: &Report) -> Vec<Value> {
+    not_passed(report)
+        .into_iter()
+        .map(|(r, c)| {
+            let samples: Vec<Value> = c
+                .samples
+                .iter()
+                .map(|s| {
+                    context! {
+                        file => s.file,
+                        row => s.row.map(|r| r.to_string()).unwrap_or_default(),
+                        values => s.values.join(", "),
+                        key => s.key.join(", "),
+                    }
+                })
+                .collect();
+            context! {
+                resource => r.name,
+                name => c.name,
+                kind => c.kind,
+                severity => c.severity.as_str(),
+                status => status_word(c.status),
+                failing => c.failing.to_string(),
+                evaluated => c.evaluated.to_string(),
+                fraction => format!("{:.4}", c.failing_fraction * 100.0),
+                samples,
+                message => c.message.clone().unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 /// The trend rows: the score, each resource's rows and each failing check's failing fraction
