@@ -10,6 +10,7 @@ use arrow::row::{RowConverter, SortField};
 use assay_model::check::{Aggregate, Stat};
 
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part};
+use crate::checks::CheckError;
 use crate::engine::tally::Tally;
 use crate::engine::values::{bounds_text, plain};
 
@@ -94,7 +95,7 @@ impl Kernel for AggregateCheck {
     type File = Aggregate;
     type State = Option<Agg>;
 
-    fn begin_file(&mut self, _: &FileCx) -> Result<Aggregate, String> {
+    fn begin_file(&mut self, _: &FileCx) -> Result<Aggregate, CheckError> {
         Ok(self.check.clone())
     }
 
@@ -107,17 +108,14 @@ impl Kernel for AggregateCheck {
         part: &mut Part,
         state: &mut Option<Agg>,
         batch: &Batch,
-    ) -> Result<(), String> {
+    ) -> Result<(), CheckError> {
         let a = batch.column(&check.column)?;
         let agg = state.get_or_insert_with(Agg::default);
         agg.nulls += a.null_count() as u64;
         if matches!(check.stat, Stat::DistinctCount) {
             let p = plain(a)?;
-            let converter = RowConverter::new(vec![SortField::new(p.data_type().clone())])
-                .map_err(|e| e.to_string())?;
-            let rows = converter
-                .convert_columns(std::slice::from_ref(&p))
-                .map_err(|e| e.to_string())?;
+            let converter = RowConverter::new(vec![SortField::new(p.data_type().clone())])?;
+            let rows = converter.convert_columns(std::slice::from_ref(&p))?;
             for i in 0..p.len() {
                 if p.is_valid(i) {
                     agg.distinct.insert(Box::from(rows.row(i).as_ref()));
@@ -125,7 +123,7 @@ impl Kernel for AggregateCheck {
             }
             agg.count += (p.len() - p.null_count()) as u64;
         } else if !matches!(check.stat, Stat::NullFraction) {
-            let f = cast(a, &DataType::Float64).map_err(|e| e.to_string())?;
+            let f = cast(a, &DataType::Float64)?;
             for v in f
                 .as_primitive::<arrow::datatypes::Float64Type>()
                 .iter()

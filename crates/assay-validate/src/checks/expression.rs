@@ -11,6 +11,7 @@ use assay_model::check::Expression;
 use datafusion::physical_plan::PhysicalExpr;
 
 use super::{Batch, Failing, FileCx, RowCheck};
+use crate::checks::CheckError;
 use crate::conformance;
 use crate::engine::values::plain;
 
@@ -26,7 +27,7 @@ pub(crate) struct Planned {
 impl RowCheck for ExpressionCheck {
     type File = Planned;
 
-    fn prepare(&self, cx: &FileCx) -> Result<Planned, String> {
+    fn prepare(&self, cx: &FileCx) -> Result<Planned, CheckError> {
         let (names, expr) = plan(&self.0.sql, cx.schema)?;
         Ok(Planned {
             sql: self.0.sql.clone(),
@@ -39,7 +40,7 @@ impl RowCheck for ExpressionCheck {
         p.names.clone()
     }
 
-    fn fails(p: &Planned, batch: &Batch) -> Result<Failing, String> {
+    fn fails(p: &Planned, batch: &Batch) -> Result<Failing, CheckError> {
         let sql = &p.sql;
         let mut fields = Vec::new();
         let mut arrays = Vec::new();
@@ -53,20 +54,16 @@ impl RowCheck for ExpressionCheck {
             Arc::new(Schema::new(fields)),
             arrays.clone(),
             &RecordBatchOptions::new().with_row_count(Some(rows)),
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let out: ArrayRef = p
             .expr
             .evaluate(&sub)
             .and_then(|v| v.into_array(sub.num_rows()))
             .map_err(|e| format!("expression `{sql}`: {e}"))?;
         let Some(b) = out.as_boolean_opt() else {
-            return Err(format!(
-                "expression `{sql}` is {}, not a boolean",
-                out.data_type()
-            ));
+            return Err(format!("expression `{sql}` is {}, not a boolean", out.data_type()).into());
         };
-        let mask = not(b).map_err(|e| e.to_string())?;
+        let mask = not(b)?;
         Ok(Failing {
             mask,
             values: arrays,
@@ -83,7 +80,7 @@ impl RowCheck for ExpressionCheck {
 pub(crate) fn plan(
     sql: &str,
     schema: &Schema,
-) -> Result<(Vec<String>, Arc<dyn PhysicalExpr>), String> {
+) -> Result<(Vec<String>, Arc<dyn PhysicalExpr>), CheckError> {
     let plain_schema = Schema::new(
         schema
             .fields()
@@ -98,8 +95,7 @@ pub(crate) fn plan(
             .collect::<Vec<_>>(),
     );
     let ctx = datafusion::prelude::SessionContext::new();
-    let full =
-        datafusion::common::DFSchema::try_from(plain_schema.clone()).map_err(|e| e.to_string())?;
+    let full = datafusion::common::DFSchema::try_from(plain_schema.clone())?;
     let expr = ctx
         .parse_sql_expr(sql, &full)
         .map_err(|e| format!("expression `{sql}`: {e}"))?;
@@ -110,8 +106,7 @@ pub(crate) fn plan(
         .iter()
         .filter_map(|n| plain_schema.field_with_name(n).ok().cloned())
         .collect();
-    let sub =
-        datafusion::common::DFSchema::try_from(Schema::new(fields)).map_err(|e| e.to_string())?;
+    let sub = datafusion::common::DFSchema::try_from(Schema::new(fields))?;
     // Functions like `coalesce` are rewritten by the simplifier before planning.
     let simplifier = datafusion::optimizer::simplify_expressions::ExprSimplifier::new(
         datafusion::logical_expr::simplify::SimplifyContext::builder()

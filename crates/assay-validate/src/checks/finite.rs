@@ -6,13 +6,14 @@ use arrow::datatypes::DataType;
 use assay_model::check::Finite;
 
 use super::{Batch, Failing, FileCx, RowCheck};
+use crate::checks::CheckError;
 
 pub(crate) struct FiniteCheck(pub Finite);
 
 impl RowCheck for FiniteCheck {
     type File = String;
 
-    fn prepare(&self, _: &FileCx) -> Result<String, String> {
+    fn prepare(&self, _: &FileCx) -> Result<String, CheckError> {
         Ok(self.0.column.clone())
     }
 
@@ -20,9 +21,9 @@ impl RowCheck for FiniteCheck {
         vec![column.clone()]
     }
 
-    fn fails(column: &String, batch: &Batch) -> Result<Failing, String> {
+    fn fails(column: &String, batch: &Batch) -> Result<Failing, CheckError> {
         let a = batch.column(column)?;
-        let f = cast(a, &DataType::Float64).map_err(|e| e.to_string())?;
+        let f = cast(a, &DataType::Float64)?;
         let mask: BooleanArray = f
             .as_primitive::<arrow::datatypes::Float64Type>()
             .iter()

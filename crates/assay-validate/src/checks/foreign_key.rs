@@ -16,6 +16,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, ResourceCx};
+use crate::checks::CheckError;
 use crate::engine::tally::Tally;
 use crate::engine::values::{plain, render_encoded_key};
 use crate::spill::{ByteSpill, key_cost, merge_byte_runs, pack_loc, unpack_loc};
@@ -73,11 +74,11 @@ impl Kernel for ForeignKeyCheck {
                 self.target = Some(Arc::new(set));
                 self.target_runs = runs;
             }
-            Err(e) => t.fail_error(e),
+            Err(e) => t.fail_error(e.to_string()),
         }
     }
 
-    fn begin_file(&mut self, _: &FileCx) -> Result<FkFile, String> {
+    fn begin_file(&mut self, _: &FileCx) -> Result<FkFile, CheckError> {
         match &self.target {
             Some(target) => Ok(FkFile {
                 columns: self.check.columns.clone(),
@@ -97,21 +98,18 @@ impl Kernel for ForeignKeyCheck {
         part: &mut Part,
         s: &mut Referencing,
         batch: &Batch,
-    ) -> Result<(), String> {
+    ) -> Result<(), CheckError> {
         let types = &f.target.1;
         let mut cols = Vec::new();
         for (c, t) in f.columns.iter().zip(types) {
-            cols.push(cast(batch.column(c)?, t).map_err(|e| e.to_string())?);
+            cols.push(cast(batch.column(c)?, t)?);
         }
         if cols.is_empty() {
             return Ok(());
         }
         let converter =
-            RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())
-                .map_err(|e| e.to_string())?;
-        let rows = converter
-            .convert_columns(&cols)
-            .map_err(|e| e.to_string())?;
+            RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())?;
+        let rows = converter.convert_columns(&cols)?;
         let rows_in_batch = batch.batch.num_rows();
         let Some(set) = &f.target.0 else {
             // The target did not fit in memory: collect the keys; they are joined against
@@ -216,7 +214,7 @@ fn target_keys(
     cx: &ResourceCx,
     resource: &str,
     columns: &[String],
-) -> Result<(KeySet, Vec<std::fs::File>), String> {
+) -> Result<(KeySet, Vec<std::fs::File>), CheckError> {
     let r = cx
         .loaded
         .manifest
@@ -265,13 +263,12 @@ fn target_keys(
                 Some(c) => c,
                 None => {
                     types = Some(t.clone());
-                    converter.insert(
-                        RowConverter::new(t.iter().map(|d| SortField::new(d.clone())).collect())
-                            .map_err(|e| e.to_string())?,
-                    )
+                    converter.insert(RowConverter::new(
+                        t.iter().map(|d| SortField::new(d.clone())).collect(),
+                    )?)
                 }
             };
-            let rows = conv.convert_columns(&cols).map_err(|e| e.to_string())?;
+            let rows = conv.convert_columns(&cols)?;
             for i in 0..batch.num_rows() {
                 if !cols.iter().all(|c| c.is_valid(i)) {
                     continue;

@@ -4,6 +4,7 @@ use arrow::array::Array;
 use assay_model::check::{Freshness, IsoDuration};
 
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, RowGroupStats};
+use crate::checks::CheckError;
 use crate::engine::tally::Tally;
 use crate::engine::values::{max_micros, micros_to_rfc3339};
 
@@ -31,7 +32,7 @@ impl Kernel for FreshnessCheck {
     /// The newest value of a row group.
     type State = Option<i64>;
 
-    fn begin_file(&mut self, _: &FileCx) -> Result<String, String> {
+    fn begin_file(&mut self, _: &FileCx) -> Result<String, CheckError> {
         Ok(self.check.column.clone())
     }
 
@@ -39,11 +40,10 @@ impl Kernel for FreshnessCheck {
         vec![column.clone()]
     }
 
-    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError> {
         let maxs = rg
             .converter(&self.check.column)?
-            .row_group_maxes(rg.one())
-            .map_err(|e| e.to_string())?;
+            .row_group_maxes(rg.one())?;
         match max_micros(&maxs)? {
             Some(v) if maxs.is_valid(0) => {
                 self.see(v);
@@ -59,7 +59,7 @@ impl Kernel for FreshnessCheck {
         part: &mut Part,
         newest: &mut Option<i64>,
         batch: &Batch,
-    ) -> Result<(), String> {
+    ) -> Result<(), CheckError> {
         if let Some(v) = max_micros(batch.column(column)?)? {
             *newest = Some(newest.map_or(v, |x| x.max(v)));
         }

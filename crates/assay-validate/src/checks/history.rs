@@ -7,6 +7,7 @@ use std::sync::Arc;
 use assay_model::check::Check;
 
 use super::{DynFile, DynKernel, FileCx, FinishCx, MergeCx, Part, ResourceCx, RowGroupStats};
+use crate::checks::CheckError;
 use crate::engine::tally::Tally;
 use crate::history::{self, Judgement, Measured};
 
@@ -32,7 +33,7 @@ impl DynKernel for WithHistory {
         self.base.begin_resource(t, cx)
     }
 
-    fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, String> {
+    fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, CheckError> {
         self.base.begin_file(cx)
     }
 
@@ -40,7 +41,7 @@ impl DynKernel for WithHistory {
         self.base.dictionary_column()
     }
 
-    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError> {
         self.base.decide(t, rg)
     }
 

@@ -11,6 +11,7 @@ use arrow::row::{RowConverter, SortField};
 use assay_model::Scalar;
 
 use super::{Batch, Failing, FileCx, RowCheck};
+use crate::checks::CheckError;
 use crate::conformance;
 use crate::engine::values::per_value;
 
@@ -50,7 +51,7 @@ enum Set {
 impl RowCheck for SetCheck {
     type File = SetFile;
 
-    fn prepare(&self, cx: &FileCx) -> Result<SetFile, String> {
+    fn prepare(&self, cx: &FileCx) -> Result<SetFile, CheckError> {
         let set = match cx.schema.column_with_name(&self.column) {
             None => Set::Unavailable,
             Some((_, f)) => self.set_for(conformance::value_type(f.data_type()))?,
@@ -70,12 +71,12 @@ impl RowCheck for SetCheck {
         Some(&self.column)
     }
 
-    fn fails(f: &SetFile, batch: &Batch) -> Result<Failing, String> {
+    fn fails(f: &SetFile, batch: &Batch) -> Result<Failing, CheckError> {
         let a = batch.column(&f.column)?.clone();
         let negate = f.negate;
         let mask = match &f.set {
             Set::Text(set) => per_value(&a, &|vals: &ArrayRef| {
-                let strings = cast(vals, &DataType::Utf8).map_err(|e| e.to_string())?;
+                let strings = cast(vals, &DataType::Utf8)?;
                 Ok(strings
                     .as_string::<i32>()
                     .iter()
@@ -83,9 +84,7 @@ impl RowCheck for SetCheck {
                     .collect())
             })?,
             Set::Rows(set, converter) => per_value(&a, &|vals: &ArrayRef| {
-                let rows = converter
-                    .convert_columns(std::slice::from_ref(vals))
-                    .map_err(|e| e.to_string())?;
+                let rows = converter.convert_columns(std::slice::from_ref(vals))?;
                 Ok((0..vals.len())
                     .map(|i| {
                         vals.is_valid(i)
@@ -104,7 +103,7 @@ impl RowCheck for SetCheck {
 }
 
 impl SetCheck {
-    fn set_for(&self, vt: &DataType) -> Result<Set, String> {
+    fn set_for(&self, vt: &DataType) -> Result<Set, CheckError> {
         if matches!(
             vt,
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
@@ -120,8 +119,7 @@ impl SetCheck {
                     .collect(),
             ));
         }
-        let converter =
-            RowConverter::new(vec![SortField::new(vt.clone())]).map_err(|e| e.to_string())?;
+        let converter = RowConverter::new(vec![SortField::new(vt.clone())])?;
         let mut set = HashSet::new();
         for v in &self.values {
             let arr: ArrayRef = match v {
@@ -135,9 +133,7 @@ impl SetCheck {
             if arr.is_null(0) {
                 continue;
             }
-            let rows = converter
-                .convert_columns(&[arr])
-                .map_err(|e| e.to_string())?;
+            let rows = converter.convert_columns(&[arr])?;
             set.insert(Box::from(rows.row(0).as_ref()));
         }
         Ok(Set::Rows(set, converter))

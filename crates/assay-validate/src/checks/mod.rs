@@ -30,10 +30,13 @@ use assay_model::report::{FileReport, Sample};
 use assay_model::{LoadedManifest, Resource};
 use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 
+pub(crate) use error::CheckError;
+
 use crate::engine::Options;
 use crate::engine::tally::Tally;
 
 mod aggregate;
+mod error;
 mod expression;
 mod finite;
 mod foreign_key;
@@ -103,9 +106,12 @@ pub(crate) struct RowGroupStats<'a> {
 
 impl RowGroupStats<'_> {
     /// A statistics converter for one column.
-    pub fn converter(&self, column: &str) -> Result<StatisticsConverter<'_>, String> {
-        StatisticsConverter::try_new(column, self.schema, self.parquet_schema)
-            .map_err(|e| e.to_string())
+    pub fn converter(&self, column: &str) -> Result<StatisticsConverter<'_>, CheckError> {
+        Ok(StatisticsConverter::try_new(
+            column,
+            self.schema,
+            self.parquet_schema,
+        )?)
     }
 
     /// The row group itself, as the converter takes it.
@@ -129,7 +135,7 @@ pub(crate) struct Batch<'a> {
 
 impl Batch<'_> {
     /// A column of the batch, or an error naming it.
-    pub fn column(&self, name: &str) -> Result<&ArrayRef, String> {
+    pub fn column(&self, name: &str) -> Result<&ArrayRef, CheckError> {
         crate::engine::values::column(self.batch, name)
     }
 
@@ -230,7 +236,7 @@ pub(crate) trait Kernel: Send + 'static {
 
     /// Prepares the check for one file's schema. An error names why the check cannot run on
     /// this file.
-    fn begin_file(&mut self, cx: &FileCx) -> Result<Self::File, String>;
+    fn begin_file(&mut self, cx: &FileCx) -> Result<Self::File, CheckError>;
 
     /// The columns a row group must decode for this check.
     fn columns(&self, file: &Self::File) -> Vec<String>;
@@ -241,7 +247,7 @@ pub(crate) trait Kernel: Send + 'static {
     }
 
     /// Decides a row group from its statistics: `Ok(true)` when no data need be read.
-    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError> {
         let _ = (t, rg);
         Ok(false)
     }
@@ -252,7 +258,7 @@ pub(crate) trait Kernel: Send + 'static {
         part: &mut Part,
         state: &mut Self::State,
         batch: &Batch,
-    ) -> Result<(), String>;
+    ) -> Result<(), CheckError>;
 
     /// After a row group's last batch (on the worker thread).
     fn end_row_group(
@@ -292,7 +298,7 @@ pub(crate) trait RowCheck: Send + 'static {
     }
 
     /// Prepares the check for one file.
-    fn prepare(&self, cx: &FileCx) -> Result<Self::File, String>;
+    fn prepare(&self, cx: &FileCx) -> Result<Self::File, CheckError>;
 
     /// The columns a row group must decode.
     fn columns(&self, file: &Self::File) -> Vec<String>;
@@ -303,13 +309,13 @@ pub(crate) trait RowCheck: Send + 'static {
     }
 
     /// `Some(rows evaluated)` when the row group's statistics prove every row passes.
-    fn decide(&self, rg: &RowGroupStats) -> Result<Option<u64>, String> {
+    fn decide(&self, rg: &RowGroupStats) -> Result<Option<u64>, CheckError> {
         let _ = rg;
         Ok(None)
     }
 
     /// The failing mask of one batch.
-    fn fails(file: &Self::File, batch: &Batch) -> Result<Failing, String>;
+    fn fails(file: &Self::File, batch: &Batch) -> Result<Failing, CheckError>;
 }
 
 /// A batch's failing rows: `true` fails, null was not evaluated; the values shown in samples.
@@ -330,7 +336,7 @@ impl<C: RowCheck> Kernel for Rows<C> {
         self.0.begin_resource(t);
     }
 
-    fn begin_file(&mut self, cx: &FileCx) -> Result<C::File, String> {
+    fn begin_file(&mut self, cx: &FileCx) -> Result<C::File, CheckError> {
         self.0.prepare(cx)
     }
 
@@ -342,7 +348,7 @@ impl<C: RowCheck> Kernel for Rows<C> {
         self.0.dictionary_column()
     }
 
-    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError> {
         Ok(match self.0.decide(rg)? {
             Some(evaluated) => {
                 t.evaluated += evaluated;
@@ -352,7 +358,12 @@ impl<C: RowCheck> Kernel for Rows<C> {
         })
     }
 
-    fn update(file: &C::File, part: &mut Part, _: &mut (), batch: &Batch) -> Result<(), String> {
+    fn update(
+        file: &C::File,
+        part: &mut Part,
+        _: &mut (),
+        batch: &Batch,
+    ) -> Result<(), CheckError> {
         let f = C::fails(file, batch)?;
         let values: Vec<&ArrayRef> = f.values.iter().collect();
         part.record(&f.mask, &values, batch, f.note.as_deref());
@@ -363,9 +374,9 @@ impl<C: RowCheck> Kernel for Rows<C> {
 /// A kernel with its `File` and `State` types erased, as the driver holds it.
 pub(crate) trait DynKernel: Send {
     fn begin_resource(&mut self, t: &mut Tally, cx: &ResourceCx);
-    fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, String>;
+    fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, CheckError>;
     fn dictionary_column(&self) -> Option<&str>;
-    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String>;
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError>;
     fn merge(&mut self, t: &mut Tally, part: Part, state: Box<dyn Any + Send>, cx: &MergeCx);
     fn end_file(&mut self, t: &mut Tally, rows: u64);
     fn finish(&mut self, t: &mut Tally, cx: &FinishCx);
@@ -380,7 +391,7 @@ pub(crate) trait DynFile: Send + Sync {
         part: &mut Part,
         state: &mut (dyn Any + Send),
         batch: &Batch,
-    ) -> Result<(), String>;
+    ) -> Result<(), CheckError>;
     fn end_row_group(&self, part: &mut Part, state: &mut (dyn Any + Send), end: &RowGroupEnd);
 }
 
@@ -407,7 +418,7 @@ impl<K: Kernel> DynKernel for Erased<K> {
         self.0.begin_resource(t, cx)
     }
 
-    fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, String> {
+    fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, CheckError> {
         let file = self.0.begin_file(cx)?;
         let columns = self.0.columns(&file);
         Ok(Arc::new(ErasedFile::<K> { file, columns }))
@@ -417,7 +428,7 @@ impl<K: Kernel> DynKernel for Erased<K> {
         self.0.dictionary_column()
     }
 
-    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, String> {
+    fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError> {
         self.0.decide(t, rg)
     }
 
@@ -449,7 +460,7 @@ impl<K: Kernel> DynFile for ErasedFile<K> {
         part: &mut Part,
         state: &mut (dyn Any + Send),
         batch: &Batch,
-    ) -> Result<(), String> {
+    ) -> Result<(), CheckError> {
         K::update(&self.file, part, own::<K::State>(state), batch)
     }
 

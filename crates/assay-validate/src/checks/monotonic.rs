@@ -7,6 +7,7 @@ use assay_model::check::Monotonic;
 use assay_model::report::Sample;
 
 use super::{Batch, FileCx, Kernel, MergeCx, Part};
+use crate::checks::CheckError;
 use crate::engine::tally::Tally;
 use crate::engine::values::plain;
 
@@ -34,7 +35,7 @@ impl Kernel for MonotonicCheck {
     type File = Monotonic;
     type State = Ends;
 
-    fn begin_file(&mut self, _: &FileCx) -> Result<Monotonic, String> {
+    fn begin_file(&mut self, _: &FileCx) -> Result<Monotonic, CheckError> {
         self.last = None;
         Ok(self.check.clone())
     }
@@ -48,13 +49,10 @@ impl Kernel for MonotonicCheck {
         part: &mut Part,
         ends: &mut Ends,
         batch: &Batch,
-    ) -> Result<(), String> {
+    ) -> Result<(), CheckError> {
         let a = plain(batch.column(&m.column)?)?;
-        let converter = RowConverter::new(vec![SortField::new(a.data_type().clone())])
-            .map_err(|e| e.to_string())?;
-        let rows = converter
-            .convert_columns(std::slice::from_ref(&a))
-            .map_err(|e| e.to_string())?;
+        let converter = RowConverter::new(vec![SortField::new(a.data_type().clone())])?;
+        let rows = converter.convert_columns(std::slice::from_ref(&a))?;
         let mut out = Vec::with_capacity(a.len());
         for i in 0..a.len() {
             if a.is_null(i) {

@@ -5,13 +5,14 @@ use arrow::compute::is_null;
 use assay_model::check::NotNull;
 
 use super::{Batch, Failing, FileCx, RowCheck, RowGroupStats};
+use crate::checks::CheckError;
 
 pub(crate) struct NotNullCheck(pub NotNull);
 
 impl RowCheck for NotNullCheck {
     type File = String;
 
-    fn prepare(&self, _: &FileCx) -> Result<String, String> {
+    fn prepare(&self, _: &FileCx) -> Result<String, CheckError> {
         Ok(self.0.column.clone())
     }
 
@@ -19,21 +20,18 @@ impl RowCheck for NotNullCheck {
         vec![column.clone()]
     }
 
-    fn decide(&self, rg: &RowGroupStats) -> Result<Option<u64>, String> {
+    fn decide(&self, rg: &RowGroupStats) -> Result<Option<u64>, CheckError> {
         let column = &self.0.column;
         if rg.schema.index_of(column).is_err() {
-            return Err(format!("column `{column}` is missing"));
+            return Err(format!("column `{column}` is missing").into());
         }
-        let nulls = rg
-            .converter(column)?
-            .row_group_null_counts(rg.one())
-            .map_err(|e| e.to_string())?;
+        let nulls = rg.converter(column)?.row_group_null_counts(rg.one())?;
         Ok((nulls.is_valid(0) && nulls.value(0) == 0).then_some(rg.rows))
     }
 
-    fn fails(column: &String, batch: &Batch) -> Result<Failing, String> {
+    fn fails(column: &String, batch: &Batch) -> Result<Failing, CheckError> {
         let a = batch.column(column)?;
-        let mask = is_null(a).map_err(|e| e.to_string())?;
+        let mask = is_null(a)?;
         Ok(Failing {
             mask,
             values: vec![a.clone()],

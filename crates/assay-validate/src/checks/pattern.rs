@@ -8,6 +8,7 @@ use arrow::datatypes::DataType;
 use assay_model::check::Pattern;
 
 use super::{Batch, Failing, FileCx, RowCheck};
+use crate::checks::CheckError;
 use crate::engine::tally::Tally;
 use crate::engine::values::per_value;
 
@@ -27,7 +28,7 @@ impl RowCheck for PatternCheck {
         }
     }
 
-    fn prepare(&self, _: &FileCx) -> Result<PatternFile, String> {
+    fn prepare(&self, _: &FileCx) -> Result<PatternFile, CheckError> {
         Ok(PatternFile {
             column: self.0.column.clone(),
             matcher: Matcher::new(&self.0.pattern)?,
@@ -42,10 +43,10 @@ impl RowCheck for PatternCheck {
         Some(&self.0.column)
     }
 
-    fn fails(f: &PatternFile, batch: &Batch) -> Result<Failing, String> {
+    fn fails(f: &PatternFile, batch: &Batch) -> Result<Failing, CheckError> {
         let a = batch.column(&f.column)?.clone();
         let mask = per_value(&a, &|vals: &ArrayRef| {
-            let strings = cast(vals, &DataType::Utf8).map_err(|e| e.to_string())?;
+            let strings = cast(vals, &DataType::Utf8)?;
             let strings = strings.as_string::<i32>();
             // Test every slot (null slots hold empty strings) and keep the input's nulls:
             // a bitmap built in one pass, no per-row Option.
@@ -70,7 +71,7 @@ pub(crate) enum Matcher {
 }
 
 impl Matcher {
-    pub fn new(pattern: &str) -> Result<Matcher, String> {
+    pub fn new(pattern: &str) -> Result<Matcher, CheckError> {
         use regex_automata::dfa::{StartKind, dense};
         let anchored = format!("^(?:{pattern})$");
         let dfa = dense::Builder::new()
@@ -85,7 +86,7 @@ impl Matcher {
             Ok(d) => Ok(Matcher::Dfa(Box::new(d))),
             Err(_) => regex::Regex::new(&anchored)
                 .map(Matcher::Regex)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| CheckError::Other(e.to_string())),
         }
     }
 

@@ -8,6 +8,7 @@ use assay_model::Scalar;
 use assay_model::check::Range;
 
 use super::{Batch, Failing, FileCx, RowCheck, RowGroupStats};
+use crate::checks::CheckError;
 use crate::conformance;
 use crate::engine::values::bound_array;
 
@@ -16,7 +17,7 @@ pub(crate) struct RangeCheck(pub Range);
 impl RowCheck for RangeCheck {
     type File = Range;
 
-    fn prepare(&self, _: &FileCx) -> Result<Range, String> {
+    fn prepare(&self, _: &FileCx) -> Result<Range, CheckError> {
         Ok(self.0.clone())
     }
 
@@ -24,26 +25,24 @@ impl RowCheck for RangeCheck {
         vec![r.column.clone()]
     }
 
-    fn decide(&self, rg: &RowGroupStats) -> Result<Option<u64>, String> {
+    fn decide(&self, rg: &RowGroupStats) -> Result<Option<u64>, CheckError> {
         let r = &self.0;
         let column = &r.column;
         let Some((_, field)) = rg.schema.column_with_name(column) else {
-            return Err(format!("column `{column}` is missing"));
+            return Err(format!("column `{column}` is missing").into());
         };
         if !conformance::value_type(field.data_type()).is_numeric() {
             return Ok(None);
         }
         let c = rg.converter(column)?;
-        let mins = c.row_group_mins(rg.one()).map_err(|e| e.to_string())?;
-        let maxs = c.row_group_maxes(rg.one()).map_err(|e| e.to_string())?;
+        let mins = c.row_group_mins(rg.one())?;
+        let maxs = c.row_group_maxes(rg.one())?;
         let exact = |a: Result<arrow::array::BooleanArray, _>| {
             a.map(|a| a.is_valid(0) && a.value(0)).unwrap_or(false)
         };
         let exact_min = exact(c.row_group_is_min_value_exact(rg.one()));
         let exact_max = exact(c.row_group_is_max_value_exact(rg.one()));
-        let nulls = c
-            .row_group_null_counts(rg.one())
-            .map_err(|e| e.to_string())?;
+        let nulls = c.row_group_null_counts(rg.one())?;
         let to_f = |a: &ArrayRef| -> Option<f64> {
             let f = cast(a, &DataType::Float64).ok()?;
             let f = f.as_primitive::<arrow::datatypes::Float64Type>();
@@ -71,7 +70,7 @@ impl RowCheck for RangeCheck {
         Ok((above(lo) && below(hi)).then(|| rg.rows - nulls.value(0)))
     }
 
-    fn fails(r: &Range, batch: &Batch) -> Result<Failing, String> {
+    fn fails(r: &Range, batch: &Batch) -> Result<Failing, CheckError> {
         let a = batch.column(&r.column)?;
         let vt = conformance::value_type(a.data_type()).clone();
         let numeric = vt.is_numeric();
@@ -79,8 +78,7 @@ impl RowCheck for RangeCheck {
             cast(a, &DataType::Float64)
         } else {
             cast(a, &vt)
-        }
-        .map_err(|e| e.to_string())?;
+        }?;
         // NaN is left to `finite`: evaluated here (as statistics-decided row groups count
         // it too) but never failing. Arrow orders NaN above every number, so clear it.
         let nan: Option<arrow::buffer::BooleanBuffer> = numeric
@@ -94,8 +92,7 @@ impl RowCheck for RangeCheck {
                 cmp::lt_eq(&target, &d)
             } else {
                 cmp::lt(&target, &d)
-            }
-            .map_err(|e| e.to_string())?;
+            }?;
             mask = Some(m);
         }
         if let Some(b) = &r.max {
@@ -104,10 +101,9 @@ impl RowCheck for RangeCheck {
                 cmp::gt_eq(&target, &d)
             } else {
                 cmp::gt(&target, &d)
-            }
-            .map_err(|e| e.to_string())?;
+            }?;
             mask = Some(match mask {
-                Some(x) => or(&x, &m).map_err(|e| e.to_string())?,
+                Some(x) => or(&x, &m)?,
                 None => m,
             });
         }

@@ -14,6 +14,7 @@ use assay_model::check::RateOfChange;
 use assay_model::report::Sample;
 
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part};
+use crate::checks::CheckError;
 use crate::conformance;
 use crate::engine::tally::Tally;
 use crate::engine::values::{micros, plain, render_encoded_key};
@@ -82,7 +83,7 @@ impl Kernel for RateOfChangeCheck {
     type File = RocFile;
     type State = Records;
 
-    fn begin_file(&mut self, cx: &FileCx) -> Result<RocFile, String> {
+    fn begin_file(&mut self, cx: &FileCx) -> Result<RocFile, CheckError> {
         let temporal = match &self.check.order_by {
             Some(o) => cx.schema.column_with_name(o).is_some_and(|(_, f)| {
                 matches!(
@@ -108,15 +109,12 @@ impl Kernel for RateOfChangeCheck {
         out
     }
 
-    fn update(f: &RocFile, _: &mut Part, s: &mut Records, batch: &Batch) -> Result<(), String> {
-        let values =
-            cast(batch.column(&f.column)?, &DataType::Float64).map_err(|e| e.to_string())?;
+    fn update(f: &RocFile, _: &mut Part, s: &mut Records, batch: &Batch) -> Result<(), CheckError> {
+        let values = cast(batch.column(&f.column)?, &DataType::Float64)?;
         let values = values.as_primitive::<arrow::datatypes::Float64Type>();
         let order: Option<ArrayRef> = match &f.order_by {
             Some(o) if f.temporal => Some(micros(batch.column(o)?)?),
-            Some(o) => Some(
-                cast(&plain(batch.column(o)?)?, &DataType::Float64).map_err(|e| e.to_string())?,
-            ),
+            Some(o) => Some(cast(&plain(batch.column(o)?)?, &DataType::Float64)?),
             None => None,
         };
         let order_at = |i: usize| -> Option<f64> {
@@ -140,10 +138,9 @@ impl Kernel for RateOfChangeCheck {
         } else {
             let types: Vec<DataType> = by.iter().map(|a| a.data_type().clone()).collect();
             let converter =
-                RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())
-                    .map_err(|e| e.to_string())?;
+                RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())?;
             s.types.get_or_insert(types);
-            Some(converter.convert_columns(&by).map_err(|e| e.to_string())?)
+            Some(converter.convert_columns(&by)?)
         };
         for i in 0..values.len() {
             // NaN and infinities are `finite`'s to report; they break no step here.

@@ -3,6 +3,7 @@
 use assay_model::check::RowCount;
 
 use super::{Batch, FileCx, FinishCx, Kernel, Part, RowGroupStats};
+use crate::checks::CheckError;
 use crate::engine::tally::Tally;
 use crate::engine::values::bounds_text;
 
@@ -12,7 +13,7 @@ impl Kernel for RowCountCheck {
     type File = ();
     type State = ();
 
-    fn begin_file(&mut self, _: &FileCx) -> Result<(), String> {
+    fn begin_file(&mut self, _: &FileCx) -> Result<(), CheckError> {
         Ok(())
     }
 
@@ -20,11 +21,11 @@ impl Kernel for RowCountCheck {
         Vec::new()
     }
 
-    fn decide(&mut self, _: &mut Tally, _: &RowGroupStats) -> Result<bool, String> {
+    fn decide(&mut self, _: &mut Tally, _: &RowGroupStats) -> Result<bool, CheckError> {
         Ok(true)
     }
 
-    fn update(_: &(), _: &mut Part, _: &mut (), _: &Batch) -> Result<(), String> {
+    fn update(_: &(), _: &mut Part, _: &mut (), _: &Batch) -> Result<(), CheckError> {
         Ok(())
     }
 

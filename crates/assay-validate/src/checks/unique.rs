@@ -18,6 +18,7 @@ use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, ResourceCx, RowGroupEnd};
+use crate::checks::CheckError;
 use crate::conformance;
 use crate::engine::tally::Tally;
 use crate::engine::values::{fixed_width_key, plain, render_encoded_key, render_key};
@@ -99,7 +100,7 @@ impl Kernel for UniqueCheck {
         self.is_pk = self.columns.iter().map(String::as_str).eq(pk);
     }
 
-    fn begin_file(&mut self, cx: &FileCx) -> Result<UniqueFile, String> {
+    fn begin_file(&mut self, cx: &FileCx) -> Result<UniqueFile, CheckError> {
         // Grow once to the file's row count rather than by doubling (which can transiently
         // need twice the memory).
         self.fixed
@@ -120,7 +121,7 @@ impl Kernel for UniqueCheck {
         f.columns.clone()
     }
 
-    fn update(f: &UniqueFile, _: &mut Part, s: &mut Keys, batch: &Batch) -> Result<(), String> {
+    fn update(f: &UniqueFile, _: &mut Part, s: &mut Keys, batch: &Batch) -> Result<(), CheckError> {
         let arrays: Vec<ArrayRef> = f
             .columns
             .iter()
@@ -130,7 +131,7 @@ impl Kernel for UniqueCheck {
         if let [a] = arrays.as_slice()
             && fixed_width_key(a.data_type())
         {
-            let ints = cast(a, &DataType::Int64).map_err(|e| e.to_string())?;
+            let ints = cast(a, &DataType::Int64)?;
             let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
             s.types.get_or_insert(types);
             s.fixed.reserve(ints.len() - ints.null_count());
@@ -142,11 +143,8 @@ impl Kernel for UniqueCheck {
             return Ok(());
         }
         let converter =
-            RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())
-                .map_err(|e| e.to_string())?;
-        let rows = converter
-            .convert_columns(&arrays)
-            .map_err(|e| e.to_string())?;
+            RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())?;
+        let rows = converter.convert_columns(&arrays)?;
         s.types.get_or_insert(types);
         for i in 0..batch.batch.num_rows() {
             if arrays.iter().any(|a| a.is_null(i)) {

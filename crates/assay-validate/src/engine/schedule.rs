@@ -27,7 +27,10 @@ pub(crate) struct FileRun<'a> {
 }
 
 /// One row group's results, by check index: the counters and the kind's own state.
-type RowGroupResult = Result<Vec<(usize, Part, Box<dyn Any + Send>)>, String>;
+/// Errors from the Parquet reader (`ParquetError`) or the batches (`ArrowError`), kept as
+/// they are: the driver names the row group and words the file's failure from them.
+type RowGroupResult =
+    Result<Vec<(usize, Part, Box<dyn Any + Send>)>, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Finished row groups waiting to be merged in order: the checks that ran and their results.
 type Pending = BTreeMap<usize, (Vec<usize>, RowGroupResult)>;
@@ -273,8 +276,7 @@ impl Work {
             .with_row_groups(vec![rg])
             .with_projection(mask)
             .with_batch_size(run.options.batch_size)
-            .build()
-            .map_err(|e| e.to_string())?;
+            .build()?;
         let mut parts: Vec<(Part, Box<dyn Any + Send>)> = self
             .files
             .iter()
@@ -282,7 +284,7 @@ impl Work {
             .collect();
         let mut offset = self.first_row;
         for batch in reader {
-            let batch = batch.map_err(|e| e.to_string())?;
+            let batch = batch?;
             let keys: Vec<ArrayRef> = run
                 .pk
                 .iter()

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::checks::CheckError;
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array, StringArray};
 use arrow::compute::{cast, take};
 use arrow::datatypes::{DataType, TimeUnit as ArrowUnit};
@@ -23,16 +24,16 @@ pub(crate) fn render(a: &dyn Array, i: usize) -> String {
 }
 
 /// A column of a batch, or an error naming it.
-pub(crate) fn column<'b>(batch: &'b RecordBatch, name: &str) -> Result<&'b ArrayRef, String> {
+pub(crate) fn column<'b>(batch: &'b RecordBatch, name: &str) -> Result<&'b ArrayRef, CheckError> {
     batch
         .column_by_name(name)
-        .ok_or_else(|| format!("column `{name}` is missing"))
+        .ok_or_else(|| CheckError::MissingColumn(name.to_string()))
 }
 
 /// Dictionary columns unpacked to their value type; other columns as they are.
-pub(crate) fn plain(a: &ArrayRef) -> Result<ArrayRef, String> {
+pub(crate) fn plain(a: &ArrayRef) -> Result<ArrayRef, CheckError> {
     match a.data_type() {
-        DataType::Dictionary(_, v) => cast(a, v).map_err(|e| e.to_string()),
+        DataType::Dictionary(_, v) => Ok(cast(a, v)?),
         _ => Ok(a.clone()),
     }
 }
@@ -40,20 +41,20 @@ pub(crate) fn plain(a: &ArrayRef) -> Result<ArrayRef, String> {
 /// Applies a per-value test, once per dictionary value for dictionary columns.
 pub(crate) fn per_value(
     a: &ArrayRef,
-    test: &dyn Fn(&ArrayRef) -> Result<BooleanArray, String>,
-) -> Result<BooleanArray, String> {
+    test: &dyn Fn(&ArrayRef) -> Result<BooleanArray, CheckError>,
+) -> Result<BooleanArray, CheckError> {
     if let Some(dict) = a.as_any_dictionary_opt() {
         let on_values = test(dict.values())?;
-        let keys = cast(dict.keys(), &DataType::UInt64).map_err(|e| e.to_string())?;
+        let keys = cast(dict.keys(), &DataType::UInt64)?;
         let keys = keys.as_primitive::<arrow::datatypes::UInt64Type>();
-        let mapped = take(&on_values, keys, None).map_err(|e| e.to_string())?;
+        let mapped = take(&on_values, keys, None)?;
         return Ok(mapped.as_boolean().clone());
     }
     test(a)
 }
 
 /// A bound as a one-value array comparable with a column of `value_type` (numbers as float64).
-pub(crate) fn bound_array(b: &Scalar, value_type: &DataType) -> Result<ArrayRef, String> {
+pub(crate) fn bound_array(b: &Scalar, value_type: &DataType) -> Result<ArrayRef, CheckError> {
     if value_type.is_numeric() {
         let v = b
             .as_f64()
@@ -66,30 +67,29 @@ pub(crate) fn bound_array(b: &Scalar, value_type: &DataType) -> Result<ArrayRef,
     };
     let a = cast(&text, value_type).map_err(|e| format!("bound {b}: {e}"))?;
     if a.is_null(0) {
-        return Err(format!("bound {b} cannot be read as {value_type}"));
+        return Err(format!("bound {b} cannot be read as {value_type}").into());
     }
     Ok(a)
 }
 
 /// A date or timestamp array as microseconds since the epoch (UTC), as int64.
-pub(crate) fn micros(a: &ArrayRef) -> Result<ArrayRef, String> {
+pub(crate) fn micros(a: &ArrayRef) -> Result<ArrayRef, CheckError> {
     let a = plain(a)?;
     let ts = match a.data_type() {
         DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
-            cast(&a, &DataType::Timestamp(ArrowUnit::Microsecond, None))
-                .map_err(|e| e.to_string())?
+            cast(&a, &DataType::Timestamp(ArrowUnit::Microsecond, None))?
         }
         other => {
-            return Err(format!(
-                "freshness needs a date or timestamp column, found {other}"
-            ));
+            return Err(
+                format!("freshness needs a date or timestamp column, found {other}").into(),
+            );
         }
     };
-    cast(&ts, &DataType::Int64).map_err(|e| e.to_string())
+    Ok(cast(&ts, &DataType::Int64)?)
 }
 
 /// Largest value of a date or timestamp array, in microseconds since the epoch (UTC).
-pub(crate) fn max_micros(a: &ArrayRef) -> Result<Option<i64>, String> {
+pub(crate) fn max_micros(a: &ArrayRef) -> Result<Option<i64>, CheckError> {
     let ints = micros(a)?;
     Ok(arrow::compute::max(
         ints.as_primitive::<arrow::datatypes::Int64Type>(),
