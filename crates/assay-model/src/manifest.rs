@@ -38,14 +38,33 @@ pub struct Manifest {
     /// Human title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The title in Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
     /// Dataset version, a semantic version (`1.2.0`).
     pub version: String,
     /// Industrial field code from the registry (`IF-C341`); see `assay fields`.
     #[schemars(regex(pattern = r"^IF-[A-Z][0-9]{2,3}$"))]
     pub field: String,
+    /// This dataset is its field's reference standard: the shape a high-quality dataset of the
+    /// field should have, which `assay new` copies and submissions are held to.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub field_standard: bool,
+    /// The field standard this dataset conforms to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conforms_to: Option<ConformsTo>,
     /// What the dataset holds, how it was collected, and what it is for. Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The description in Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
+    /// The AI application the dataset is built for, and the column a model learns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<Scenario>,
+    /// Published standards the dataset draws on (GB/T, ISO, IEC, IEEE, ISA …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<StandardRef>,
     /// Search keywords, in any language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
@@ -78,6 +97,99 @@ pub struct Manifest {
     /// Datasets this one derives from, and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lineage: Option<Lineage>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A field standard a dataset conforms to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConformsTo {
+    /// The field code whose standard this is (`IF-C341`).
+    #[schemars(regex(pattern = r"^IF-[A-Z][0-9]{2,3}$"))]
+    pub standard: String,
+    /// The standard's major version.
+    #[schemars(range(min = 1))]
+    pub version: u32,
+}
+
+/// The kind of AI application a dataset serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScenarioKind {
+    /// Failures predicted from condition data.
+    PredictiveMaintenance,
+    /// Defects found in images or inspection records.
+    VisualInspection,
+    /// Product quality predicted from process data.
+    ProcessQuality,
+    /// Process settings chosen for an outcome.
+    ProcessOptimisation,
+    /// Energy use and emissions predicted or reduced.
+    EnergyEmissions,
+    /// Yield predicted from process and material data.
+    YieldPrediction,
+    /// Hazards detected or predicted.
+    SafetyMonitoring,
+    /// Demand forecast.
+    DemandPlanning,
+    /// Supply, lead times and inventory forecast.
+    SupplyPlanning,
+    /// Abnormal behaviour detected.
+    AnomalyDetection,
+}
+
+/// What a model learns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    /// A class from a code list.
+    Classification,
+    /// A number.
+    Regression,
+}
+
+/// A column of a resource of the same dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnRef {
+    /// The resource.
+    pub resource: String,
+    /// The column.
+    pub column: String,
+}
+
+/// The AI application a dataset is built for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Scenario {
+    /// The kind of application.
+    pub kind: ScenarioKind,
+    /// What the model does, in a sentence.
+    pub title: String,
+    /// The same in Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
+    /// Classification or regression.
+    pub task: Task,
+    /// The column the model learns.
+    pub label: ColumnRef,
+}
+
+/// A published standard the dataset draws on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StandardRef {
+    /// Its number (`GB/T 36344-2018`, `ISO 20816-3`).
+    pub id: String,
+    /// Its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What the dataset takes from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_for: Option<String>,
 }
 
 /// A license, named by SPDX identifier.

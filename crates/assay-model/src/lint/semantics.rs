@@ -87,6 +87,7 @@ impl Semantics<'_> {
         } else {
             self.catalog_layout();
         }
+        self.scenario_and_standard();
         for (i, license) in m.licenses.iter().enumerate() {
             if let Err(e) = spdx::Expression::parse(&license.name) {
                 let hint = spdx::imprecise_license_id(&license.name)
@@ -640,6 +641,69 @@ impl Semantics<'_> {
                 None,
             ),
             _ => {}
+        }
+    }
+
+    /// The scenario's label names a column of a resource of this dataset (a classification
+    /// label is not a float); `conformsTo` names a field of the registry.
+    fn scenario_and_standard(&mut self) {
+        let m = &self.loaded.manifest;
+        if let Some(s) = &m.scenario {
+            let label = &s.label;
+            match m.resources.iter().find(|r| r.name == label.resource) {
+                None => {
+                    let names: Vec<&str> = m.resources.iter().map(|r| r.name.as_str()).collect();
+                    let hint = did_you_mean(&label.resource, names.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| {
+                            format!("resources of this dataset: {}", names.join(", "))
+                        });
+                    self.error(
+                        "/scenario/label/resource",
+                        "unknown-resource",
+                        format!("resource `{}` is not in this dataset", label.resource),
+                        Some(hint),
+                    );
+                }
+                Some(r) => {
+                    match r.schema.fields.iter().find(|f| f.name == label.column) {
+                        None => {
+                            let names: Vec<&str> =
+                                r.schema.fields.iter().map(|f| f.name.as_str()).collect();
+                            self.column_exists("/scenario/label/column", &label.column, &names);
+                        }
+                        Some(f) => {
+                            if s.task == crate::manifest::Task::Classification
+                                && f.field_type.family() == TypeFamily::Float
+                            {
+                                self.warn(
+                                "/scenario/label/column",
+                                "label-type",
+                                format!(
+                                    "a classification label is a class, but `{}` is `{}`",
+                                    f.name,
+                                    f.field_type.as_str()
+                                ),
+                                Some("use a string or integer code column, or `task: regression`".into()),
+                            );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(c) = &m.conforms_to
+            && self.registry.get(&c.standard).is_none()
+        {
+            self.error(
+                "/conformsTo/standard",
+                "unknown-field",
+                format!(
+                    "field `{}` is not in the industrial field registry",
+                    c.standard
+                ),
+                Some("run `assay fields` to list the 100 field codes".into()),
+            );
         }
     }
 }
