@@ -263,42 +263,21 @@ pub fn verify_with(
         }
     };
     v.digest = Some(lock.digest.clone());
-    let d = &mut v.differences;
     if lock.dataset != loaded.manifest.name {
-        d.push(Difference::OtherDataset {
+        v.differences.push(Difference::OtherDataset {
             locked: lock.dataset.clone(),
             manifest: loaded.manifest.name.clone(),
         });
         return v;
     }
     if lock.manifest.sha256 != loaded.sha256 {
-        d.push(Difference::ManifestChanged {
+        v.differences.push(Difference::ManifestChanged {
             expected: lock.manifest.sha256.clone(),
             actual: loaded.sha256.clone(),
         });
     }
-    let resolved = match resolve(loaded) {
-        Ok(r) => r,
-        Err(problems) => {
-            // A pattern that now matches nothing still leaves its locked files to report as
-            // missing; anything else (an escape, a bad glob) is refused outright.
-            let refused: Vec<_> = problems.iter().filter(|p| !p.is_no_match()).collect();
-            if !refused.is_empty() {
-                d.extend(refused.iter().map(|p| Difference::PathRefused {
-                    message: p.to_string(),
-                }));
-                return v;
-            }
-            loaded
-                .manifest
-                .resources
-                .iter()
-                .map(|r| {
-                    let (files, _) = assay_model::paths::resolve(&loaded.dir, &r.path.patterns());
-                    (r.name.clone(), files)
-                })
-                .collect()
-        }
+    let Some(resolved) = current_files(loaded, &mut v.differences) else {
+        return v;
     };
     let locked: BTreeMap<&str, &assay_model::lock::LockedResource> = lock
         .resources
@@ -308,7 +287,7 @@ pub fn verify_with(
     let current: BTreeMap<&str, &Vec<ResolvedFile>> =
         resolved.iter().map(|(n, f)| (n.as_str(), f)).collect();
     for name in locked.keys().filter(|n| !current.contains_key(*n)) {
-        d.push(Difference::ResourceRemoved {
+        v.differences.push(Difference::ResourceRemoved {
             resource: name.to_string(),
         });
     }
@@ -321,161 +300,248 @@ pub fn verify_with(
     }
     v.files = on_disk.len();
     let list: Vec<&ResolvedFile> = on_disk.values().copied().collect();
-    let mut sizes: BTreeMap<String, Result<u64, FileError>> = BTreeMap::new();
-    let mut hashes: BTreeMap<String, String> = BTreeMap::new();
-    let mut footers = BTreeMap::new();
-    match mode {
-        Mode::Full => {
-            for (rel, r) in hash_all(&list, jobs) {
-                match r {
-                    Ok(facts) => {
-                        v.bytes_hashed += facts.bytes;
-                        sizes.insert(rel.clone(), Ok(facts.bytes));
-                        hashes.insert(rel.clone(), facts.sha256);
-                        // A footer that no longer decodes is a consequence of changed bytes,
-                        // which the hash comparison reports.
-                        if let Ok(footer) = facts.footer {
-                            footers.insert(rel, footer);
-                        }
-                    }
-                    Err(e) => {
-                        sizes.insert(rel, Err(e));
-                    }
-                }
-            }
-        }
-        Mode::Quick => {
-            for f in &list {
-                match read_footer(&f.path) {
-                    Ok((len, footer)) => {
-                        sizes.insert(f.rel.clone(), Ok(len));
-                        footers.insert(f.rel.clone(), footer);
-                    }
-                    // A file that is no longer Parquet still has a size to compare.
-                    Err(e @ FileError::NotParquet(_)) => {
-                        let size = std::fs::metadata(&f.path).map(|m| m.len()).map_err(|_| e);
-                        sizes.insert(f.rel.clone(), size);
-                    }
-                    Err(e) => {
-                        sizes.insert(f.rel.clone(), Err(e));
-                    }
-                }
-            }
-        }
-    }
+    let facts = Facts::read(&list, mode, jobs);
+    v.bytes_hashed = facts.bytes_hashed;
     let mut reported = BTreeSet::new();
     for (name, files) in &current {
         let Some(lr) = locked.get(name) else {
-            d.push(Difference::ResourceNotLocked {
+            v.differences.push(Difference::ResourceNotLocked {
                 resource: name.to_string(),
             });
             continue;
         };
-        let now: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-        let was: BTreeMap<&str, &assay_model::lock::LockedFile> =
-            lr.files.iter().map(|f| (f.path.as_str(), f)).collect();
-        let mut missing: Vec<&assay_model::lock::LockedFile> = was
-            .iter()
-            .filter(|(p, _)| !now.contains(*p))
-            .map(|(_, f)| *f)
-            .collect();
-        for rel in now.iter().filter(|p| !was.contains_key(*p)) {
-            let same = hashes.get(*rel).and_then(|h| {
-                missing
+        compare_resource(
+            name,
+            files,
+            lr,
+            &facts,
+            mode,
+            &mut reported,
+            &mut v.differences,
+        );
+    }
+    v.differences.sort();
+    v.differences.dedup();
+    v
+}
+
+/// The files each resource matches now. `None` when a path is refused (an escape, a bad glob):
+/// then nothing is read. A pattern that now matches nothing still leaves its locked files to
+/// report as missing.
+fn current_files(
+    loaded: &LoadedManifest,
+    d: &mut Vec<Difference>,
+) -> Option<Vec<(String, Vec<ResolvedFile>)>> {
+    match resolve(loaded) {
+        Ok(r) => Some(r),
+        Err(problems) => {
+            let refused: Vec<_> = problems.iter().filter(|p| !p.is_no_match()).collect();
+            if !refused.is_empty() {
+                d.extend(refused.iter().map(|p| Difference::PathRefused {
+                    message: p.to_string(),
+                }));
+                return None;
+            }
+            Some(
+                loaded
+                    .manifest
+                    .resources
                     .iter()
-                    .position(|m| &m.sha256 == h && sizes.get(*rel) == Some(&Ok(m.bytes)))
-            });
-            match same {
-                Some(i) => {
-                    let m = missing.remove(i);
-                    d.push(Difference::Renamed {
-                        resource: name.to_string(),
-                        from: m.path.clone(),
-                        to: rel.to_string(),
-                    });
-                }
-                None => d.push(Difference::Unexpected {
-                    resource: name.to_string(),
-                    path: rel.to_string(),
-                }),
-            }
+                    .map(|r| {
+                        let (files, _) =
+                            assay_model::paths::resolve(&loaded.dir, &r.path.patterns());
+                        (r.name.clone(), files)
+                    })
+                    .collect(),
+            )
         }
-        for m in missing {
-            d.push(Difference::Missing {
-                resource: name.to_string(),
-                path: m.path.clone(),
-            });
-        }
-        for (rel, lf) in &was {
-            // A file shared by two resources is compared once.
-            if !now.contains(rel) || !reported.insert(rel.to_string()) {
-                continue;
-            }
-            let path = rel.to_string();
-            match sizes.get(*rel) {
-                Some(Err(e)) => d.push(Difference::Unreadable {
-                    path,
-                    message: e.to_string(),
-                }),
-                Some(Ok(len)) if *len < lf.bytes => d.push(Difference::Truncated {
-                    path,
-                    expected: lf.bytes,
-                    actual: *len,
-                }),
-                Some(Ok(len)) if *len > lf.bytes => d.push(Difference::Grown {
-                    path,
-                    expected: lf.bytes,
-                    actual: *len,
-                }),
-                Some(Ok(_)) => {
-                    if let Some(h) = hashes.get(*rel)
-                        && *h != lf.sha256
-                    {
-                        d.push(Difference::ContentChanged {
-                            path: path.clone(),
-                            expected: lf.sha256.clone(),
-                            actual: h.clone(),
-                        });
-                    }
-                    let hashed_and_changed = hashes.get(*rel).is_some_and(|h| *h != lf.sha256);
-                    match footers.get(*rel) {
-                        // The bytes differ already; a footer difference adds nothing.
-                        _ if hashed_and_changed => {}
-                        Some(f) => {
-                            let mut what = Vec::new();
-                            if f.rows != lf.rows {
-                                what.push(format!("rows {} (locked: {})", f.rows, lf.rows));
-                            }
-                            if f.row_groups != lf.row_groups {
-                                what.push(format!(
-                                    "row groups {} (locked: {})",
-                                    f.row_groups, lf.row_groups
-                                ));
-                            }
-                            if f.schema != lf.schema {
-                                what.push("schema changed".to_string());
-                            }
-                            if !what.is_empty() {
-                                d.push(Difference::FooterChanged {
-                                    path,
-                                    what: format!("footer differs: {}", what.join(", ")),
-                                });
+    }
+}
+
+/// What was read of the files now on disk: sizes (or why not), hashes (full mode) and footers.
+struct Facts {
+    sizes: BTreeMap<String, Result<u64, FileError>>,
+    hashes: BTreeMap<String, String>,
+    footers: BTreeMap<String, crate::hash::FooterFacts>,
+    bytes_hashed: u64,
+}
+
+impl Facts {
+    fn read(list: &[&ResolvedFile], mode: Mode, jobs: usize) -> Facts {
+        let mut facts = Facts {
+            sizes: BTreeMap::new(),
+            hashes: BTreeMap::new(),
+            footers: BTreeMap::new(),
+            bytes_hashed: 0,
+        };
+        match mode {
+            Mode::Full => {
+                for (rel, r) in hash_all(list, jobs) {
+                    match r {
+                        Ok(f) => {
+                            facts.bytes_hashed += f.bytes;
+                            facts.sizes.insert(rel.clone(), Ok(f.bytes));
+                            facts.hashes.insert(rel.clone(), f.sha256);
+                            // A footer that no longer decodes is a consequence of changed
+                            // bytes, which the hash comparison reports.
+                            if let Ok(footer) = f.footer {
+                                facts.footers.insert(rel, footer);
                             }
                         }
-                        None if mode == Mode::Quick => d.push(Difference::FooterChanged {
-                            path,
-                            what: "footer no longer readable (same size)".into(),
-                        }),
-                        None => {}
+                        Err(e) => {
+                            facts.sizes.insert(rel, Err(e));
+                        }
                     }
                 }
+            }
+            Mode::Quick => {
+                for f in list {
+                    match read_footer(&f.path) {
+                        Ok((len, footer)) => {
+                            facts.sizes.insert(f.rel.clone(), Ok(len));
+                            facts.footers.insert(f.rel.clone(), footer);
+                        }
+                        // A file that is no longer Parquet still has a size to compare.
+                        Err(e @ FileError::NotParquet(_)) => {
+                            let size = std::fs::metadata(&f.path).map(|m| m.len()).map_err(|_| e);
+                            facts.sizes.insert(f.rel.clone(), size);
+                        }
+                        Err(e) => {
+                            facts.sizes.insert(f.rel.clone(), Err(e));
+                        }
+                    }
+                }
+            }
+        }
+        facts
+    }
+}
+
+/// One resource's files now against its locked files: renamed, unexpected and missing files,
+/// then each file's size, content and footer.
+fn compare_resource(
+    name: &str,
+    files: &[ResolvedFile],
+    lr: &assay_model::lock::LockedResource,
+    facts: &Facts,
+    mode: Mode,
+    reported: &mut BTreeSet<String>,
+    d: &mut Vec<Difference>,
+) {
+    let (sizes, hashes) = (&facts.sizes, &facts.hashes);
+    let now: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    let was: BTreeMap<&str, &assay_model::lock::LockedFile> =
+        lr.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let mut missing: Vec<&assay_model::lock::LockedFile> = was
+        .iter()
+        .filter(|(p, _)| !now.contains(*p))
+        .map(|(_, f)| *f)
+        .collect();
+    for rel in now.iter().filter(|p| !was.contains_key(*p)) {
+        let same = hashes.get(*rel).and_then(|h| {
+            missing
+                .iter()
+                .position(|m| &m.sha256 == h && sizes.get(*rel) == Some(&Ok(m.bytes)))
+        });
+        match same {
+            Some(i) => {
+                let m = missing.remove(i);
+                d.push(Difference::Renamed {
+                    resource: name.to_string(),
+                    from: m.path.clone(),
+                    to: rel.to_string(),
+                });
+            }
+            None => d.push(Difference::Unexpected {
+                resource: name.to_string(),
+                path: rel.to_string(),
+            }),
+        }
+    }
+    for m in missing {
+        d.push(Difference::Missing {
+            resource: name.to_string(),
+            path: m.path.clone(),
+        });
+    }
+    for (rel, lf) in &was {
+        // A file shared by two resources is compared once.
+        if !now.contains(rel) || !reported.insert(rel.to_string()) {
+            continue;
+        }
+        compare_file(rel, lf, facts, mode, d);
+    }
+}
+
+/// One file's size, content and footer against its lock entry.
+fn compare_file(
+    rel: &str,
+    lf: &assay_model::lock::LockedFile,
+    facts: &Facts,
+    mode: Mode,
+    d: &mut Vec<Difference>,
+) {
+    let path = rel.to_string();
+    match facts.sizes.get(rel) {
+        Some(Err(e)) => d.push(Difference::Unreadable {
+            path,
+            message: e.to_string(),
+        }),
+        Some(Ok(len)) if *len < lf.bytes => d.push(Difference::Truncated {
+            path,
+            expected: lf.bytes,
+            actual: *len,
+        }),
+        Some(Ok(len)) if *len > lf.bytes => d.push(Difference::Grown {
+            path,
+            expected: lf.bytes,
+            actual: *len,
+        }),
+        Some(Ok(_)) => {
+            let hash = facts.hashes.get(rel);
+            if let Some(h) = hash
+                && *h != lf.sha256
+            {
+                d.push(Difference::ContentChanged {
+                    path: path.clone(),
+                    expected: lf.sha256.clone(),
+                    actual: h.clone(),
+                });
+            }
+            let hashed_and_changed = hash.is_some_and(|h| *h != lf.sha256);
+            match facts.footers.get(rel) {
+                // The bytes differ already; a footer difference adds nothing.
+                _ if hashed_and_changed => {}
+                Some(f) => {
+                    let mut what = Vec::new();
+                    if f.rows != lf.rows {
+                        what.push(format!("rows {} (locked: {})", f.rows, lf.rows));
+                    }
+                    if f.row_groups != lf.row_groups {
+                        what.push(format!(
+                            "row groups {} (locked: {})",
+                            f.row_groups, lf.row_groups
+                        ));
+                    }
+                    if f.schema != lf.schema {
+                        what.push("schema changed".to_string());
+                    }
+                    if !what.is_empty() {
+                        d.push(Difference::FooterChanged {
+                            path,
+                            what: format!("footer differs: {}", what.join(", ")),
+                        });
+                    }
+                }
+                None if mode == Mode::Quick => d.push(Difference::FooterChanged {
+                    path,
+                    what: "footer no longer readable (same size)".into(),
+                }),
                 None => {}
             }
         }
+        None => {}
     }
-    d.sort();
-    d.dedup();
-    v
 }
 
 /// Verifies the dataset of `loaded` against the `dataset.lock` beside its manifest.
