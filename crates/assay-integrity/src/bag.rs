@@ -309,6 +309,22 @@ pub struct BagVerification {
 pub fn verify_bag(root: &Path) -> BagVerification {
     let mut v = BagVerification::default();
     let mut problems = Vec::new();
+    declaration(root, &mut problems);
+    let (on_disk, disk_bytes) = payload_on_disk(root, &mut problems);
+    let computed = payload_manifests(root, &on_disk, &mut problems, &mut v.unreadable);
+    payload_oxum(root, &on_disk, disk_bytes, &mut problems);
+    tag_manifests(root, &mut problems, &mut v.unreadable);
+    v.files = on_disk.len() as u64;
+    v.bytes = computed.values().flatten().map(|s| s.bytes).sum();
+    enclosed_lock(root, &computed, &on_disk, &mut problems, &mut v);
+    problems.sort();
+    problems.dedup();
+    v.problems = problems;
+    v
+}
+
+/// `bagit.txt`: the version and the tag file encoding.
+fn declaration(root: &Path, problems: &mut Vec<String>) {
     match std::fs::read_to_string(root.join("bagit.txt")) {
         Ok(t) => {
             let fields = parse_tag_file(&t);
@@ -328,7 +344,11 @@ pub fn verify_bag(root: &Path) -> BagVerification {
         }
         Err(e) => problems.push(format!("bagit.txt: {e}")),
     }
-    // Payload on disk.
+}
+
+/// The payload files under `data/` (paths relative to the bag) and their bytes; symlinks and
+/// special files are problems, never followed.
+fn payload_on_disk(root: &Path, problems: &mut Vec<String>) -> (BTreeSet<String>, u64) {
     let data = root.join("data");
     let mut on_disk = BTreeSet::new();
     let mut disk_bytes = 0u64;
@@ -365,7 +385,17 @@ pub fn verify_bag(root: &Path) -> BagVerification {
             }
         }
     }
-    // Payload manifests.
+    (on_disk, disk_bytes)
+}
+
+/// Every payload manifest's checksums against the files, each file hashed once (sha256 and
+/// sha512 together); files on disk that a manifest does not list.
+fn payload_manifests(
+    root: &Path,
+    on_disk: &BTreeSet<String>,
+    problems: &mut Vec<String>,
+    unreadable: &mut bool,
+) -> BTreeMap<String, Option<Sums>> {
     let mut computed: BTreeMap<String, Option<Sums>> = BTreeMap::new();
     let mut algorithms = 0;
     for alg in ["sha256", "sha512"] {
@@ -394,7 +424,7 @@ pub fn verify_bag(root: &Path) -> BagVerification {
                     Ok(s) => Some(s),
                     Err(e) => {
                         if e.kind() != std::io::ErrorKind::NotFound {
-                            v.unreadable = true;
+                            *unreadable = true;
                         }
                         None
                     }
@@ -423,7 +453,16 @@ pub fn verify_bag(root: &Path) -> BagVerification {
     if algorithms == 0 {
         problems.push("no payload manifest (manifest-sha256.txt or manifest-sha512.txt)".into());
     }
-    // Payload-Oxum.
+    computed
+}
+
+/// `bag-info.txt`'s Payload-Oxum against the payload.
+fn payload_oxum(
+    root: &Path,
+    on_disk: &BTreeSet<String>,
+    disk_bytes: u64,
+    problems: &mut Vec<String>,
+) {
     let info = std::fs::read_to_string(root.join("bag-info.txt")).unwrap_or_default();
     let info = parse_tag_file(&info);
     if let Some(oxum) = info.get("Payload-Oxum") {
@@ -434,7 +473,10 @@ pub fn verify_bag(root: &Path) -> BagVerification {
             ));
         }
     }
-    // Tag manifests.
+}
+
+/// The tag manifests' checksums against the tag files.
+fn tag_manifests(root: &Path, problems: &mut Vec<String>, unreadable: &mut bool) {
     for alg in ["sha256", "sha512"] {
         let name = format!("tagmanifest-{alg}.txt");
         let Ok(text) = std::fs::read_to_string(root.join(&name)) else {
@@ -465,15 +507,23 @@ pub fn verify_bag(root: &Path) -> BagVerification {
                     }
                 }
                 Err(e) => {
-                    v.unreadable = true;
+                    *unreadable = true;
                     problems.push(format!("{path}: listed in {name}: {e}"));
                 }
             }
         }
     }
-    v.files = on_disk.len() as u64;
-    v.bytes = computed.values().flatten().map(|s| s.bytes).sum();
-    // The enclosed lock against the payload.
+}
+
+/// The enclosed lock: its manifest hash against the enclosed manifest, its files against the
+/// payload.
+fn enclosed_lock(
+    root: &Path,
+    computed: &BTreeMap<String, Option<Sums>>,
+    on_disk: &BTreeSet<String>,
+    problems: &mut Vec<String>,
+    v: &mut BagVerification,
+) {
     let lock_text = bag_file(root, &format!("{TAG_DIR}/{LOCK_FILE_NAME}")).and_then(|p| {
         std::fs::read_to_string(&p).map_err(|e| {
             v.unreadable = true;
@@ -518,10 +568,6 @@ pub fn verify_bag(root: &Path) -> BagVerification {
             }
         },
     }
-    problems.sort();
-    problems.dedup();
-    v.problems = problems;
-    v
 }
 
 /// `rel` inside the bag as a regular file reached without symlinks, or why not. A hostile bag
