@@ -244,54 +244,13 @@ pub fn validation_events(
             }).collect::<Vec<_>>(),
         }),
     );
-    let column_metrics: Map<String, Value> = metrics
-        .iter()
-        .map(|(name, c)| {
-            let mut o = Map::new();
-            if let Some(n) = c.null_count {
-                o.insert("nullCount".into(), json!(n));
-            }
-            if let Some(v) = c.min {
-                o.insert("min".into(), json!(v));
-            }
-            if let Some(v) = c.max {
-                o.insert("max".into(), json!(v));
-            }
-            (name.clone(), Value::Object(o))
-        })
-        .collect();
+    let column_metrics = column_metrics_facet(metrics);
     let checks: Vec<&assay_model::report::CheckResult> = report
         .resources
         .iter()
         .flat_map(|r| r.checks.iter())
         .collect();
-    let assertions: Vec<Value> = report
-        .resources
-        .iter()
-        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
-        .map(|(r, c)| {
-            let mut o = Map::new();
-            o.insert("assertion".into(), json!(c.kind));
-            o.insert("success".into(), json!(c.status == CheckStatus::Pass));
-            if c.columns.len() == 1 {
-                o.insert("column".into(), json!(c.columns[0]));
-            }
-            o.insert("severity".into(), json!(c.severity.as_str()));
-            o.insert("name".into(), json!(format!("{}/{}", r.name, c.name)));
-            if let Some(msg) = &c.message {
-                o.insert("description".into(), json!(msg));
-            }
-            o.insert(
-                "expected".into(),
-                json!(format!("failing fraction <= {}", c.threshold)),
-            );
-            o.insert(
-                "actual".into(),
-                json!(format!("{} of {} failing", c.failing, c.evaluated)),
-            );
-            Value::Object(o)
-        })
-        .collect();
+    let assertions = assertions(report);
     let input = json!({
         "namespace": options.namespace,
         "name": format!("{}/{}", m.field, m.name),
@@ -308,32 +267,7 @@ pub fn validation_events(
             })),
         }
     });
-    let tests: Vec<Value> = report
-        .resources
-        .iter()
-        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
-        .map(|(r, c)| {
-            let status = match c.status {
-                CheckStatus::Pass => "pass",
-                CheckStatus::Warn | CheckStatus::Fail => "fail",
-                CheckStatus::Error => "skip",
-            };
-            let mut o = Map::new();
-            o.insert("name".into(), json!(format!("{}/{}", r.name, c.name)));
-            o.insert("status".into(), json!(status));
-            o.insert("severity".into(), json!(c.severity.as_str()));
-            o.insert("type".into(), json!(c.kind));
-            if let Some(msg) = &c.message {
-                o.insert("description".into(), json!(msg));
-            }
-            o.insert(
-                "expected".into(),
-                json!(format!("failing fraction <= {}", c.threshold)),
-            );
-            o.insert("actual".into(), json!(format!("{}", c.failing_fraction)));
-            Value::Object(o)
-        })
-        .collect();
+    let tests = tests(report);
     let base = |event_type: &str, time: &str, run_facets: Value, with_results: bool| {
         let mut input = input.clone();
         if !with_results && let Some(o) = input.as_object_mut() {
@@ -382,6 +316,87 @@ pub fn validation_events(
         true,
     );
     [start, end]
+}
+
+/// `dataQualityMetrics.columnMetrics`: null counts and bounds per column.
+fn column_metrics_facet(metrics: &BTreeMap<String, ColumnMetric>) -> Map<String, Value> {
+    metrics
+        .iter()
+        .map(|(name, c)| {
+            let mut o = Map::new();
+            if let Some(n) = c.null_count {
+                o.insert("nullCount".into(), json!(n));
+            }
+            if let Some(v) = c.min {
+                o.insert("min".into(), json!(v));
+            }
+            if let Some(v) = c.max {
+                o.insert("max".into(), json!(v));
+            }
+            (name.clone(), Value::Object(o))
+        })
+        .collect()
+}
+
+/// `dataQualityAssertions`: one assertion per check result.
+fn assertions(report: &Report) -> Vec<Value> {
+    report
+        .resources
+        .iter()
+        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
+        .map(|(r, c)| {
+            let mut o = Map::new();
+            o.insert("assertion".into(), json!(c.kind));
+            o.insert("success".into(), json!(c.status == CheckStatus::Pass));
+            if c.columns.len() == 1 {
+                o.insert("column".into(), json!(c.columns[0]));
+            }
+            o.insert("severity".into(), json!(c.severity.as_str()));
+            o.insert("name".into(), json!(format!("{}/{}", r.name, c.name)));
+            if let Some(msg) = &c.message {
+                o.insert("description".into(), json!(msg));
+            }
+            o.insert(
+                "expected".into(),
+                json!(format!("failing fraction <= {}", c.threshold)),
+            );
+            o.insert(
+                "actual".into(),
+                json!(format!("{} of {} failing", c.failing, c.evaluated)),
+            );
+            Value::Object(o)
+        })
+        .collect()
+}
+
+/// The `test` run facet: one test per check result.
+fn tests(report: &Report) -> Vec<Value> {
+    report
+        .resources
+        .iter()
+        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
+        .map(|(r, c)| {
+            let status = match c.status {
+                CheckStatus::Pass => "pass",
+                CheckStatus::Warn | CheckStatus::Fail => "fail",
+                CheckStatus::Error => "skip",
+            };
+            let mut o = Map::new();
+            o.insert("name".into(), json!(format!("{}/{}", r.name, c.name)));
+            o.insert("status".into(), json!(status));
+            o.insert("severity".into(), json!(c.severity.as_str()));
+            o.insert("type".into(), json!(c.kind));
+            if let Some(msg) = &c.message {
+                o.insert("description".into(), json!(msg));
+            }
+            o.insert(
+                "expected".into(),
+                json!(format!("failing fraction <= {}", c.threshold)),
+            );
+            o.insert("actual".into(), json!(format!("{}", c.failing_fraction)));
+            Value::Object(o)
+        })
+        .collect()
 }
 
 /// Dataset facets from a manifest: schema, version (the digest), dataSource, ownership, tags.
