@@ -4,6 +4,7 @@
 //! - [`text`]: the terminal;
 //! - [`junit`], [`sarif`], [`github`]: CI systems and code scanning;
 //! - [`markdown`]: pull requests;
+//! - [`profile`]: a column profile as terminal text;
 //! - [`html`]: the self-contained report page, the catalog dashboard and the field pages, from
 //!   templates under `templates/` with HTML autoescape on: a value reaches a page unescaped only
 //!   through an explicit safe marking (the inline SVG charts and the stylesheet, in
@@ -21,6 +22,7 @@ pub mod i18n;
 pub mod junit;
 mod locate;
 pub mod markdown;
+pub mod profile;
 pub mod sarif;
 pub mod text;
 
