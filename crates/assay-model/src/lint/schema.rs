@@ -142,9 +142,20 @@ fn schema_error(
             let known = known_keys(schema, &doc.value, &pointer);
             for key in unexpected {
                 let child = format!("{pointer}/{}", escape_pointer_token(key));
-                let hint = did_you_mean(key, known.iter().map(String::as_str))
-                    .map(|s| {
-                        format!("did you mean `{s}`? (keys starting `x-` are free for extensions)")
+                // A key with a space, or with no value, is the rest of a text cut at a comma
+                // inside `{…}` (no manifest key has a space).
+                let spilled =
+                    key.contains(' ') || doc.value.pointer(&child).is_some_and(Value::is_null);
+                let comma = spilled.then(|| {
+                    "inside `{…}` a comma ends a value, so text with a comma spilled into a key: quote the text (`description: \"…, …\"`)".to_string()
+                });
+                let hint = comma
+                    .or_else(|| {
+                        did_you_mean(key, known.iter().map(String::as_str)).map(|s| {
+                            format!(
+                                "did you mean `{s}`? (keys starting `x-` are free for extensions)"
+                            )
+                        })
                     })
                     .or_else(|| {
                         (!known.is_empty()).then(|| {
