@@ -102,8 +102,14 @@ pub(crate) fn validate_resource(
         options,
         history,
     };
+    // Nothing evaluated is never passed: with no file to read, or none readable, every check
+    // could not be evaluated.
+    let unread = unread_reason(files.len(), &file_reports);
     for mut s in slots {
         s.file = None;
+        if let Some(reason) = &unread {
+            s.tally.fail_error(reason.clone());
+        }
         s.kernel.finish(&mut s.tally, &finish);
         checks.push(s.tally.into_result(s.origin, &s.check));
     }
@@ -113,4 +119,14 @@ pub(crate) fn validate_resource(
         rows: total_rows,
         checks,
     }
+}
+
+/// Why no check of a resource could be evaluated: no file matched, or none could be read.
+fn unread_reason(files: usize, reports: &[assay_model::report::FileReport]) -> Option<String> {
+    if files == 0 {
+        return Some("not evaluated: the resource's path matches no file".into());
+    }
+    let unreadable = reports.iter().filter(|f| f.error.is_some()).count();
+    (unreadable == files)
+        .then(|| format!("not evaluated: none of the resource's {files} file(s) could be read"))
 }

@@ -226,3 +226,48 @@ fn unique_and_monotonic_are_exact_across_row_groups_and_spills() {
     // Order restarts with each file: no failure.
     assert_eq!(check(&report, "monotonic").failing, 0);
 }
+
+#[test]
+fn nothing_evaluated_is_never_passed() {
+    // Regression (issue "privacy and hostile input", item 6): a resource whose only file is
+    // truncated, or whose path matches no file, listed its checks as `pass` with 0 rows.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("data/a.parquet"),
+        &sensors(30, 2, 0, |i| i as f64),
+        10,
+    );
+    let path = dir.path().join("data/a.parquet");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let checks = [
+        "{check: not_null, column: value}",
+        "{check: row_count, min: 1}",
+        "{check: unique, column: id}",
+        "{check: rate_of_change, column: value, max: 5}",
+    ];
+    let loaded = dataset(dir.path(), &checks);
+    let report = run(&loaded, 2, 1024, 1 << 30);
+    for c in report.checks() {
+        assert_eq!(c.status, CheckStatus::Error, "{} ({:?})", c.name, c.message);
+    }
+    assert!(
+        report
+            .checks()
+            .filter(|c| c.kind != "schema")
+            .all(|c| c.message.as_deref()
+                == Some("not evaluated: none of the resource's 1 file(s) could be read")),
+        "{:?}",
+        report.checks().map(|c| &c.message).collect::<Vec<_>>()
+    );
+    std::fs::remove_file(&path).unwrap();
+    let report = run(&loaded, 2, 1024, 1 << 30);
+    for c in report.checks().filter(|c| c.kind != "schema") {
+        assert_eq!(c.status, CheckStatus::Error, "{}", c.name);
+        assert_eq!(
+            c.message.as_deref(),
+            Some("not evaluated: the resource's path matches no file")
+        );
+    }
+    assert!(report.quality.unwrap().grade >= assay_model::quality::Grade::C);
+}
