@@ -17,6 +17,7 @@ mod bench;
 mod cases;
 mod fixtures;
 mod scale;
+mod standards;
 
 fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,6 +28,7 @@ fn main() -> Result<()> {
     match task.as_str() {
         "schemas" => schemas(&root),
         "fixtures" => fixtures::generate(&root),
+        "standards" => standards::generate(&root, &std::env::args().skip(2).collect::<Vec<_>>()),
         "bench-data" => {
             let args: Vec<String> = std::env::args().skip(2).collect();
             let dir = args
