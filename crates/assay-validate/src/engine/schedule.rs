@@ -101,18 +101,18 @@ pub(crate) fn row_groups(
             let rg_meta = dictionary_hints_for(run.arrow_meta, rgm, &dictionary);
             // Bound the row groups in memory: wait for one to finish before reading more.
             while in_flight > jobs {
-                if let Ok((done, result)) = rx.recv() {
-                    in_flight -= 1;
-                    let need = needs[done].take().unwrap_or_default();
-                    pending.insert(done, (need, result));
-                    merge_ready(
-                        slots,
-                        &mut pending,
-                        &mut next_merge,
-                        &mut failure,
-                        &merge_cx,
-                    );
+                if !collect_one(
+                    &rx,
+                    &mut needs,
+                    &mut pending,
+                    slots,
+                    &mut next_merge,
+                    &mut failure,
+                    &merge_cx,
+                ) {
+                    break;
                 }
+                in_flight -= 1;
             }
             in_flight += 1;
             let work = Work {
@@ -133,24 +133,41 @@ pub(crate) fn row_groups(
             });
         }
         while in_flight > 0 {
-            match rx.recv() {
-                Ok((done, result)) => {
-                    in_flight -= 1;
-                    let need = needs[done].take().unwrap_or_default();
-                    pending.insert(done, (need, result));
-                    merge_ready(
-                        slots,
-                        &mut pending,
-                        &mut next_merge,
-                        &mut failure,
-                        &merge_cx,
-                    );
-                }
-                Err(_) => break,
+            if !collect_one(
+                &rx,
+                &mut needs,
+                &mut pending,
+                slots,
+                &mut next_merge,
+                &mut failure,
+                &merge_cx,
+            ) {
+                break;
             }
+            in_flight -= 1;
         }
     });
     failure
+}
+
+/// Waits for one row group to finish and merges every row group that is ready in order;
+/// false when no worker is left to answer.
+fn collect_one(
+    rx: &std::sync::mpsc::Receiver<(usize, RowGroupResult)>,
+    needs: &mut [Option<Vec<usize>>],
+    pending: &mut Pending,
+    slots: &mut [Slot],
+    next_merge: &mut usize,
+    failure: &mut Option<String>,
+    cx: &MergeCx,
+) -> bool {
+    let Ok((done, result)) = rx.recv() else {
+        return false;
+    };
+    let need = needs[done].take().unwrap_or_default();
+    pending.insert(done, (need, result));
+    merge_ready(slots, pending, next_merge, failure, cx);
+    true
 }
 
 /// Statistics first: the checks that still need this row group's data.

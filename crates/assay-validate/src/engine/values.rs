@@ -135,20 +135,11 @@ pub(crate) fn render_key(key_type: Option<&DataType>, value: u64) -> String {
         .unwrap_or_else(|| (value as i64).to_string())
 }
 
-/// Single-column keys that fit an i64 exactly.
+/// Single-column keys that fit an i64 exactly: integers, dates, times and durations.
 pub(crate) fn fixed_width_key(dt: &DataType) -> bool {
-    matches!(
-        dt,
-        DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-            | DataType::Timestamp(_, _)
-            | DataType::Date32
-            | DataType::Date64
-            | DataType::Duration(_)
-    )
+    crate::profile::fits_i64(dt)
+        || matches!(
+            dt,
+            DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 | DataType::Duration(_)
+        )
 }
