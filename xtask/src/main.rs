@@ -28,7 +28,14 @@ fn main() -> Result<()> {
     match task.as_str() {
         "schemas" => schemas(&root),
         "fixtures" => fixtures::generate(&root),
-        "standards" => standards::generate(&root, &std::env::args().skip(2).collect::<Vec<_>>()),
+        "standards" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            if args.iter().any(|a| a == "--list") {
+                standards::write_list(&root)
+            } else {
+                standards::generate(&root, &args)
+            }
+        }
         "bench-data" => {
             let args: Vec<String> = std::env::args().skip(2).collect();
             let dir = args

@@ -1,6 +1,6 @@
 //! `cargo xtask standards [CODE...]`: the field standards' samples. For each
 //! `xtask/standards/<CODE>/sample.yaml` it writes, beside the standard's manifest
-//! `standards/<CODE>/<dataset>/dataset.yaml`, a deterministic synthetic sample per resource and
+//! `catalog/<CODE>/<dataset>/dataset.yaml`, a deterministic synthetic sample per resource and
 //! the lock.
 //!
 //! `sample.yaml` gives each resource a row count and its columns in generation order; a column
@@ -86,6 +86,7 @@ pub fn generate(root: &Path, codes: &[String]) -> Result<()> {
             failed.push(code.clone());
         }
     }
+    write_list(root)?;
     if !failed.is_empty() {
         bail!(
             "{} field standard(s) not generated: {}",
@@ -104,7 +105,7 @@ async fn one(root: &Path, src: &Path, code: &str) -> Result<()> {
     let name = spec["dataset"]
         .as_str()
         .ok_or_else(|| anyhow!("sample.yaml: no `dataset`"))?;
-    let out = root.join("standards").join(code).join(name);
+    let out = root.join("catalog").join(code).join(name);
     let staged = assay_model::loaded::load(&out.join("dataset.yaml"))
         .map_err(|d| anyhow!("{}: {}", out.display(), d[0]))?;
     for r in &staged.manifest.resources {
@@ -388,6 +389,60 @@ fn finish(a: ArrayRef, spec_of: &Value, rng: &mut Rng) -> Result<ArrayRef> {
     };
     let keep: BooleanArray = (0..a.len()).map(|_| Some(rng.unit() >= share)).collect();
     Ok(arrow::compute::nullif(&a, &arrow::compute::not(&keep)?)?)
+}
+
+/// Writes `crates/assay-model/src/standards/list.rs`: every manifest of the catalog with
+/// `fieldStandard: true`, embedded with `include_str!` so the binary carries the standards.
+pub fn write_list(root: &Path) -> Result<()> {
+    let mut found = Vec::new();
+    for field in std::fs::read_dir(root.join("catalog"))? {
+        let field = field?;
+        if !field.file_type()?.is_dir() {
+            continue;
+        }
+        for ds in std::fs::read_dir(field.path())? {
+            let path = ds?.path().join("dataset.yaml");
+            if path.is_file()
+                && std::fs::read_to_string(&path)?
+                    .lines()
+                    .any(|l| l.trim() == "fieldStandard: true")
+            {
+                let rel = path
+                    .strip_prefix(root)?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                found.push((field.file_name().to_string_lossy().into_owned(), rel));
+            }
+        }
+    }
+    found.sort();
+    let mut text = String::from(
+        "//! Written by `cargo xtask standards`; do not edit. Every field standard of the catalog.\n\n\
+         use super::Standard;\n\n",
+    );
+    text.push_str(&format!(
+        "pub(super) static STANDARDS: [Standard; {}] = [\n",
+        found.len()
+    ));
+    for (code, rel) in &found {
+        text.push_str(&format!(
+            "    Standard {{\n        code: \"{code}\",\n        path: \"{rel}\",\n        text: include_str!(\"../../../../{rel}\"),\n    }},\n"
+        ));
+    }
+    text.push_str("];\n");
+    let out = root.join("crates/assay-model/src/standards/list.rs");
+    std::fs::write(&out, text)?;
+    // Formatted as `cargo fmt` would, so CI's format check holds after a regeneration.
+    let status = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024"])
+        .arg(&out)
+        .status()
+        .context("rustfmt runs")?;
+    if !status.success() {
+        bail!("rustfmt failed on {}", out.display());
+    }
+    println!("wrote {} ({} standards)", out.display(), found.len());
+    Ok(())
 }
 
 #[cfg(test)]

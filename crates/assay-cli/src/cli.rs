@@ -178,6 +178,19 @@ pub struct InitArgs {
     pub jobs: Option<usize>,
 }
 
+/// Arguments of `assay new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The field whose standard to start from (`IF-C345`; see `assay fields`).
+    #[arg(value_name = "FIELD")]
+    pub field: String,
+    /// The new dataset's folder (created if missing); dataset.yaml is written there.
+    pub dir: PathBuf,
+    /// Dataset name (default: the folder's name).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
 /// Arguments of `assay import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -408,6 +421,8 @@ pub enum Command {
     Profile(ProfileArgs),
     /// Draft dataset.yaml from the Parquet files in a folder, with suggested checks.
     Init(InitArgs),
+    /// Start a dataset from a field's standard: its manifest, with placeholders to fill in.
+    New(NewArgs),
     /// Write dataset.yaml from a Frictionless Data Package; what cannot be mapped is listed.
     Import(ImportArgs),
     /// Export a dataset's manifest to another format (Frictionless Data Package v2).

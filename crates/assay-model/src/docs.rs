@@ -82,7 +82,47 @@ pub fn generated() -> Vec<(&'static str, &'static str, String)> {
     vec![
         ("docs/manifest.md", "kinds-table", kinds_table()),
         ("docs/checks.md", "summary-table", summary_table()),
+        (
+            "docs/field-standards.md",
+            "standards-table",
+            standards_table(),
+        ),
     ]
+}
+
+/// The 100 field standards: field, scenario, dataset, resources, columns and checks.
+pub fn standards_table() -> String {
+    let registry = crate::registry::FieldRegistry::embedded();
+    let mut out = String::from(
+        "| Field | Name | Scenario | Task | Dataset | Resources | Columns | Checks |\n|---|---|---|---|---|--:|--:|--:|\n",
+    );
+    for s in crate::standards::all() {
+        let name = registry
+            .get(s.code)
+            .map(|f| format!("{} / {}", f.name_en, f.name_zh))
+            .unwrap_or_default();
+        let row = match crate::standards::summarize(s) {
+            Ok(m) => format!(
+                "| {} | {} | {}: {} | {} | [`{}`](../{}) | {} | {} | {} |\n",
+                s.code,
+                name,
+                m.scenario_kind,
+                m.scenario
+                    .as_ref()
+                    .map(|x| x.title.as_str())
+                    .unwrap_or_default(),
+                m.task,
+                m.name,
+                s.path,
+                m.resources.len(),
+                m.resources.iter().map(|r| r.columns.len()).sum::<usize>(),
+                m.resources.iter().map(|r| r.checks.len()).sum::<usize>(),
+            ),
+            Err(e) => format!("| {} | {name} | {e} | | | | | |\n", s.code),
+        };
+        out.push_str(&row);
+    }
+    out
 }
 
 /// `doc` with the text between the `name` markers replaced by `content`; `None` when the

@@ -15,6 +15,7 @@
 //! - [`lineage`]: the catalog's lineage graph and its problems.
 //! - [`quality`]: scores on the six GB/T 36344 dimensions, and grades.
 //! - [`schema`]: JSON Schemas generated from the types.
+//! - [`standards`]: the 100 field standards, `assay new`, and conformance to a standard.
 
 pub mod check;
 pub mod docs;
@@ -33,6 +34,7 @@ pub mod report;
 pub mod scalar;
 pub mod schema;
 pub mod source;
+pub mod standards;
 
 pub use check::{Check, CheckKind, Dimension, Severity};
 pub use lint::{Diagnostic, DiagnosticSeverity};

@@ -38,6 +38,72 @@ pub struct Report {
     /// Scores on the six quality dimensions and the grade (`docs/quality-model.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<crate::quality::Quality>,
+    /// Conformance to the field standard the manifest names in `conformsTo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conformance: Option<Conformance>,
+}
+
+/// Whether a dataset keeps the shape of the field standard it declares (`conformsTo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Conformance {
+    /// The field code whose standard it is.
+    pub standard: String,
+    /// The version the manifest names.
+    pub version: u32,
+    /// No deviation.
+    pub conforms: bool,
+    /// What the manifest drops or loosens of the standard, or why it could not be compared.
+    pub deviations: Vec<String>,
+}
+
+impl Conformance {
+    /// "conforms to the IF-C345 standard v1", or what is missing.
+    pub fn sentence(&self) -> String {
+        if self.conforms {
+            format!(
+                "conforms to the {} standard v{}",
+                self.standard, self.version
+            )
+        } else {
+            format!(
+                "does not conform to the {} standard v{}: {}",
+                self.standard,
+                self.version,
+                self.deviations.join("; ")
+            )
+        }
+    }
+
+    /// The conformance of a manifest that declares `conformsTo`, compared with the built-in
+    /// standard.
+    pub fn of(m: &crate::Manifest) -> Option<Conformance> {
+        let c = m.conforms_to.as_ref()?;
+        let mut deviations = Vec::new();
+        match crate::standards::get(&c.standard).map(|s| s.manifest()) {
+            None => deviations.push(format!("field `{}` has no standard", c.standard)),
+            Some(Err(e)) => deviations.push(e),
+            Some(Ok(reference)) => {
+                let major = crate::standards::Standard::major(&reference);
+                if major != c.version {
+                    deviations.push(format!(
+                        "the standard is at version {major}, not {}",
+                        c.version
+                    ));
+                }
+                deviations.extend(
+                    crate::standards::compare(m, &reference)
+                        .into_iter()
+                        .map(|d| d.message),
+                );
+            }
+        }
+        Some(Conformance {
+            standard: c.standard.clone(),
+            version: c.version,
+            conforms: deviations.is_empty(),
+            deviations,
+        })
+    }
 }
 
 impl Report {

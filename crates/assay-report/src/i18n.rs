@@ -48,6 +48,21 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("derived", "Derived from", "来源"),
     ("process", "Process", "处理过程"),
     ("capped", "Capped because", "等级上限原因"),
+    (
+        "conforms_to",
+        "Conforms to the field standard",
+        "符合领域标准",
+    ),
+    (
+        "deviates_from",
+        "Deviates from the field standard",
+        "偏离领域标准",
+    ),
+    (
+        "field_standard",
+        "Reference dataset: the field standard of",
+        "领域标准数据集：",
+    ),
     ("reference", "Reference time", "参考时间"),
     ("estimated", " (estimated)", "（估计）"),
     ("trends", "Trends", "趋势"),

@@ -132,5 +132,8 @@ pub fn render_text(report: &Report, color: bool) -> String {
             dims.join(", ")
         );
     }
+    if let Some(c) = &report.conformance {
+        let _ = writeln!(out, "{}", c.sentence());
+    }
     out
 }

@@ -76,9 +76,13 @@ pub(crate) fn write(
                 score: d.score,
             })
             .collect();
+        let standard = assay_model::standards::get(&f.code)
+            .map(assay_model::standards::summarize)
+            .transpose()
+            .map_err(Error::Document)?;
         files.insert(
             format!("fields/{}/index.html", f.code),
-            html::field_page(f, &here).into_bytes(),
+            html::field_page(f, &here, standard.as_ref()).into_bytes(),
         );
     }
     let search = crate::search::SearchIndex::build(&index, registry);

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use assay_model::registry::{self, FieldRegistry, IndustrialField};
+use assay_model::standards::{self, Summary};
 use unicode_width::UnicodeWidthStr;
 
 use crate::cli::ListFormat;
@@ -29,8 +30,23 @@ pub fn run(
     // An exact code shows that one field in full.
     if let Some(field) = query.and_then(|q| registry.get(q)) {
         match format {
-            ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&json(field))?)?,
-            ListFormat::Text => show(&mut out, field)?,
+            ListFormat::Json => {
+                let mut j = json(field);
+                if let Some(s) = standards::get(&field.code) {
+                    j["standard"] =
+                        serde_json::to_value(standards::summarize(s).map_err(anyhow::Error::msg)?)?;
+                }
+                writeln!(out, "{}", serde_json::to_string_pretty(&j)?)?
+            }
+            ListFormat::Text => {
+                show(&mut out, field)?;
+                if let Some(s) = standards::get(&field.code) {
+                    show_standard(
+                        &mut out,
+                        &standards::summarize(s).map_err(anyhow::Error::msg)?,
+                    )?;
+                }
+            }
         }
         return Ok(Status::Success);
     }
@@ -136,4 +152,78 @@ fn show(out: &mut impl Write, f: &IndustrialField) -> std::io::Result<()> {
         writeln!(out, "  notes           {}", f.notes)?;
     }
     Ok(())
+}
+
+/// The field's standard: scenario, the standards drawn on, every resource's columns and checks
+/// with their reasons.
+fn show_standard(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "Standard v{}: {}", s.version, s.name)?;
+    writeln!(out, "  {}", s.title)?;
+    writeln!(out, "  {}", s.title_zh)?;
+    writeln!(out, "  manifest        {}", s.path)?;
+    if let Some(sc) = &s.scenario {
+        writeln!(
+            out,
+            "  scenario        {} ({}): {}",
+            s.scenario_kind, s.task, sc.title
+        )?;
+        if let Some(zh) = &sc.title_zh {
+            writeln!(out, "                  {zh}")?;
+        }
+        writeln!(
+            out,
+            "  label           {}.{}",
+            sc.label.resource, sc.label.column
+        )?;
+    }
+    for (i, std) in s.standards.iter().enumerate() {
+        writeln!(
+            out,
+            "  {}{}: {}",
+            if i == 0 {
+                "draws on        "
+            } else {
+                "                "
+            },
+            std.id,
+            std.used_for.as_deref().unwrap_or_default()
+        )?;
+    }
+    for r in &s.resources {
+        writeln!(out)?;
+        write!(out, "  resource {} ({} columns", r.name, r.columns.len())?;
+        if !r.primary_key.is_empty() {
+            write!(out, "; primary key {}", r.primary_key.join(", "))?;
+        }
+        writeln!(out, ")")?;
+        let w_name = r.columns.iter().map(|c| c.name.width()).max().unwrap_or(4);
+        let w_type = r
+            .columns
+            .iter()
+            .map(|c| c.field_type.width())
+            .max()
+            .unwrap_or(4);
+        let w_unit = r.columns.iter().map(|c| c.unit.width()).max().unwrap_or(0);
+        for c in &r.columns {
+            let line = format!(
+                "    {} {} {} {}{}",
+                pad(&c.name, w_name),
+                pad(&c.field_type, w_type),
+                pad(&c.unit, w_unit),
+                c.rules,
+                if c.label { "  ← label" } else { "" }
+            );
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        writeln!(out, "  checks of {}", r.name)?;
+        for c in &r.checks {
+            writeln!(out, "    {}", c.check)?;
+            if !c.reason.is_empty() {
+                writeln!(out, "      why: {}", c.reason)?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "Start a dataset from it: assay new {} <DIR>", s.code)
 }

@@ -33,29 +33,10 @@ pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
         );
         return Ok(Status::Invalid);
     }
-    let name = match &args.name {
-        Some(n) => n.clone(),
-        None => args
-            .dir
-            .canonicalize()
-            .ok()
-            .and_then(|p| {
-                p.file_name()
-                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
-            })
-            .unwrap_or_else(|| "dataset".into()),
+    let name = match super::dataset_name(&args.dir, args.name.as_deref()) {
+        Ok(n) => n,
+        Err(s) => return Ok(s),
     };
-    let valid_name = name.len() <= 128
-        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
-    if !valid_name {
-        eprintln!(
-            "error: `{name}` is not a dataset name: lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit\n  hint: pass --name"
-        );
-        return Ok(Status::Invalid);
-    }
     let (now_us, _) = match super::validate::reference_time(args.now.as_deref()) {
         Ok(t) => t,
         Err(s) => return Ok(s),

@@ -15,6 +15,7 @@ mod init;
 mod lineage;
 mod lint_cmd;
 mod lock;
+mod new;
 mod pack;
 mod profile;
 mod publish;
@@ -54,9 +55,38 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Query(args) => query::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Init(args) => init::run(&registry, args),
+        Command::New(args) => new::run(&registry, args),
         Command::Import(args) => frictionless::import(&registry, args),
         Command::Export(args) => frictionless::export(&registry, args),
     }
+}
+
+/// The dataset name for a new manifest in `dir`: `name`, or the folder's name in lowercase; a
+/// name that is not a valid machine name is a usage error (exit 2), said on stderr.
+pub(crate) fn dataset_name(dir: &Path, name: Option<&str>) -> Result<String, Status> {
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => dir
+            .canonicalize()
+            .ok()
+            .and_then(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            })
+            .unwrap_or_else(|| "dataset".into()),
+    };
+    let valid_name = name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if !valid_name {
+        eprintln!(
+            "error: `{name}` is not a dataset name: lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit\n  hint: pass --name"
+        );
+        return Err(Status::Invalid);
+    }
+    Ok(name)
 }
 
 /// The manifest of `path`: the file itself, or `dataset.yaml` / `dataset.json` in the folder.

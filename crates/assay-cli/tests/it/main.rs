@@ -14,4 +14,5 @@ mod lint_fixtures;
 mod profile;
 mod publish;
 mod quality;
+mod standards;
 mod validate;

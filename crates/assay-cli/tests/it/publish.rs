@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::integrity::copy_tree;
-use crate::support::{assay, repo, stderr, stdout, temp_dir};
+use crate::support::{assay, example_catalog, repo, stderr, stdout, temp_dir};
 
 const NOW: &str = "2025-07-03T00:00:00Z";
 
 fn catalog(test: &str) -> PathBuf {
     let dir = temp_dir(test).join("catalog");
-    copy_tree(&repo().join("catalog"), &dir);
+    example_catalog(&dir);
     dir
 }
 

@@ -31,6 +31,38 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// True for a field standard's folder (`catalog/<CODE>/<name>-standard`).
+pub fn is_standard(dataset_dir: &Path) -> bool {
+    dataset_dir
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with("-standard"))
+}
+
+/// The example catalog without the 100 field standards: the five example datasets and the
+/// registry, copied to `to`. Tests about those datasets' pages, lineage and failures use it; the
+/// whole catalog has its own tests.
+pub fn example_catalog(to: &Path) {
+    fn copy(from: &Path, to: &Path, depth: usize) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.')
+                || (depth == 1 && is_standard(&path))
+            {
+                continue;
+            }
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&path, &target, depth + 1);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    copy(&repo().join("catalog"), to, 0);
+}
+
 /// True when golden files should be rewritten (`ASSAY_BLESS=1 cargo test`).
 pub fn bless() -> bool {
     std::env::var_os("ASSAY_BLESS").is_some_and(|v| v == "1")

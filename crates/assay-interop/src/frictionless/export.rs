@@ -108,6 +108,16 @@ impl Exporter {
         insert_serialized(&mut out, "assay:temporal", &m.temporal);
         insert_serialized(&mut out, "assay:spatial", &m.spatial);
         insert_serialized(&mut out, "assay:lineage", &m.lineage);
+        insert_serialized(&mut out, "assay:titleZh", &m.title_zh);
+        insert_serialized(&mut out, "assay:descriptionZh", &m.description_zh);
+        if m.field_standard {
+            out.insert("assay:fieldStandard".into(), true.into());
+        }
+        insert_serialized(&mut out, "assay:conformsTo", &m.conforms_to);
+        insert_serialized(&mut out, "assay:scenario", &m.scenario);
+        if !m.standards.is_empty() {
+            insert_serialized(&mut out, "assay:standards", &Some(&m.standards));
+        }
         Value::Object(out)
     }
 

@@ -95,9 +95,10 @@ use serde_json::{Map, Number, Value, json};
 
 use assay_model::check::{Check, IsoDuration};
 use assay_model::manifest::{
-    Constraints, Field, FieldType, FieldsMatch, ForeignKey, ForeignKeyReference, Format,
-    KeyColumns, License, Lineage, MANIFEST_FORMAT_VERSION, Manifest, Party, PathSpec, Resource,
-    Sensitivity, Source, SpatialCoverage, TableSchema, TemporalCoverage, TimeUnit, TypeFamily,
+    ConformsTo, Constraints, Field, FieldType, FieldsMatch, ForeignKey, ForeignKeyReference,
+    Format, KeyColumns, License, Lineage, MANIFEST_FORMAT_VERSION, Manifest, Party, PathSpec,
+    Resource, Scenario, Sensitivity, Source, SpatialCoverage, StandardRef, TableSchema,
+    TemporalCoverage, TimeUnit, TypeFamily,
 };
 use assay_model::scalar::Scalar;
 use assay_model::source::escape_pointer_token;

@@ -27,6 +27,7 @@ use crate::source::Pos;
 mod check;
 pub(crate) mod schema;
 mod semantics;
+mod standard;
 mod values;
 
 pub use check::CheckLint;

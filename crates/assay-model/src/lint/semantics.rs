@@ -88,6 +88,8 @@ impl Semantics<'_> {
             self.catalog_layout();
         }
         self.scenario_and_standard();
+        self.conformance();
+        self.placeholders();
         for (i, license) in m.licenses.iter().enumerate() {
             if let Err(e) = spdx::Expression::parse(&license.name) {
                 let hint = spdx::imprecise_license_id(&license.name)

@@ -138,6 +138,7 @@ pub(crate) fn scalar_eq(a: &Scalar, b: &Scalar) -> bool {
     match (a, b) {
         (Scalar::Number(x), Scalar::Number(y)) => x.as_f64() == y.as_f64(),
         (Scalar::Text(x), Scalar::Text(y)) => x == y,
+        (Scalar::Bool(x), Scalar::Bool(y)) => x == y,
         _ => false,
     }
 }

@@ -13,8 +13,14 @@ pub struct FieldDataset<'a> {
     pub score: f64,
 }
 
-/// The page of one industrial field.
-pub fn field_page(field: &IndustrialField, datasets: &[FieldDataset]) -> String {
+/// The page of one industrial field: its datasets and, when it has one, its standard (linked to
+/// the reference dataset's page when that is published).
+pub fn field_page(
+    field: &IndustrialField,
+    datasets: &[FieldDataset],
+    standard: Option<&assay_model::standards::Summary>,
+) -> String {
+    let standard_published = standard.is_some_and(|s| datasets.iter().any(|d| d.name == s.name));
     let datasets: Vec<Value> = datasets
         .iter()
         .map(|d| {
@@ -36,6 +42,8 @@ pub fn field_page(field: &IndustrialField, datasets: &[FieldDataset]) -> String 
             gbt4754 => field.gbt4754,
             isic4 => field.isic4,
             datasets,
+            standard => standard.map(Value::from_serialize),
+            standard_published,
         },
     )
 }
@@ -64,6 +72,7 @@ mod tests {
                 grade: assay_model::quality::Grade::A,
                 score: 99.95,
             }],
+            None,
         );
         assert!(!page.contains("<script>"), "{page}");
         assert!(page.contains("Boilers &lt;script&gt;alert(1)&lt;/script&gt;"));

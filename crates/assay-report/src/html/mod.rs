@@ -29,6 +29,7 @@ th,td{border:1px solid #e0e0e0;padding:.3rem .5rem;text-align:left;vertical-alig
 th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 code{font-size:.85rem;word-break:break-all}
 .status-fail,.status-error{color:#c62828;font-weight:600}.status-warn{color:#ef6c00;font-weight:600}
+.conformance{padding:.4rem .7rem;border-radius:.3rem;margin:.5rem 0}.conformance.ok{background:#e8f5e9}.conformance.deviates{background:#fff3e0}
 @media print{body{margin:0;max-width:none}section{break-inside:avoid-page}th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}.grade{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 fn environment() -> &'static Environment<'static> {

@@ -165,6 +165,7 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         generated_at: options.generated_at.clone(),
         now: options.now_text.clone(),
         quality: None,
+        conformance: assay_model::report::Conformance::of(m),
     };
     let access = access_facts(loaded, &report);
     report.quality = Some(assay_model::quality::score(

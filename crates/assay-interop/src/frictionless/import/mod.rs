@@ -138,6 +138,12 @@ impl Importer {
         let mut temporal = None;
         let mut spatial = None;
         let mut lineage = None;
+        let mut title_zh = None;
+        let mut description_zh = None;
+        let mut field_standard = false;
+        let mut conforms_to = None;
+        let mut scenario = None;
+        let mut standards = Vec::new();
         let mut sensitivity = options.sensitivity;
         let mut resources = Vec::new();
         for (key, value) in obj {
@@ -198,6 +204,18 @@ impl Importer {
                 "assay:temporal" => temporal = self.typed::<TemporalCoverage>(value, &p),
                 "assay:spatial" => spatial = self.typed::<SpatialCoverage>(value, &p),
                 "assay:lineage" => lineage = self.typed::<Lineage>(value, &p),
+                "assay:titleZh" => title_zh = self.text(value, &p),
+                "assay:descriptionZh" => description_zh = self.text(value, &p),
+                "assay:fieldStandard" => {
+                    field_standard = self.typed::<bool>(value, &p).unwrap_or(false)
+                }
+                "assay:conformsTo" => conforms_to = self.typed::<ConformsTo>(value, &p),
+                "assay:scenario" => scenario = self.typed::<Scenario>(value, &p),
+                "assay:standards" => {
+                    standards = self
+                        .typed::<Vec<StandardRef>>(value, &p)
+                        .unwrap_or_default()
+                }
                 _ => self.unrecognised(&p, key),
             }
         }
@@ -235,15 +253,15 @@ impl Importer {
             assay: MANIFEST_FORMAT_VERSION,
             name,
             title,
-            title_zh: None,
+            title_zh,
             version,
             field: options.field.clone(),
-            field_standard: false,
-            conforms_to: None,
+            field_standard,
+            conforms_to,
             description,
-            description_zh: None,
-            scenario: None,
-            standards: Vec::new(),
+            description_zh,
+            scenario,
+            standards,
             keywords,
             licenses: merge_license_expressions(licenses),
             owner,

@@ -219,6 +219,12 @@ fn round_trip_through_plain_frictionless_loses_only_assay_information() {
         expected.temporal = None;
         expected.spatial = None;
         expected.lineage = None;
+        expected.title_zh = None;
+        expected.description_zh = None;
+        expected.field_standard = false;
+        expected.conforms_to = None;
+        expected.scenario = None;
+        expected.standards = Vec::new();
         for party in [&mut expected.owner, &mut expected.steward]
             .into_iter()
             .flatten()
