@@ -74,6 +74,13 @@ pub struct ValidateArgs {
     /// Do not append this run's metrics to the dataset's history (`.assay/history/`).
     #[arg(long)]
     pub no_history: bool,
+    /// Show values of personal and non-public columns in JSON, JUnit, SARIF, GitHub and
+    /// OpenLineage output (redacted by default: they leave the machine).
+    #[arg(long, conflicts_with = "redact")]
+    pub reveal: bool,
+    /// Redact values of personal and non-public columns in the text output too.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 /// Arguments of `assay lock`.
@@ -276,6 +283,10 @@ pub struct ReportArgs {
     /// Reference time for freshness checks (RFC 3339); default: now.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// Show values of personal and non-public columns (redacted by default: a report is
+    /// shared).
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 /// Arguments of `assay publish`.
@@ -375,6 +386,10 @@ pub struct PackArgs {
     /// Bagging-Date (YYYY-MM-DD); default: today, or the date of SOURCE_DATE_EPOCH.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Put values of personal and non-public columns into the bag's report (redacted by
+    /// default: a bag is sent to someone else).
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 /// Report formats.

@@ -29,6 +29,7 @@ pub mod manifest;
 pub mod paths;
 pub mod profile;
 pub mod quality;
+pub mod redact;
 pub mod registry;
 pub mod report;
 pub mod scalar;

@@ -484,6 +484,16 @@ pub struct Field {
     /// Unit of measure as a UCUM code (`Cel`, `kW.h`, `m3/h`, `%`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<String>,
+    /// Who may see the column's values (the ODCS `classification`); omitted, the dataset's
+    /// `sensitivity` applies. Values of a column that is not `public` are redacted in everything
+    /// that leaves the machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Sensitivity>,
+    /// The column holds personal information (names, e-mail addresses, phone, ID or employee
+    /// numbers): its values are always redacted outside the engineer's terminal, and
+    /// `assay publish` refuses a site that contains one.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub personal: bool,
     /// Value constraints; each one is also a check in the report.
     #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,

@@ -94,6 +94,15 @@ pub fn render_text(p: &Profile) -> String {
                 .join(", ")
         );
     }
+    for c in &p.columns {
+        if let Some(why) = assay_model::redact::personal_reason(c) {
+            let _ = writeln!(
+                out,
+                "personal? {}: {why}; mark it `personal: true` in the manifest so its values are redacted outside your terminal",
+                c.name
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "~ marks an estimated distinct count (HyperLogLog); quantiles in --format json are approximate"

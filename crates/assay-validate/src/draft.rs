@@ -474,7 +474,20 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
         let _ = writeln!(y, "      fieldsMatch: exact");
         let _ = writeln!(y, "      fields:");
         for f in &fields {
-            let _ = writeln!(y, "        - {}", field_yaml(f));
+            let mut f = f.clone();
+            if let Some(why) = p
+                .columns
+                .iter()
+                .find(|c| c.name == f.name)
+                .and_then(assay_model::redact::personal_reason)
+            {
+                let _ = writeln!(
+                    y,
+                    "        # personal: {why} (redacted outside your terminal)"
+                );
+                f.personal = true;
+            }
+            let _ = writeln!(y, "        - {}", field_yaml(&f));
         }
         let _ = writeln!(y, "    checks:");
         let _ = writeln!(
@@ -499,7 +512,21 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
             let Some(dt) = types.get(c.name.as_str()) else {
                 continue;
             };
+            // A personal column's values stay out of the manifest (it is published): no code
+            // list or bound quoting them.
+            let personal = assay_model::redact::personal_reason(c).is_some();
+            let quoted: Vec<&str> = c
+                .top_values
+                .iter()
+                .map(|t| t.value.as_str())
+                .chain(c.min.as_deref())
+                .chain(c.max.as_deref())
+                .filter(|v| v.chars().count() >= 4)
+                .collect();
             for (text, check) in suggest(c, dt, p.rows, options.now_us) {
+                if personal && quoted.iter().any(|v| text.contains(v) || check.contains(v)) {
+                    continue;
+                }
                 let _ = writeln!(y, "      # {}", comment(&format!("{}: {text}", c.name)));
                 let _ = writeln!(y, "      - {check}");
             }

@@ -44,6 +44,8 @@ fn infer_field(f: &ArrowField) -> Field {
         title: None,
         description: None,
         unit_of_measure: None,
+        classification: None,
+        personal: false,
         constraints: Constraints::default(),
     };
     out.field_type = match crate::conformance::value_type(f.data_type()) {

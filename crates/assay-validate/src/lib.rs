@@ -22,6 +22,7 @@ pub mod history;
 mod infer;
 pub mod profile;
 mod spill;
+pub mod values;
 
 pub use engine::{Options, Progress, micros_to_rfc3339, validate};
 pub use infer::{infer_fields, infer_fields_from_file};

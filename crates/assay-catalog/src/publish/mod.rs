@@ -13,8 +13,10 @@ use assay_integrity::verify::{Mode, verify};
 use assay_model::index::LeftOut;
 use assay_model::lint::{self, LintOptions};
 use assay_model::lock::{LOCK_FILE_NAME, Lock};
+use assay_model::redact::{Policy, Redactor};
 use assay_model::{FieldRegistry, LoadedManifest};
 
+mod audit;
 mod cache;
 mod entry;
 mod pages;
@@ -89,6 +91,12 @@ pub enum Error {
     /// A document could not be made (a lock that does not parse, an index table).
     #[error("{0}")]
     Document(String),
+    /// The redaction key could not be read or made.
+    #[error("{0}")]
+    Key(String),
+    /// A file of the site would have contained a value of a personal column.
+    #[error("{file} would contain a value of the personal column {column}; nothing was published")]
+    Leak { file: String, column: String },
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -144,8 +152,37 @@ pub fn publish(
     if options.strict && !left_out.is_empty() {
         return Ok(Outcome::Refused { left_out });
     }
+    // Values of data that is not public leave as tokens (`assay_model::redact`), under the
+    // catalog's key.
+    let mut published = published;
+    let redactor = if published
+        .iter()
+        .any(|(l, ..)| !Policy::of(&l.manifest).is_empty())
+    {
+        Some(Redactor::for_root(&options.catalog).map_err(Error::Key)?)
+    } else {
+        None
+    };
+    if let Some(key) = &redactor {
+        for (l, _, _, r) in &mut published {
+            assay_model::redact::report(r, &l.manifest, &Policy::of(&l.manifest), key);
+        }
+    }
     let mut files = SiteWriter::new(&parent, &name).map_err(io(&parent))?;
-    pages::write(&mut files, registry, &published, &left_out)?;
+    files.audit = audit::Audit::of(&published)?;
+    pages::write(
+        &mut files,
+        registry,
+        &published,
+        &left_out,
+        redactor.as_ref(),
+    )?;
+    if let Some(leak) = files.leak.take() {
+        return Err(Error::Leak {
+            file: format!("{}/{}", out.display(), leak.file),
+            column: leak.column,
+        });
+    }
     let (digest, tmp) = files.finish().map_err(io(&parent))?;
     let build = swap_in(&parent, &name, out, &digest, tmp).map_err(io(out))?;
     let state = SiteState {

@@ -20,6 +20,7 @@ pub(crate) fn write(
     registry: &FieldRegistry,
     published: &[Published],
     left_out: &[LeftOut],
+    redactor: Option<&assay_model::redact::Redactor>,
 ) -> Result<(), Error> {
     let index = CatalogIndex {
         schema_version: INDEX_SCHEMA_VERSION,
@@ -48,7 +49,7 @@ pub(crate) fn write(
         .map(|(l, ..)| assay_validate::history::load(&l.dir).unwrap_or_default())
         .collect();
     for (dataset, history) in published.iter().zip(&histories) {
-        dataset_files(files, registry, dataset, history);
+        dataset_files(files, registry, dataset, history, redactor);
     }
     let sets: Vec<DashboardSet> = published
         .iter()
@@ -109,6 +110,7 @@ fn dataset_files(
     registry: &FieldRegistry,
     (l, lock, lock_text, r): &Published,
     history: &[assay_model::history::Entry],
+    redactor: Option<&assay_model::redact::Redactor>,
 ) {
     let dir = format!("datasets/{}", l.manifest.name);
     let croissant = assay_interop::croissant::croissant(&l.manifest, lock);
@@ -132,7 +134,7 @@ fn dataset_files(
     );
     // The page's column profile reads the files a second time (the validation read them
     // once).
-    let profiles: Vec<(String, Result<Profile, String>)> = r
+    let mut profiles: Vec<(String, Result<Profile, String>)> = r
         .resources
         .iter()
         .map(|res| {
@@ -145,6 +147,14 @@ fn dataset_files(
             (res.name.clone(), profile(&fs, &ProfileOptions::default()))
         })
         .collect();
+    if let Some(key) = redactor {
+        let policy = assay_model::redact::Policy::of(&l.manifest);
+        for (resource, p) in &mut profiles {
+            if let Ok(p) = p {
+                assay_model::redact::profile(p, resource, &policy, key);
+            }
+        }
+    }
     let page = html::report(&ReportInput {
         loaded: l,
         registry,

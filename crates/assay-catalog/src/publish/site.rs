@@ -12,6 +12,9 @@ pub(crate) struct SiteWriter {
     tmp: tempfile::TempDir,
     hashes: BTreeMap<String, Vec<u8>>,
     error: Option<std::io::Error>,
+    /// Values no file may contain, and the first file found to contain one.
+    pub(crate) audit: Option<super::audit::Audit>,
+    pub(crate) leak: Option<super::audit::Finding>,
 }
 
 impl SiteWriter {
@@ -22,11 +25,19 @@ impl SiteWriter {
                 .tempdir_in(parent)?,
             hashes: BTreeMap::new(),
             error: None,
+            audit: None,
+            leak: None,
         })
     }
 
     pub(crate) fn insert(&mut self, rel: String, bytes: Vec<u8>) {
-        if self.error.is_some() {
+        if self.error.is_some() || self.leak.is_some() {
+            return;
+        }
+        if let Some(a) = &self.audit
+            && let Some(found) = a.scan(&rel, &bytes)
+        {
+            self.leak = Some(found);
             return;
         }
         let path = self.tmp.path().join(&rel);

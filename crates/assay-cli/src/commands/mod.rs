@@ -178,3 +178,67 @@ pub(crate) fn write_output(out: Option<&Path>, text: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// How a dataset's hidden values are redacted in what leaves the machine
+/// (`assay_model::redact`): its policy, and the catalog's key when anything is hidden.
+pub(crate) struct Redaction {
+    policy: assay_model::redact::Policy,
+    redactor: Option<assay_model::redact::Redactor>,
+}
+
+impl Redaction {
+    /// The redaction of a dataset: nothing when every value is public; otherwise the catalog's
+    /// key (made on first use). A key that cannot be read or made is an error: nothing is
+    /// written unredacted instead.
+    pub(crate) fn of(loaded: &LoadedManifest) -> Result<Redaction, Status> {
+        let policy = assay_model::redact::Policy::of(&loaded.manifest);
+        if policy.is_empty() {
+            return Ok(Redaction {
+                policy,
+                redactor: None,
+            });
+        }
+        let root = assay_model::redact::key_root(&loaded.dir);
+        match assay_model::redact::Redactor::for_root(&root) {
+            Ok(r) => Ok(Redaction {
+                policy,
+                redactor: Some(r),
+            }),
+            Err(e) => {
+                eprintln!(
+                    "error: {e}\n  hint: values of data that is not public are redacted with the catalog's key; set {} (64 hex digits) or make {} writable; nothing was written",
+                    assay_model::redact::KEY_ENV,
+                    assay_model::redact::key_path(&root).display()
+                );
+                Err(Status::Invalid)
+            }
+        }
+    }
+
+    /// The report with every hidden value replaced by its token.
+    pub(crate) fn report(
+        &self,
+        loaded: &LoadedManifest,
+        report: &assay_model::report::Report,
+    ) -> assay_model::report::Report {
+        let mut out = report.clone();
+        if let Some(r) = &self.redactor {
+            assay_model::redact::report(&mut out, &loaded.manifest, &self.policy, r);
+        }
+        out
+    }
+
+    /// Column profiles with the values of hidden columns replaced by their tokens.
+    pub(crate) fn profiles(
+        &self,
+        profiles: &mut [(String, Result<assay_model::profile::Profile, String>)],
+    ) {
+        if let Some(r) = &self.redactor {
+            for (resource, p) in profiles.iter_mut() {
+                if let Ok(p) = p {
+                    assay_model::redact::profile(p, resource, &self.policy, r);
+                }
+            }
+        }
+    }
+}

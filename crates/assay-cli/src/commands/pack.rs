@@ -72,6 +72,14 @@ pub fn run(registry: &FieldRegistry, args: PackArgs) -> Result<Status> {
             return Ok(Status::Invalid);
         }
     };
+    let report = if args.reveal {
+        report
+    } else {
+        match super::Redaction::of(&loaded) {
+            Ok(r) => r.report(&loaded, &report),
+            Err(s) => return Ok(s),
+        }
+    };
     let report_json = super::pretty_json(&report)?;
     let input = PackInput {
         loaded: &loaded,

@@ -92,7 +92,13 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             );
             Ok(Status::Failure)
         }
-        Err(e @ (Error::NotASite(_) | Error::Busy { .. })) => {
+        Err(e @ Error::Leak { .. }) => {
+            eprintln!(
+                "error: refusing to publish: {e}\n  hint: a published page must not repeat a value of a personal column; if the manifest repeats it (a title, a description, a code list, a check), remove it there"
+            );
+            Ok(Status::Failure)
+        }
+        Err(e @ (Error::NotASite(_) | Error::Busy { .. } | Error::Key(_))) => {
             eprintln!("error: {e}");
             Ok(Status::Invalid)
         }

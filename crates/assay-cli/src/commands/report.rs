@@ -37,7 +37,11 @@ fn validate_catalog(
             continue;
         };
         match super::validate::validate_at(&loaded, now_us, &now_text) {
-            Ok(r) => out.push((loaded, r)),
+            Ok(r) if args.reveal => out.push((loaded, r)),
+            Ok(r) => {
+                let r = super::Redaction::of(&loaded)?.report(&loaded, &r);
+                out.push((loaded, r));
+            }
             Err(e) => {
                 eprintln!("error: {}: {e}; left out of the dashboard", m.display());
                 skipped += 1;
@@ -104,12 +108,24 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
             return Ok(Status::Invalid);
         }
     };
+    let redaction = if args.reveal {
+        None
+    } else {
+        match super::Redaction::of(&loaded) {
+            Ok(r) => Some(r),
+            Err(s) => return Ok(s),
+        }
+    };
+    let report = match &redaction {
+        Some(r) => r.report(&loaded, &report),
+        None => report,
+    };
     let text = match args.format {
         ReportDocFormat::Json => super::pretty_json(&report)?,
         ReportDocFormat::Md => markdown::render_md(&loaded, &report, args.lang.into()),
         ReportDocFormat::Html => {
             // The column profile reads the files a second time (the validation read them once).
-            let profiles: Vec<(String, Result<Profile, String>)> = report
+            let mut profiles: Vec<(String, Result<Profile, String>)> = report
                 .resources
                 .iter()
                 .map(|r| {
@@ -122,6 +138,9 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
                     (r.name.clone(), profile(&files, &ProfileOptions::default()))
                 })
                 .collect();
+            if let Some(r) = &redaction {
+                r.profiles(&mut profiles);
+            }
             let history = assay_validate::history::load(&loaded.dir).unwrap_or_default();
             html::report(&ReportInput {
                 loaded: &loaded,

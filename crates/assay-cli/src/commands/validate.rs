@@ -112,14 +112,32 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
             return Ok(Status::Invalid);
         }
     };
-    let text = match args.format {
-        ReportFormat::Json => super::pretty_json(&report)?,
-        ReportFormat::Text => {
-            assay_report::text::render_text(&report, args.out.is_none() && color_stdout())
+    // Values of data that is not public leave the machine only as tokens: every format but the
+    // engineer's own text output is redacted unless `--reveal`; the text output with `--redact`.
+    let redact = match args.format {
+        ReportFormat::Text => args.redact,
+        _ => !args.reveal,
+    };
+    let redaction = if redact || (args.openlineage.is_some() && !args.reveal) {
+        match super::Redaction::of(&loaded) {
+            Ok(r) => Some(r),
+            Err(status) => return Ok(status),
         }
-        ReportFormat::Junit => assay_report::junit::render_junit(&report, args.strict),
-        ReportFormat::Sarif => assay_report::sarif::render_sarif(&loaded, &report, args.strict),
-        ReportFormat::Github => assay_report::github::render_github(&loaded, &report, args.strict),
+    } else {
+        None
+    };
+    let shown = match (&redaction, redact) {
+        (Some(r), true) => r.report(&loaded, &report),
+        _ => report.clone(),
+    };
+    let text = match args.format {
+        ReportFormat::Json => super::pretty_json(&shown)?,
+        ReportFormat::Text => {
+            assay_report::text::render_text(&shown, args.out.is_none() && color_stdout())
+        }
+        ReportFormat::Junit => assay_report::junit::render_junit(&shown, args.strict),
+        ReportFormat::Sarif => assay_report::sarif::render_sarif(&loaded, &shown, args.strict),
+        ReportFormat::Github => assay_report::github::render_github(&loaded, &shown, args.strict),
     };
     super::write_output(args.out.as_deref(), &text)?;
     if !args.no_history
@@ -143,10 +161,14 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         } else {
             (started, now_wall_clock())
         };
+        let lineage_report = match &redaction {
+            Some(r) if !args.reveal => r.report(&loaded, &report),
+            _ => report.clone(),
+        };
         let events = assay_integrity::openlineage::validation_events(
             &loaded,
             registry,
-            &report,
+            &lineage_report,
             &metrics,
             &assay_integrity::openlineage::RunOptions {
                 namespace: args.namespace.clone(),

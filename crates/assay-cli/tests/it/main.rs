@@ -11,6 +11,7 @@ mod golden_pages;
 mod integrity;
 mod lineage;
 mod lint_fixtures;
+mod privacy;
 mod profile;
 mod publish;
 mod quality;

@@ -12,12 +12,17 @@ pub fn repo() -> PathBuf {
         .to_path_buf()
 }
 
+/// The redaction key of the tests' runs (`assay_model::redact::KEY_ENV`).
+pub const TEST_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
 /// `assay` with arguments, run in `cwd`.
 pub fn assay(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_assay"))
         .args(args)
         .current_dir(cwd)
         .env_remove("ASSAY_REGISTRY")
+        // A fixed redaction key: the same inputs give the same tokens (and bytes) in every run.
+        .env(assay_model::redact::KEY_ENV, TEST_KEY)
         .env("NO_COLOR", "1")
         .output()
         .expect("the assay binary runs")

@@ -351,6 +351,12 @@ impl Exporter {
             );
             o.insert("assay:unitOfMeasure".into(), u.clone().into());
         }
+        if let Some(c) = f.classification {
+            o.insert("assay:classification".into(), c.as_str().into());
+        }
+        if f.personal {
+            o.insert("assay:personal".into(), true.into());
+        }
         Value::Object(o)
     }
 

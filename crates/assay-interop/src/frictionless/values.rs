@@ -367,6 +367,8 @@ pub(crate) fn plain_field(name: String, field_type: FieldType) -> Field {
         title: None,
         description: None,
         unit_of_measure: None,
+        classification: None,
+        personal: false,
         constraints: Constraints::default(),
     }
 }

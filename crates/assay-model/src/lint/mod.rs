@@ -25,12 +25,14 @@ use crate::registry::FieldRegistry;
 use crate::source::Pos;
 
 mod check;
+mod privacy;
 pub(crate) mod schema;
 mod semantics;
 mod standard;
 mod values;
 
 pub use check::CheckLint;
+pub use privacy::looks_personal;
 pub use schema::did_you_mean;
 use semantics::Semantics;
 pub use values::is_iso_datetime;

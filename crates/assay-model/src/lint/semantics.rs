@@ -90,6 +90,7 @@ impl Semantics<'_> {
         self.scenario_and_standard();
         self.conformance();
         self.placeholders();
+        self.privacy();
         for (i, license) in m.licenses.iter().enumerate() {
             if let Err(e) = spdx::Expression::parse(&license.name) {
                 let hint = spdx::imprecise_license_id(&license.name)

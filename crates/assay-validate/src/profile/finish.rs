@@ -275,5 +275,54 @@ pub(crate) fn patterns(values: &Map<String>) -> Vec<DetectedPattern> {
             });
         }
     }
+    // Personal numbers of mainland China: resident ID numbers (GB 11643, with their check
+    // digit) and mobile numbers.
+    for (kind, re, test) in [
+        ("cn_id", r"^[0-9]{17}[0-9X]$", is_cn_id as fn(&str) -> bool),
+        ("cn_mobile", r"^(\+?86)?1[3-9][0-9]{9}$", is_cn_mobile),
+    ] {
+        let matching: u64 = values
+            .iter()
+            .filter(|(v, _)| test(v))
+            .map(|(_, n)| *n)
+            .sum();
+        let fraction = matching as f64 / total as f64;
+        if fraction >= 0.95 {
+            out.push(DetectedPattern {
+                kind: kind.into(),
+                regex: re.into(),
+                fraction,
+            });
+        }
+    }
     out
+}
+
+/// A mainland resident ID number: 17 digits and a check digit (GB 11643-1999, ISO 7064 MOD 11-2).
+pub(crate) fn is_cn_id(v: &str) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let b = v.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| (d - b'0') as u32 * w)
+        .sum();
+    b[17].to_ascii_uppercase() == CHECK[(sum % 11) as usize]
+}
+
+/// A mainland mobile number, with or without the country code.
+pub(crate) fn is_cn_mobile(v: &str) -> bool {
+    let d = v
+        .strip_prefix("+86")
+        .or_else(|| v.strip_prefix("86"))
+        .unwrap_or(v);
+    let b = d.as_bytes();
+    b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit)
 }

@@ -60,3 +60,21 @@ fn exact_distinct_turns_into_an_estimate_past_the_limit() {
     assert!(r.estimated);
     assert!((9_500..10_500).contains(&r.count), "{r:?}");
 }
+
+#[test]
+fn chinese_id_and_mobile_numbers_are_recognised_by_their_rules() {
+    // The example of GB 11643-1999, and the same number with a wrong check digit.
+    assert!(finish::is_cn_id("11010519491231002X"));
+    assert!(!finish::is_cn_id("110105194912310021"));
+    assert!(!finish::is_cn_id("1101051949123100"));
+    assert!(finish::is_cn_mobile("13800138000"));
+    assert!(finish::is_cn_mobile("+8613800138000"));
+    assert!(!finish::is_cn_mobile("12800138000"));
+    let mut ids: Map<String> = Map::with_hasher(HASH);
+    ids.extend([("11010519491231002X", 5)].map(|(k, n)| (k.to_string(), n)));
+    assert!(patterns(&ids).iter().any(|p| p.kind == "cn_id"));
+    // Eighteen digits that fail the check are not ID numbers.
+    let mut other: Map<String> = Map::with_hasher(HASH);
+    other.extend([("110105194912310021", 5)].map(|(k, n)| (k.to_string(), n)));
+    assert!(!patterns(&other).iter().any(|p| p.kind == "cn_id"));
+}

@@ -101,6 +101,8 @@ impl Importer {
                 }
                 "assay:fields" => field.fields = self.typed::<Vec<Field>>(value, &kp),
                 "assay:unitOfMeasure" => field.unit_of_measure = self.text(value, &kp),
+                "assay:classification" => field.classification = self.typed(value, &kp),
+                "assay:personal" => field.personal = self.typed(value, &kp).unwrap_or(false),
                 "assay:constraints" => {
                     if let Some(c) = self.typed::<Constraints>(value, &kp) {
                         merge_constraints(&mut field.constraints, c);
