@@ -16,6 +16,7 @@ use anyhow::{Context, Result, bail};
 mod bench;
 mod cases;
 mod fixtures;
+mod hostile;
 mod scale;
 mod standards;
 
@@ -47,6 +48,13 @@ fn main() -> Result<()> {
                 None => 20_000_000,
             };
             bench::bench_data(&dir, rows)
+        }
+        "hostile" => {
+            let dir = std::env::args()
+                .nth(2)
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("bench/data/hostile"));
+            hostile::generate(&dir)
         }
         "decode-floor" => {
             let args: Vec<String> = std::env::args().skip(2).collect();

@@ -69,6 +69,13 @@ pub enum PathProblem {
         /// The pattern as written.
         pattern: String,
     },
+    /// The pattern matches more files, or walks more entries, than a dataset may have.
+    TooMany {
+        /// The pattern as written.
+        pattern: String,
+        /// What was exceeded.
+        what: String,
+    },
     /// The folder could not be listed.
     Io {
         /// The pattern as written.
@@ -89,7 +96,8 @@ impl PathProblem {
             | PathProblem::Escapes { pattern, .. }
             | PathProblem::Dangling { pattern, .. }
             | PathProblem::NoMatch { pattern }
-            | PathProblem::Io { pattern, .. } => pattern,
+            | PathProblem::Io { pattern, .. }
+            | PathProblem::TooMany { pattern, .. } => pattern,
         }
     }
 
@@ -138,6 +146,10 @@ impl fmt::Display for PathProblem {
             PathProblem::Io { pattern, message } => {
                 write!(f, "cannot list files for `{pattern}`: {message}")
             }
+            PathProblem::TooMany { pattern, what } => write!(
+                f,
+                "resource path `{pattern}` {what}; split the dataset, or narrow the glob (limits: docs/security.md)"
+            ),
         }
     }
 }
@@ -184,6 +196,12 @@ fn matcher(pattern: &str) -> Result<GlobMatcher, PathProblem> {
             message: e.kind().to_string(),
         })
 }
+
+/// The most files one resource pattern may match: beyond it a glob is a mistake (or an attack)
+/// and is refused before any file is opened.
+pub const MAX_FILES: usize = 100_000;
+/// The most files and folders one pattern's walk may visit.
+pub const MAX_WALKED: usize = 1_000_000;
 
 /// The folder part of a pattern before its first glob character (`data/2025/` for
 /// `data/2025/*.parquet`), as a relative path; empty for the dataset folder itself.
@@ -279,6 +297,7 @@ fn resolve_one(
     }
     let glob = matcher(pattern)?;
     let mut out = Vec::new();
+    let mut visited = 0usize;
     let walk = walkdir::WalkDir::new(dataset_dir.join(base))
         .follow_links(false)
         .max_depth(64)
@@ -290,6 +309,13 @@ fn resolve_one(
             pattern: pattern.to_string(),
             message: e.to_string(),
         })?;
+        visited += 1;
+        if visited > MAX_WALKED {
+            return Err(PathProblem::TooMany {
+                pattern: pattern.to_string(),
+                what: format!("walks more than {MAX_WALKED} files and folders"),
+            });
+        }
         if entry.file_type().is_dir() {
             continue;
         }
@@ -306,7 +332,15 @@ fn resolve_one(
             || (entry.path_is_symlink() && pattern.starts_with(&format!("{rel}/")));
         if relevant {
             match inside(&rel) {
-                Ok(Some(f)) if glob.is_match(&rel) => out.push(f),
+                Ok(Some(f)) if glob.is_match(&rel) => {
+                    out.push(f);
+                    if out.len() > MAX_FILES {
+                        return Err(PathProblem::TooMany {
+                            pattern: pattern.to_string(),
+                            what: format!("matches more than {MAX_FILES} files"),
+                        });
+                    }
+                }
                 Ok(_) => {}
                 Err(p) => escapes.push(p),
             }

@@ -313,9 +313,33 @@ pub struct CheckResult {
     /// Human summary of a failure or error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// When some of the resource's files could not be read: what the result covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     /// Failing rows, lowest row numbers first, at most `--samples`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub samples: Vec<Sample>,
+}
+
+/// What a check result covers when some files of its resource could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Coverage {
+    /// Files read.
+    pub files_read: u64,
+    /// Files of the resource.
+    pub files: u64,
+    /// Rows read (of the files read).
+    pub rows: u64,
+}
+
+impl Coverage {
+    /// "covers 1 of 2 files (4000 rows); the others could not be read".
+    pub fn sentence(&self) -> String {
+        format!(
+            "covers {} of {} files ({} rows); the others could not be read",
+            self.files_read, self.files, self.rows
+        )
+    }
 }
 
 /// One failing row (or schema item).

@@ -26,6 +26,8 @@ pub fn render_github(loaded: &LoadedManifest, report: &Report, strict: bool) -> 
     for (resource, c, line, col) in located(loaded, report) {
         let level = match c.status {
             CheckStatus::Fail | CheckStatus::Error => "error",
+            // Passed on part of the data only: said, not failed.
+            CheckStatus::Pass => "notice",
             _ if strict => "error",
             _ => "warning",
         };

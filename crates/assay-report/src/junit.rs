@@ -84,6 +84,11 @@ pub fn render_junit(report: &Report, strict: bool) -> String {
                     out,
                     ">\n      <system-out>warning: {message}</system-out>\n    </testcase>"
                 );
+            } else if c.coverage.is_some() {
+                let _ = writeln!(
+                    out,
+                    ">\n      <system-out>{message}</system-out>\n    </testcase>"
+                );
             } else {
                 let _ = writeln!(out, "/>");
             }

@@ -56,12 +56,13 @@ pub fn status_word(s: CheckStatus) -> &'static str {
     }
 }
 
-/// Every check result that did not pass, with its resource, in report order.
+/// Every check result that did not pass, or passed on part of the data only (some files
+/// unreadable), with its resource, in report order.
 pub fn not_passed(report: &Report) -> Vec<(&ResourceReport, &CheckResult)> {
     report
         .resources
         .iter()
         .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
-        .filter(|(_, c)| c.status != CheckStatus::Pass)
+        .filter(|(_, c)| c.status != CheckStatus::Pass || c.coverage.is_some())
         .collect()
 }

@@ -57,7 +57,7 @@ pub(crate) fn located<'a>(
                 j += 1;
             }
             // Warnings are reported as warnings; `--strict` makes them errors.
-            if c.status == CheckStatus::Pass {
+            if c.status == CheckStatus::Pass && c.coverage.is_none() {
                 continue;
             }
             let pos = loaded.pos(&check_pointer(loaded, &r.name, c, index));

@@ -43,6 +43,8 @@ pub fn render_sarif(loaded: &LoadedManifest, report: &Report, strict: bool) -> S
         .map(|(resource, c, line, col)| {
             let level = match c.status {
                 CheckStatus::Fail | CheckStatus::Error => "error",
+                // Passed on part of the data only: said, not failed.
+                CheckStatus::Pass => "note",
                 _ if strict => "error",
                 _ => "warning",
             };

@@ -72,7 +72,8 @@ pub fn render_text(report: &Report, color: bool) -> String {
                     format!("{loc}{vals}{note}")
                 })
                 .or_else(|| {
-                    (c.status != CheckStatus::Pass).then(|| c.message.clone().unwrap_or_default())
+                    (c.status != CheckStatus::Pass || c.coverage.is_some())
+                        .then(|| c.message.clone().unwrap_or_default())
                 })
                 .unwrap_or_default();
             let _ = writeln!(

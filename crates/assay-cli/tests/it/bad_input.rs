@@ -59,3 +59,117 @@ fn missing_path_and_empty_folder_are_usage_errors() {
     let out = assay(&dir, &["no-such-command"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A manifest for one resource `r` at `path` with one string column `s`.
+fn one_string_resource(dir: &std::path::Path, path: &str) {
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        format!(
+            "assay: 1\nname: x\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{{name: MIT}}]\nsensitivity: public\nresources:\n  - name: r\n    path: \"{path}\"\n    schema:\n      fields:\n        - {{name: s, type: string}}\n    checks:\n      - {{check: not_null, column: s}}\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// A glob that expands past the limit is refused by lint and validate, with the limit named,
+/// before any file is opened.
+#[test]
+fn a_glob_over_the_file_limit_is_refused() {
+    let dir = temp_dir("many-files");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let limit = assay_model::paths::MAX_FILES;
+    for i in 0..=limit {
+        std::fs::File::create(data.join(format!("p{i:06}.parquet"))).unwrap();
+    }
+    one_string_resource(&dir, "data/*.parquet");
+    let out = assay(&dir, &["lint", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "error[too-many-files]: resource path `data/*.parquet` matches more than {limit} files"
+        )),
+        "{}",
+        stdout(&out)
+    );
+    let out = assay(&dir, &["validate", ".", "--no-history"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        format!("{}{}", stdout(&out), stderr(&out)).contains("matches more than"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A footer that declares more metadata than the limit is refused by name (exit 3), without
+/// reading it; the other file of the resource is still validated.
+#[test]
+fn a_footer_over_the_limit_is_refused() {
+    let dir = temp_dir("big-footer");
+    let src = repo().join("catalog/IF-C341/boiler-sensor-telemetry/data/machines.parquet");
+    let good = std::fs::read(&src).unwrap();
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/a.parquet"), &good).unwrap();
+    // 100 MiB of padding, and a footer length of 80 MiB: within the file, over the limit.
+    let mut bad = good[..4].to_vec();
+    bad.resize(100 << 20, 0);
+    bad.extend_from_slice(&(80u32 << 20).to_le_bytes());
+    bad.extend_from_slice(b"PAR1");
+    std::fs::write(dir.join("data/b.parquet"), &bad).unwrap();
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: x\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: r\n    path: \"data/*.parquet\"\n    schema:\n      fieldsMatch: partial\n      fields:\n        - {name: machine_id, type: string}\n    checks:\n      - {check: not_null, column: machine_id}\n",
+    )
+    .unwrap();
+    let out = assay(&dir, &["validate", ".", "--no-history", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = doc["resources"][0]["files"].as_array().unwrap();
+    let err = files[1]["error"].as_str().unwrap();
+    assert!(
+        err.contains("the footer declares 83886080 bytes of metadata; the limit is 67108864"),
+        "{err}"
+    );
+    assert!(files[0].get("error").is_none());
+    let check = &doc["resources"][0]["checks"][1];
+    assert_eq!(check["coverage"]["files_read"], 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A column chunk that decompresses to more than the memory limit is refused by name instead of
+/// decoded (a page that decompresses to gigabytes, scaled down: the limit is lowered instead).
+#[test]
+fn a_column_over_the_memory_limit_is_refused_not_decoded() {
+    let dir = temp_dir("over-memory");
+    let src = repo().join("catalog/IF-C397/pcb-aoi-inspection/data/aoi-results.parquet");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::copy(&src, dir.join("data/a.parquet")).unwrap();
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: x\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: r\n    path: data/a.parquet\n    schema:\n      fieldsMatch: partial\n      fields:\n        - {name: solder_volume_pct, type: float64}\n    checks:\n      - {check: range, column: solder_volume_pct, min: -1000, max: 1000}\n      - {check: expression, sql: \"solder_volume_pct * 2 < 100000\"}\n",
+    )
+    .unwrap();
+    let out = assay(
+        &dir,
+        &["validate", ".", "--no-history", "--memory-limit", "2KB"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("column `solder_volume_pct` decompresses to")
+            && text.contains("more than the memory limit of 2000 bytes; raise --memory-limit"),
+        "{text}"
+    );
+    assert!(!text.contains("corrupt"), "{text}");
+    let out = assay(&dir, &["validate", ".", "--no-history"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -365,3 +365,83 @@ fn a_file_deleted_during_the_run_is_a_located_read_error() {
     assert_eq!(kept.rows, Some(4000));
     assert!(kept.error.is_none());
 }
+
+/// One of a resource's two files is truncated: the run is an error (exit 3), and every check
+/// result of that resource says it covers 1 of 2 files, in every output format; the dimensions
+/// count the unevaluated schema check as not passed.
+#[test]
+fn a_partly_unreadable_resource_says_what_each_result_covers() {
+    let root = temp_dir("partly-unreadable");
+    let dir = root.join("telemetry");
+    crate::integrity::copy_tree(
+        &repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
+        &dir,
+    );
+    let file = dir.join("data/readings-2025-07.parquet");
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 3]).unwrap();
+    let run = |format: &str| {
+        let out = assay(
+            &dir,
+            &[
+                "validate",
+                ".",
+                "--now",
+                NOW,
+                "--no-history",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{format}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let doc: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_valid_report(&doc);
+    let readings = &doc["resources"][0];
+    assert_eq!(readings["name"], "readings");
+    let checks = readings["checks"].as_array().unwrap();
+    assert_eq!(checks[0]["name"], "schema");
+    assert_eq!(checks[0]["status"], "error");
+    for c in &checks[1..] {
+        assert_eq!(
+            c["coverage"],
+            serde_json::json!({"files_read": 1, "files": 2, "rows": readings["rows"]}),
+            "{c:#}"
+        );
+        assert!(
+            c["message"]
+                .as_str()
+                .unwrap()
+                .contains("covers 1 of 2 files"),
+            "{c:#}"
+        );
+    }
+    // The other resource was read whole.
+    assert!(
+        doc["resources"][1]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("coverage").is_none())
+    );
+    let partial = checks.len() - 1;
+    for format in ["text", "junit", "sarif", "github"] {
+        let text = run(format);
+        let said = text.matches("covers 1 of 2 files").count();
+        // The text table shows a sample instead where a check found failing rows.
+        assert!(said + 1 >= partial, "{format}: {said} of {partial}\n{text}");
+    }
+    let normativeness = doc["quality"]["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["dimension"] == "normativeness")
+        .unwrap();
+    assert!(normativeness["not_passed"].as_u64().unwrap() >= 1);
+    assert!(
+        doc["quality"]["grade"] == "D",
+        "capped: data could not be read"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -299,6 +299,9 @@ impl Semantics<'_> {
                     self.error(&pointer, "bad-glob", problem.to_string(), None)
                 }
                 PathProblem::Io { .. } => self.error(&pointer, "io", problem.to_string(), None),
+                PathProblem::TooMany { .. } => {
+                    self.error(&pointer, "too-many-files", problem.to_string(), None)
+                }
                 _ => self.error(
                     &pointer,
                     "path-escape",

@@ -160,7 +160,9 @@ impl std::io::Write for HashWriter<'_> {
 /// The words for a Parquet error that stops a file.
 pub(crate) fn describe_parquet_error(e: &str) -> String {
     let lower = e.to_lowercase();
-    if lower.contains("encrypt") {
+    if let Some(at) = e.find(super::schedule::LIMIT_PREFIX) {
+        e[at + super::schedule::LIMIT_PREFIX.len()..].to_string()
+    } else if lower.contains("encrypt") {
         format!("the file is encrypted (Parquet modular encryption) and no key was given: {e}")
     } else if lower.contains("invalid parquet file")
         || lower.contains("file size")

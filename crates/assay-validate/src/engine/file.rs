@@ -109,6 +109,29 @@ pub(crate) fn validate_file(
     report
 }
 
+/// Bounds on what a file may declare before it is decoded (`docs/security.md`).
+pub mod limits {
+    /// Footer (file metadata) bytes.
+    pub const MAX_FOOTER_BYTES: u64 = 64 * 1024 * 1024;
+    /// Row groups in one file.
+    pub const MAX_ROW_GROUPS: usize = 1_000_000;
+    /// Leaf columns in one file.
+    pub const MAX_COLUMNS: usize = 100_000;
+}
+
+/// The metadata length a Parquet file's last eight bytes declare, when they end in `PAR1`.
+fn declared_footer(file: &std::fs::File, len: u64) -> Option<u64> {
+    use std::io::{Read, Seek};
+    if len < 12 {
+        return None;
+    }
+    let mut tail = [0u8; 8];
+    let mut f = file;
+    f.seek(std::io::SeekFrom::Start(len - 8)).ok()?;
+    f.read_exact(&mut tail).ok()?;
+    (&tail[4..] == b"PAR1").then(|| u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as u64)
+}
+
 /// Opens a file and reads its footer. A file whose footer cannot be read is still hashed, so
 /// the report says exactly what was refused; an encrypted file is refused by name.
 fn open(
@@ -118,18 +141,44 @@ fn open(
     use std::io::Seek;
     let file = std::fs::File::open(&f.path).map_err(|e| format!("cannot read: {e}"))?;
     report.bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let refuse = |report: &mut FileReport, why: String| {
+        let mut hasher = Sha256::new();
+        let _ = (&file)
+            .seek(std::io::SeekFrom::Start(0))
+            .and_then(|_| std::io::copy(&mut (&file), &mut HashWriter(&mut hasher)));
+        report.sha256 = Some(assay_model::hex(&hasher.finalize()));
+        Err(why)
+    };
+    if let Some(n) = declared_footer(&file, report.bytes)
+        && n > limits::MAX_FOOTER_BYTES
+    {
+        return refuse(
+            report,
+            format!(
+                "the footer declares {n} bytes of metadata; the limit is {} (docs/security.md)",
+                limits::MAX_FOOTER_BYTES
+            ),
+        );
+    }
     let arrow_meta = match ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()) {
         Ok(m) => m,
-        Err(e) => {
-            let mut hasher = Sha256::new();
-            let _ = (&file)
-                .seek(std::io::SeekFrom::Start(0))
-                .and_then(|_| std::io::copy(&mut (&file), &mut HashWriter(&mut hasher)));
-            report.sha256 = Some(assay_model::hex(&hasher.finalize()));
-            return Err(describe_parquet_error(&e.to_string()));
-        }
+        Err(e) => return refuse(report, describe_parquet_error(&e.to_string())),
     };
     let metadata = arrow_meta.metadata();
+    let (groups, columns) = (
+        metadata.num_row_groups(),
+        metadata.file_metadata().schema_descr().num_columns(),
+    );
+    if groups > limits::MAX_ROW_GROUPS || columns > limits::MAX_COLUMNS {
+        return refuse(
+            report,
+            format!(
+                "the footer declares {groups} row groups of {columns} columns; the limits are {} row groups and {} columns (docs/security.md)",
+                limits::MAX_ROW_GROUPS,
+                limits::MAX_COLUMNS
+            ),
+        );
+    }
     report.rows = Some(metadata.file_metadata().num_rows().max(0) as u64);
     report.row_groups = Some(metadata.num_row_groups() as u64);
     // Plaintext-footer encryption: the footer parses, the column chunks do not.

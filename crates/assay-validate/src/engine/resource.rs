@@ -105,13 +105,29 @@ pub(crate) fn validate_resource(
     // Nothing evaluated is never passed: with no file to read, or none readable, every check
     // could not be evaluated.
     let unread = unread_reason(files.len(), &file_reports);
+    // Some files unreadable: every result says what it covers (the schema check names them).
+    let read = file_reports.iter().filter(|f| f.error.is_none()).count() as u64;
+    let coverage =
+        (unread.is_none() && read < files.len() as u64).then_some(assay_model::report::Coverage {
+            files_read: read,
+            files: files.len() as u64,
+            rows: total_rows,
+        });
     for mut s in slots {
         s.file = None;
         if let Some(reason) = &unread {
             s.tally.fail_error(reason.clone());
         }
         s.kernel.finish(&mut s.tally, &finish);
-        checks.push(s.tally.into_result(s.origin, &s.check));
+        let mut result = s.tally.into_result(s.origin, &s.check);
+        if let Some(c) = &coverage {
+            result.message = Some(match result.message.take() {
+                Some(m) => format!("{m}; {}", c.sentence()),
+                None => c.sentence(),
+            });
+            result.coverage = Some(c.clone());
+        }
+        checks.push(result);
     }
     ResourceReport {
         name: r.name.clone(),

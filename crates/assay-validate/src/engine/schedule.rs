@@ -271,6 +271,62 @@ fn merge_ready(
     }
 }
 
+/// Rows per decoded batch: the configured size, fewer when the row group's values are large
+/// (a string column of 100 MB values), so one batch of the projected columns takes at most a
+/// sixteenth of the memory limit (`docs/security.md`). The sizes come from the footer.
+fn batch_rows(
+    meta: &ArrowReaderMetadata,
+    rg: usize,
+    projection: &[usize],
+    options: &super::Options,
+) -> usize {
+    let g = meta.metadata().row_group(rg);
+    let rows = g.num_rows().max(1) as u64;
+    // Projected roots are leaf columns only in a flat schema; otherwise count every column.
+    let flat = g.columns().len() == meta.schema().fields().len();
+    let bytes: u64 = g
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !flat || projection.is_empty() || projection.contains(i))
+        .map(|(_, c)| c.uncompressed_size().max(0) as u64)
+        .sum();
+    let per_row = (bytes / rows).max(1);
+    let budget = (options.memory_limit / 16).max(1);
+    (budget / per_row).clamp(1, options.batch_size.max(1) as u64) as usize
+}
+
+/// How a refusal by a limit starts, so it is not described as corrupt data.
+pub(crate) const LIMIT_PREFIX: &str = "over a limit: ";
+
+/// A column chunk the checks need whose footer says it decompresses to more than the memory
+/// limit: a page of it could not be held (a dictionary or data page that decompresses to
+/// gigabytes). Refused by name instead of decoded.
+fn oversized(
+    meta: &ArrowReaderMetadata,
+    rg: usize,
+    projection: &[usize],
+    options: &super::Options,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let g = meta.metadata().row_group(rg);
+    let flat = g.columns().len() == meta.schema().fields().len();
+    for (i, c) in g.columns().iter().enumerate() {
+        if flat && !projection.is_empty() && !projection.contains(&i) {
+            continue;
+        }
+        let size = c.uncompressed_size().max(0) as u64;
+        if size > options.memory_limit {
+            return Err(format!(
+                "{LIMIT_PREFIX}row group {rg}: column `{}` decompresses to {size} bytes, more than the memory limit of {} bytes; raise --memory-limit to validate it (docs/security.md)",
+                c.column_path().string(),
+                options.memory_limit
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// One row group to decode and evaluate on a worker thread.
 struct Work {
     chunk: Chunk,
@@ -286,13 +342,15 @@ impl Work {
     /// Decodes the row group's needed columns and evaluates the checks on each batch.
     fn evaluate(self, run: &FileRun) -> RowGroupResult {
         let rg = self.row_group;
+        oversized(&self.arrow_meta, rg, &self.projection, run.options)?;
+        let batch_size = batch_rows(&self.arrow_meta, rg, &self.projection, run.options);
         let builder =
             ParquetRecordBatchReaderBuilder::new_with_metadata(self.chunk, self.arrow_meta);
         let mask = ProjectionMask::roots(builder.parquet_schema(), self.projection);
         let reader = builder
             .with_row_groups(vec![rg])
             .with_projection(mask)
-            .with_batch_size(run.options.batch_size)
+            .with_batch_size(batch_size)
             .build()?;
         let mut parts: Vec<(Part, Box<dyn Any + Send>)> = self
             .files

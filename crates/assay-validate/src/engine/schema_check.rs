@@ -50,6 +50,7 @@ impl SchemaSlot {
             observed: None,
             decided_by: DecidedBy::Statistics,
             message,
+            coverage: None,
             samples: self.problems.into_iter().take(samples).collect(),
         }
     }

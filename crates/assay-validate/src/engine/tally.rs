@@ -156,6 +156,7 @@ impl Tally {
             observed: self.observed,
             decided_by,
             message,
+            coverage: None,
             samples: self.samples,
         }
     }
