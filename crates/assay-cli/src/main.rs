@@ -12,6 +12,31 @@ mod commands;
 mod exit;
 
 fn main() -> ExitCode {
+    // A panic is a bug: where the engine catches one (a malformed file that trips the Parquet
+    // reader), the report names it; anywhere else it ends in one clear line, not a backtrace.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::env::var_os("ASSAY_PANIC_TRACE").is_some() {
+            default_hook(info);
+        }
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            eprintln!(
+                "error: internal error: {text}\n  hint: this is a bug in assay; please report it with the command and its input (ASSAY_PANIC_TRACE=1 RUST_BACKTRACE=1 shows where)"
+            );
+            exit::Status::Unreadable.into()
+        }
+    }
+}
+
+fn run() -> ExitCode {
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,
         Err(e) => {

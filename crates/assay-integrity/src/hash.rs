@@ -226,3 +226,32 @@ fn node(t: &Type, depth: usize, out: &mut String) {
         }
     }
 }
+
+/// Why a footer cannot be trusted to read column chunks from: a chunk whose start or length is
+/// negative or that ends past the file (the Parquet reader would panic or read garbage on it).
+/// Every path that decodes data checks this first (found by the `parquet` fuzz target).
+pub fn footer_problem(
+    meta: &parquet::file::metadata::ParquetMetaData,
+    file_len: u64,
+) -> Option<String> {
+    for (g, rg) in meta.row_groups().iter().enumerate() {
+        if rg.num_rows() < 0 {
+            return Some(format!(
+                "corrupt footer: row group {g} declares {} rows",
+                rg.num_rows()
+            ));
+        }
+        for c in rg.columns() {
+            let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
+            let len = c.compressed_size();
+            let end = (start as i128) + (len as i128);
+            if start < 0 || len < 0 || end > file_len as i128 || c.data_page_offset() < 0 {
+                return Some(format!(
+                    "corrupt footer: column `{}` of row group {g} lies at bytes {start}..{end} of a {file_len}-byte file",
+                    c.column_path().string()
+                ));
+            }
+        }
+    }
+    None
+}

@@ -64,7 +64,8 @@ fn groups(dir: &Path) -> Result<Vec<Group>, String> {
     let mut by_schema: Vec<(arrow::datatypes::SchemaRef, Vec<(String, PathBuf)>)> = Vec::new();
     for (rel, path) in files {
         let f = std::fs::File::open(&path).map_err(|e| format!("{rel}: {e}"))?;
-        let meta = parquet::arrow::arrow_reader::ArrowReaderMetadata::load(&f, Default::default())
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = crate::footer::load(&f, len)
             .map_err(|e| format!("{rel}: not a readable Parquet file: {e}"))?;
         match by_schema
             .iter_mut()
@@ -457,8 +458,8 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
         let p: Profile = profile(&g.files, &options.profile)?;
         let meta = {
             let f = std::fs::File::open(&g.files[0].1).map_err(|e| e.to_string())?;
-            parquet::arrow::arrow_reader::ArrowReaderMetadata::load(&f, Default::default())
-                .map_err(|e| e.to_string())?
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            crate::footer::load(&f, len)?
         };
         let fields = crate::infer::infer_fields(meta.schema().fields().iter());
         let _ = writeln!(y, "  - name: {}", json(&g.name));

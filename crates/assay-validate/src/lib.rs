@@ -18,6 +18,7 @@ mod checks;
 mod conformance;
 pub mod draft;
 mod engine;
+pub mod footer;
 pub mod history;
 mod infer;
 pub mod profile;

@@ -22,8 +22,10 @@ pub fn distinct_text(
     let mut out = BTreeSet::new();
     for path in files {
         let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta =
+            crate::footer::load(&file, len).map_err(|e| format!("{}: {e}", path.display()))?;
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta);
         let Some(index) = builder
             .schema()
             .fields()

@@ -173,3 +173,131 @@ fn a_column_over_the_memory_limit_is_refused_not_decoded() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every input a fuzz target found (`fixtures/fuzz/`): each command that reads it (`validate`
+/// decoding every column, `profile`, `init`, `lock`) ends within a minute in a located finding
+/// with exit 0 or 3, never a panic or a hang.
+#[test]
+fn fuzz_findings_are_findings() {
+    use parquet::file::reader::FileReader;
+    for entry in std::fs::read_dir(repo().join("fixtures/fuzz")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "parquet") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = temp_dir(&format!("fuzz-{name}"));
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        std::fs::copy(&path, dir.join("data/x.parquet")).unwrap();
+        // Every top-level column the footer names (none when it cannot be read), each decoded by
+        // an expression check.
+        let columns: Vec<String> =
+            parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&path).unwrap())
+                .map(|r| {
+                    r.metadata()
+                        .file_metadata()
+                        .schema_descr()
+                        .root_schema()
+                        .get_fields()
+                        .iter()
+                        .map(|f| f.name().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+        let columns = if columns.is_empty() {
+            vec!["id".to_string()]
+        } else {
+            columns
+        };
+        let fields: String = columns
+            .iter()
+            .map(|c| {
+                format!(
+                    "        - {{name: {}, type: string}}\n",
+                    serde_json::to_string(c).unwrap()
+                )
+            })
+            .collect();
+        let checks: String = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                format!(
+                    "      - {{check: expression, name: e{i}, sql: {}}}\n",
+                    serde_json::to_string(&format!(
+                        "length(CAST({} AS VARCHAR)) >= 0",
+                        serde_json::to_string(c).unwrap()
+                    ))
+                    .unwrap()
+                )
+            })
+            .collect();
+        std::fs::write(
+            dir.join("dataset.yaml"),
+            format!("assay: 1\nname: x\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{{name: MIT}}]\nsensitivity: public\nresources:\n  - name: r\n    path: data/x.parquet\n    schema:\n      fieldsMatch: partial\n      fields:\n{fields}    checks:\n{checks}"),
+        )
+        .unwrap();
+        for args in [
+            vec!["validate", ".", "--no-history"],
+            vec!["profile", "data/x.parquet"],
+            vec!["lock", "."],
+        ] {
+            let out = assay_within(&dir, &args, std::time::Duration::from_secs(60));
+            let all = format!("{}{}", stdout(&out), stderr(&out));
+            assert!(!all.contains("panicked"), "{name} {args:?}: {all}");
+            assert!(
+                matches!(out.status.code(), Some(0) | Some(3)),
+                "{name} {args:?}: {:?} {all}",
+                out.status.code()
+            );
+        }
+        let out = assay_within(
+            &dir,
+            &["validate", ".", "--no-history"],
+            std::time::Duration::from_secs(60),
+        );
+        assert_eq!(out.status.code(), Some(3), "{name}: {}", stdout(&out));
+        assert!(
+            stdout(&out).contains("data/x.parquet: corrupt") || stdout(&out).contains("malformed"),
+            "{}",
+            stdout(&out)
+        );
+        std::fs::remove_file(dir.join("dataset.yaml")).unwrap();
+        let out = assay_within(
+            &dir,
+            &["init", ".", "--field", "IF-C341"],
+            std::time::Duration::from_secs(60),
+        );
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+        assert_eq!(out.status.code(), Some(3), "{name}: {}", stderr(&out));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// `assay` with a deadline: a run still going after `limit` is killed and fails the test.
+fn assay_within(
+    cwd: &std::path::Path,
+    args: &[&str],
+    limit: std::time::Duration,
+) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!(
+                "assay {args:?} in {} still ran after {limit:?}",
+                cwd.display()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}

@@ -5,7 +5,7 @@ use arrow::datatypes::Schema;
 use assay_model::Resource;
 use assay_model::paths::ResolvedFile;
 use assay_model::report::{FileReport, Sample};
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use sha2::{Digest, Sha256};
 
 use super::Options;
@@ -160,9 +160,10 @@ fn open(
             ),
         );
     }
-    let arrow_meta = match ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()) {
+    let arrow_meta = match crate::footer::load(&file, report.bytes) {
         Ok(m) => m,
-        Err(e) => return refuse(report, describe_parquet_error(&e.to_string())),
+        Err(e) if e.starts_with("corrupt footer") => return refuse(report, e),
+        Err(e) => return refuse(report, describe_parquet_error(&e)),
     };
     let metadata = arrow_meta.metadata();
     let (groups, columns) = (

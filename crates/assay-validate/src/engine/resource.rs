@@ -81,15 +81,32 @@ pub(crate) fn validate_resource(
     let mut file_reports = Vec::new();
     let mut total_rows = 0u64;
     for i in 0..files.len() {
-        let fr = validate_file(
-            i as u32,
-            &files,
-            r,
-            &pk,
-            &mut slots,
-            &mut schema_slot,
-            options,
-        );
+        // A panic inside the Parquet library on a malformed file is that file's error, not the
+        // end of the run (the fuzz targets look for such files; each one found is fixed).
+        let fr = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            validate_file(
+                i as u32,
+                &files,
+                r,
+                &pk,
+                &mut slots,
+                &mut schema_slot,
+                options,
+            )
+        }))
+        .unwrap_or_else(|payload| assay_model::report::FileReport {
+            path: files[i].rel.clone(),
+            bytes: std::fs::metadata(&files[i].path)
+                .map(|m| m.len())
+                .unwrap_or(0),
+            sha256: None,
+            rows: None,
+            row_groups: None,
+            error: Some(format!(
+                "the Parquet reader failed on this file ({}); the file is malformed",
+                panic_text(&*payload)
+            )),
+        });
         total_rows += fr.rows.unwrap_or(0);
         file_reports.push(fr);
     }
@@ -135,6 +152,15 @@ pub(crate) fn validate_resource(
         rows: total_rows,
         checks,
     }
+}
+
+/// The message of a panic payload.
+pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
 }
 
 /// Why no check of a resource could be evaluated: no file matched, or none could be read.

@@ -128,7 +128,17 @@ pub(crate) fn row_groups(
             };
             let tx = tx.clone();
             scope.spawn(move || {
-                let result = work.evaluate(run);
+                // A panic inside the Parquet reader on a malformed page is this row group's
+                // error; unanswered, the merge would wait for it forever (found by fuzzing).
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.evaluate(run)))
+                        .unwrap_or_else(|payload| {
+                            Err(format!(
+                                "the Parquet reader failed on a page ({}); the data is malformed",
+                                super::panic_text(&*payload)
+                            )
+                            .into())
+                        });
                 let _ = tx.send((rg, result));
             });
         }

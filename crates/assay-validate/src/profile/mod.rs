@@ -93,8 +93,14 @@ fn open(files: &[(String, PathBuf)]) -> Result<Vec<(String, ArrowReaderMetadata)
     let mut metas: Vec<(String, ArrowReaderMetadata)> = Vec::new();
     for (name, path) in files {
         let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
-        let meta = ArrowReaderMetadata::load(&file, Default::default())
-            .map_err(|e| format!("{name}: not a readable Parquet file: {e}"))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = crate::footer::load(&file, len).map_err(|e| {
+            if e.starts_with("corrupt footer") {
+                format!("{name}: {e}")
+            } else {
+                format!("{name}: not a readable Parquet file: {e}")
+            }
+        })?;
         if let Some((first_name, first)) = metas.first()
             && first.schema().fields() != meta.schema().fields()
         {
@@ -256,12 +262,15 @@ fn scan(
         handles
             .into_iter()
             .map(|h| {
-                h.join().unwrap_or_else(|_| {
+                h.join().unwrap_or_else(|payload| {
                     error
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .get_or_insert_with(|| {
-                            "a profiling thread failed; no profile was made".into()
+                            format!(
+                                "the Parquet reader failed on the data ({}); the file is malformed; no profile was made",
+                                crate::engine::panic_text(&*payload)
+                            )
                         });
                     Vec::new()
                 })
