@@ -51,7 +51,7 @@ for t in "${targets[@]}"; do
   seed_dir=$(seeds "$t")
   log=$work/$t.log
   if cargo +nightly fuzz run --fuzz-dir fuzz --target-dir "$build" -O "$t" "$corpus" "$seed_dir" -- \
-      -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+      -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$work/artifacts-$t-" > "$log" 2>&1; then
     result=ok
   else
