@@ -23,11 +23,7 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(run) {
         Ok(code) => code,
         Err(payload) => {
-            let text = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let text = assay_model::panic_message(&*payload);
             eprintln!(
                 "error: internal error: {text}\n  hint: this is a bug in assay; please report it with the command and its input (ASSAY_PANIC_TRACE=1 RUST_BACKTRACE=1 shows where)"
             );

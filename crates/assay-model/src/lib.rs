@@ -58,6 +58,15 @@ pub fn is_field_code(code: &str) -> bool {
         && chars.all(|c| c.is_ascii_digit())
 }
 
+/// The message of a panic payload (`catch_unwind`, a joined thread), for an error that names it.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;

@@ -26,6 +26,16 @@ impl Scalar {
     }
 }
 
+impl Scalar {
+    /// The value as a reader writes it: text without quotes, numbers and booleans as written.
+    pub fn plain(&self) -> String {
+        match self {
+            Scalar::Text(t) => t.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Scalar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -13,7 +13,7 @@ pub fn load(file: &std::fs::File, len: u64) -> Result<ArrowReaderMetadata, Strin
             .map_err(|payload| {
                 format!(
                     "corrupt footer: its embedded Arrow schema cannot be decoded ({})",
-                    crate::engine::panic_text(&*payload)
+                    assay_model::panic_message(&*payload)
                 )
             })?;
     let meta = loaded.map_err(|e| e.to_string())?;

@@ -182,10 +182,7 @@ fn bound(key: &str, mine: Option<&Scalar>, theirs: Option<&Scalar>, lower: bool)
 fn list(values: &[Scalar]) -> String {
     values
         .iter()
-        .map(|v| match v {
-            Scalar::Text(t) => format!("`{t}`"),
-            other => format!("`{other}`"),
-        })
+        .map(|v| format!("`{}`", v.plain()))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -147,13 +147,6 @@ pub fn of_manifest(code: &str, path: &str, text: &str, m: &Manifest) -> Summary 
     }
 }
 
-fn plain(s: &Scalar) -> String {
-    match s {
-        Scalar::Text(t) => t.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// A column's constraints in words.
 pub fn rules(f: &Field) -> String {
     let Constraints {
@@ -175,12 +168,12 @@ pub fn rules(f: &Field) -> String {
     if *unique == Some(true) {
         out.push("unique".into());
     }
-    let lo = minimum.as_ref().map(plain).or(exclusive_minimum
+    let lo = minimum.as_ref().map(Scalar::plain).or(exclusive_minimum
         .as_ref()
-        .map(|x| format!("> {}", plain(x))));
-    let hi = maximum.as_ref().map(plain).or(exclusive_maximum
+        .map(|x| format!("> {}", x.plain())));
+    let hi = maximum.as_ref().map(Scalar::plain).or(exclusive_maximum
         .as_ref()
-        .map(|x| format!("< {}", plain(x))));
+        .map(|x| format!("< {}", x.plain())));
     match (lo, hi) {
         (Some(a), Some(b)) => out.push(format!("{a} … {b}")),
         (Some(a), None) => out.push(format!("≥ {a}")),
@@ -200,7 +193,7 @@ pub fn rules(f: &Field) -> String {
     if let Some(v) = enum_values {
         out.push(format!(
             "one of {}",
-            v.iter().map(plain).collect::<Vec<_>>().join(", ")
+            v.iter().map(Scalar::plain).collect::<Vec<_>>().join(", ")
         ));
     }
     out.join(" · ")

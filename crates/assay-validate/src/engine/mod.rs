@@ -23,7 +23,6 @@ mod chunk;
 mod file;
 pub(crate) mod plan;
 mod resource;
-pub(crate) use resource::panic_text;
 mod schedule;
 mod schema_check;
 pub(crate) mod tally;

@@ -104,7 +104,7 @@ pub(crate) fn validate_resource(
             row_groups: None,
             error: Some(format!(
                 "the Parquet reader failed on this file ({}); the file is malformed",
-                panic_text(&*payload)
+                assay_model::panic_message(&*payload)
             )),
         });
         total_rows += fr.rows.unwrap_or(0);
@@ -152,15 +152,6 @@ pub(crate) fn validate_resource(
         rows: total_rows,
         checks,
     }
-}
-
-/// The message of a panic payload.
-pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into())
 }
 
 /// Why no check of a resource could be evaluated: no file matched, or none could be read.

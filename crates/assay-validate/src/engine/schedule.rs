@@ -135,7 +135,7 @@ pub(crate) fn row_groups(
                         .unwrap_or_else(|payload| {
                             Err(format!(
                                 "the Parquet reader failed on a page ({}); the data is malformed",
-                                super::panic_text(&*payload)
+                                assay_model::panic_message(&*payload)
                             )
                             .into())
                         });

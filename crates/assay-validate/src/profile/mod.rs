@@ -269,7 +269,7 @@ fn scan(
                         .get_or_insert_with(|| {
                             format!(
                                 "the Parquet reader failed on the data ({}); the file is malformed; no profile was made",
-                                crate::engine::panic_text(&*payload)
+                                assay_model::panic_message(&*payload)
                             )
                         });
                     Vec::new()
