@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+mod bearing;
 mod bench;
 mod cases;
 mod fixtures;
@@ -49,6 +50,15 @@ fn main() -> Result<()> {
             };
             bench::bench_data(&dir, rows)
         }
+        "bearing" => {
+            let dir = std::env::args()
+                .nth(2)
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("target/bearing"));
+            bearing::write(&dir).map_err(anyhow::Error::msg)?;
+            println!("wrote {}", dir.join("vibration.parquet").display());
+            Ok(())
+        }
         "hostile" => {
             let dir = std::env::args()
                 .nth(2)
@@ -81,7 +91,7 @@ fn main() -> Result<()> {
             bench::sha_floor(&args)
         }
         _ => bail!(
-            "usage: cargo xtask <schemas|fixtures|bench-data [DIR] [ROWS]|decode-floor FILE COL...|sha-floor [FILE...]>"
+            "usage: cargo xtask <schemas|fixtures|bearing [DIR]|bench-data [DIR] [ROWS]|decode-floor FILE COL...|sha-floor [FILE...]>"
         ),
     }
 }

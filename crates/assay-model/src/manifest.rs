@@ -529,9 +529,10 @@ pub enum FieldType {
     Float64,
     /// Fixed-point decimal with `precision` and `scale`.
     Decimal,
-    /// UTF-8 string (Arrow `Utf8`; `Utf8View` is accepted too).
+    /// UTF-8 string (Arrow `Utf8`; `Utf8View` and `LargeUtf8`, as pandas and pyarrow write, are
+    /// accepted too).
     String,
-    /// UTF-8 string with 64-bit offsets (Arrow `LargeUtf8`).
+    /// UTF-8 string with 64-bit offsets (Arrow `LargeUtf8`), and only that layout.
     LargeString,
     /// Bytes.
     Binary,

@@ -247,7 +247,8 @@ fn type_matches(f: &Field, dt: &DataType) -> Result<(), String> {
             }
             None => false,
         },
-        FieldType::String => matches!(dt, DataType::Utf8 | DataType::Utf8View),
+        // pandas and pyarrow write `large_string`; the values are the same text.
+        FieldType::String => matches!(dt, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8),
         FieldType::LargeString => matches!(dt, DataType::LargeUtf8),
         FieldType::Binary => matches!(
             dt,

@@ -259,6 +259,15 @@ fn clean(v: f64) -> f64 {
     format!("{v:.11e}").parse().unwrap_or(v)
 }
 
+/// Four significant digits, for evidence in comments.
+fn sig(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return num(v);
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    num(format!("{v:.digits$}").parse().unwrap_or(v))
+}
+
 fn num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
@@ -269,8 +278,186 @@ fn num(v: f64) -> String {
     }
 }
 
+/// Bounds for a `range` check that the defects it is meant to find cannot widen.
+#[derive(Debug, Clone, PartialEq)]
+struct Robust {
+    q1: f64,
+    q3: f64,
+    p01: f64,
+    p99: f64,
+    lo: f64,
+    hi: f64,
+    /// Why the lower bound is 0, when it is.
+    non_negative: Option<String>,
+}
+
+/// Words in a column name that mean the quantity cannot be negative.
+const NON_NEGATIVE_WORDS: &[&str] = &[
+    "rms",
+    "count",
+    "qty",
+    "quantity",
+    "weight",
+    "mass",
+    "length",
+    "width",
+    "height",
+    "diameter",
+    "thickness",
+    "area",
+    "volume",
+    "duration",
+    "age",
+    "size",
+    "concentration",
+    "ppm",
+    "amplitude",
+    "distance",
+    "frequency",
+    "rpm",
+];
+
+/// Bounds from the 1st to 99th percentiles widened by their own distance on each side, and
+/// never inside the quartiles' far-out fences (Tukey: Q1 − 3·IQR, Q3 + 3·IQR); floored at 0 for
+/// a quantity that cannot be negative; rounded outward. Percentiles, not min and max: a single
+/// spike or 1% of rows logged in another unit would otherwise widen the bounds until they pass.
+/// The width keeps the long right tail of a skewed quantity (a vibration RMS) inside. Min and max are not used: a single spike or a batch logged in another unit would
+/// otherwise widen the bounds until it passes.
+fn robust_bounds(c: &ColumnProfile, integer: bool) -> Option<Robust> {
+    let q = |k: &str| c.quantiles.get(k).copied().filter(|v| v.is_finite());
+    let (q1, q3, p01, p99) = (q("0.25")?, q("0.75")?, q("0.01")?, q("0.99")?);
+    let iqr = q3 - q1;
+    let width = p99 - p01;
+    let mut lo = (q1 - 3.0 * iqr).min(p01 - width);
+    let mut hi = (q3 + 3.0 * iqr).max(p99 + width);
+    if hi <= lo {
+        // A (nearly) constant column: a band around the value.
+        let m = (lo.abs() * 0.1).max(1.0);
+        lo -= m;
+        hi += m;
+    }
+    let name = c.name.to_ascii_lowercase();
+    let by_name = name
+        .split(|ch: char| !ch.is_ascii_alphanumeric())
+        .find(|w| NON_NEGATIVE_WORDS.contains(w));
+    let non_negative = if let Some(w) = by_name {
+        Some(format!("`{w}` in the name is never negative"))
+    } else if p01 >= 0.0 && lo < 0.0 {
+        Some("at least 99% of the values are 0 or more".to_string())
+    } else {
+        None
+    };
+    if non_negative.is_some() {
+        lo = lo.max(0.0);
+    }
+    let (mut lo, mut hi) = round_out(lo, hi);
+    if non_negative.is_some() {
+        lo = lo.max(0.0);
+    }
+    if integer {
+        (lo, hi) = (lo.floor(), hi.ceil());
+    }
+    Some(Robust {
+        q1,
+        q3,
+        p01,
+        p99,
+        lo,
+        hi,
+        non_negative,
+    })
+}
+
+/// Rounds both bounds outward to two significant digits of the span.
+fn round_out(lo: f64, hi: f64) -> (f64, f64) {
+    let span = hi - lo;
+    if span.is_nan() || span <= 0.0 || !span.is_finite() {
+        return (lo, hi);
+    }
+    let step = 10f64.powf(span.log10().floor() - 1.0);
+    (
+        clean((lo / step + 1e-9).floor() * step),
+        clean((hi / step - 1e-9).ceil() * step),
+    )
+}
+
+/// Values under 0.1% of the rows within edit distance 2 of a value at least 100 times as
+/// frequent: (value, count, the frequent value, its count).
+fn suspected_typos(c: &ColumnProfile, non_null: u64) -> Vec<(String, u64, String, u64)> {
+    let mut out = Vec::new();
+    for t in &c.top_values {
+        if t.count.saturating_mul(1000) > non_null {
+            continue;
+        }
+        let near = c
+            .top_values
+            .iter()
+            .filter(|f| f.count >= t.count.saturating_mul(100) && f.value != t.value)
+            .map(|f| (strsim::damerau_levenshtein(&t.value, &f.value), f))
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, f)| (*d, std::cmp::Reverse(f.count)));
+        if let Some((_, f)) = near {
+            out.push((t.value.clone(), t.count, f.value.clone(), f.count));
+        }
+    }
+    out
+}
+
+/// Whether a date or time column reads as the time of an event (a reading, a record), whose
+/// newest value says how fresh the data is; a manufacture, install or birth date does not.
+fn is_event_time(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    const STATIC: &[&str] = &[
+        "manufactur",
+        "install",
+        "commission",
+        "birth",
+        "expir",
+        "built",
+        "purchase",
+        "warrant",
+        "calibrat",
+        "mfg",
+        "valid",
+        "release",
+    ];
+    if STATIC.iter().any(|w| n.contains(w)) {
+        return false;
+    }
+    const EVENT: &[&str] = &[
+        "ts",
+        "time",
+        "timestamp",
+        "datetime",
+        "date",
+        "day",
+        "hour",
+        "event",
+        "recorded",
+        "measured",
+        "observed",
+        "sampled",
+        "logged",
+        "captured",
+        "reading",
+        "at",
+        "updated",
+        "inspected",
+        "received",
+        "period",
+    ];
+    n.split(|ch: char| !ch.is_ascii_alphanumeric())
+        .any(|w| EVENT.contains(&w) || w.ends_with("time") || w.starts_with("ts"))
+}
+
 /// The checks suggested for one column, each with its comment.
-fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(String, String)> {
+fn suggest(
+    c: &ColumnProfile,
+    dt: &DataType,
+    rows: u64,
+    now_us: i64,
+    flags: &mut Vec<String>,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let col = json(&c.name);
     let value_type = match dt {
@@ -307,18 +494,45 @@ fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(Str
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
     );
     if is_string && !d.estimated && d.count >= 1 && d.count <= 20 && d.count * 10 <= non_null {
-        let mut values: Vec<&str> = c.top_values.iter().map(|t| t.value.as_str()).collect();
-        if values.len() as u64 == d.count {
+        let typos = suspected_typos(c, non_null);
+        for (rare, n, near, m) in &typos {
+            flags.push(format!(
+                "{}: `{rare}` ({} row(s)) looks like a typo of `{near}` ({} rows); left out of the code list",
+                c.name,
+                thousands(*n),
+                thousands(*m)
+            ));
+        }
+        let mut values: Vec<&str> = c
+            .top_values
+            .iter()
+            .map(|t| t.value.as_str())
+            .filter(|v| !typos.iter().any(|(rare, ..)| rare == v))
+            .collect();
+        if c.top_values.len() as u64 == d.count {
             values.sort();
             let evidence: Vec<String> = c
                 .top_values
                 .iter()
                 .map(|t| format!("{} ({})", t.value, thousands(t.count)))
                 .collect();
+            let mut why = format!("{} distinct values: {}", d.count, evidence.join(", "));
+            for (rare, _, near, _) in &typos {
+                let _ = write!(
+                    why,
+                    "; suspected typo `{rare}` (rare, close to `{near}`) left out"
+                );
+            }
+            // Suspected typos fail: a code list that allowed them would hide them.
+            let severity = if typos.is_empty() {
+                ", severity: warn"
+            } else {
+                ""
+            };
             out.push((
-                format!("{} distinct values: {}", d.count, evidence.join(", ")),
+                why,
                 format!(
-                    "{{check: in_set, column: {col}, values: [{}], severity: warn}}",
+                    "{{check: in_set, column: {col}, values: [{}]{severity}}}",
                     values
                         .iter()
                         .map(|v| json(v))
@@ -359,7 +573,48 @@ fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(Str
             value_type,
             DataType::UInt64 | DataType::Float32 | DataType::Float64
         );
-    let bounds = if !numeric || d.count < 2 {
+    let robust = if numeric && d.count >= 2 {
+        robust_bounds(c, integer)
+    } else {
+        None
+    };
+    if let Some(r) = &robust {
+        let (lo, hi) = (num(r.lo), num(r.hi));
+        let mut why = format!(
+            "1st to 99th percentile {} to {}, widened by that width each side (never inside Tukey's far-out fences, quartiles {} and {} \u{b1} 3 IQR)",
+            sig(r.p01),
+            sig(r.p99),
+            sig(r.q1),
+            sig(r.q3)
+        );
+        if let Some(reason) = &r.non_negative {
+            let _ = write!(why, "; floored at 0: {reason}");
+        }
+        let observed = (c.min.as_deref(), c.max.as_deref());
+        if let (Some(min), Some(max)) = observed {
+            let _ = write!(why, "; observed {min} to {max}");
+        }
+        let outside = |v: Option<&str>, below: bool| {
+            v.and_then(|v| v.parse::<f64>().ok())
+                .is_some_and(|v| if below { v < r.lo } else { v > r.hi })
+        };
+        let flagged = outside(observed.0, true) || outside(observed.1, false);
+        if flagged {
+            let _ = write!(why, "; the values outside are suspected defects, so this check is an error");
+            flags.push(format!(
+                "{}: observed {} to {}, drafted range {lo} to {hi}; the values outside are suspected outliers and fail",
+                c.name,
+                observed.0.unwrap_or("?"),
+                observed.1.unwrap_or("?"),
+            ));
+        }
+        let severity = if flagged { "" } else { ", severity: warn" };
+        out.push((
+            why,
+            format!("{{check: range, column: {col}, min: {lo}, max: {hi}{severity}}}"),
+        ));
+    }
+    let bounds = if !numeric || d.count < 2 || robust.is_some() {
         None
     } else if integer {
         // Exact integer arithmetic: an f64 would round values beyond 2^53.
@@ -416,10 +671,19 @@ fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(Str
             ),
         ));
     }
-    if matches!(
+    let temporal = matches!(
         value_type,
         DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64
-    ) && let Some(newest) = c.max_micros
+    );
+    if temporal && c.max_micros.is_some() && !is_event_time(&c.name) {
+        flags.push(format!(
+            "{}: no freshness check; the name does not read as the time of an event (an old manufacture or install date is not stale data)",
+            c.name
+        ));
+    }
+    if temporal
+        && is_event_time(&c.name)
+        && let Some(newest) = c.max_micros
     {
         let age_days = ((now_us - newest).max(0) as f64 / 86_400e6).ceil() as u64;
         let max_age = (age_days * 2).max(1);
@@ -435,10 +699,21 @@ fn suggest(c: &ColumnProfile, dt: &DataType, rows: u64, now_us: i64) -> Vec<(Str
     out
 }
 
-/// The draft manifest text for the dataset folder `dir`.
-pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
+/// A drafted manifest and what drafting flagged in the data.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The manifest text.
+    pub text: String,
+    /// Suspected defects and choices the user should review, `resource.column: …`, in manifest
+    /// order.
+    pub flags: Vec<String>,
+}
+
+/// The draft manifest for the dataset folder `dir`.
+pub fn draft(dir: &Path, options: &DraftOptions) -> Result<Draft, String> {
     let groups = groups(dir)?;
     let mut y = String::new();
+    let mut flags = Vec::new();
     let file_count: usize = groups.iter().map(|g| g.files.len()).sum();
     let _ = writeln!(
         y,
@@ -524,7 +799,10 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
                 .chain(c.max.as_deref())
                 .filter(|v| v.chars().count() >= 4)
                 .collect();
-            for (text, check) in suggest(c, dt, p.rows, options.now_us) {
+            let mut column_flags = Vec::new();
+            let suggested = suggest(c, dt, p.rows, options.now_us, &mut column_flags);
+            flags.extend(column_flags.into_iter().map(|f| format!("{}.{f}", g.name)));
+            for (text, check) in suggested {
                 if personal && quoted.iter().any(|v| text.contains(v) || check.contains(v)) {
                     continue;
                 }
@@ -549,7 +827,7 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<String, String> {
             );
         }
     }
-    Ok(y)
+    Ok(Draft { text: y, flags })
 }
 
 #[cfg(test)]
@@ -583,5 +861,29 @@ mod tests {
         assert!(!m.is_match("data/run1x{a}.parquet"));
         assert_eq!(comment("PASS\r\nx: 1"), "PASS\\r\\nx: 1");
         assert_eq!(json("a\u{85}b"), "\"a\\u0085b\"");
+    }
+    #[test]
+    fn event_times_and_robust_bounds() {
+        for event in ["ts", "inspected_at", "event_time", "reading_date", "interval_start_ts"] {
+            assert!(is_event_time(event), "{event}");
+        }
+        for fixed in ["manufacture_date", "install_date", "mfg_date", "serial"] {
+            assert!(!is_event_time(fixed), "{fixed}");
+        }
+        let mut c = ColumnProfile {
+            name: "load_kn".into(),
+            ..Default::default()
+        };
+        for (k, v) in [("0.01", 6.0), ("0.25", 10.0), ("0.75", 14.0), ("0.99", 18.0)] {
+            c.quantiles.insert(k.into(), v);
+        }
+        c.min = Some("-15".into());
+        c.max = Some("500".into());
+        let r = robust_bounds(&c, false).unwrap();
+        // Not min and max; floored at 0 because 99% of the data is 0 or more.
+        assert_eq!((r.lo, r.hi), (0.0, 30.0));
+        assert!(r.non_negative.is_some());
+        c.name = "vibration_rms".into();
+        assert!(robust_bounds(&c, false).unwrap().non_negative.unwrap().contains("rms"));
     }
 }

@@ -69,8 +69,8 @@ fn infer_field(f: &ArrowField) -> Field {
             out.scale = Some(*s);
             FieldType::Decimal
         }
-        DataType::Utf8 | DataType::Utf8View => FieldType::String,
-        DataType::LargeUtf8 => FieldType::LargeString,
+        // `string` accepts all three layouts, so a draft does not tie the data to one writer.
+        DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => FieldType::String,
         DataType::Binary
         | DataType::LargeBinary
         | DataType::BinaryView

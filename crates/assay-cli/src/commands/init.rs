@@ -45,7 +45,7 @@ pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
     if let Some(j) = args.jobs {
         profile.jobs = j.max(1);
     }
-    let text = match draft(
+    let drafted = match draft(
         &args.dir,
         &DraftOptions {
             name,
@@ -65,7 +65,19 @@ pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
             });
         }
     };
+    let text = drafted.text;
     assay_integrity::lock::write_atomic(&target, text.as_bytes())?;
+    // `.assay/` holds the run history and the redaction key: never committed.
+    let ignore = args.dir.join(".gitignore");
+    let existing = std::fs::read_to_string(&ignore).unwrap_or_default();
+    if !existing.lines().any(|l| matches!(l.trim(), ".assay" | ".assay/" | "/.assay/")) {
+        let mut text = existing;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str("# assay: run history and the redaction key stay on this machine\n.assay/\n");
+        assay_integrity::lock::write_atomic(&ignore, text.as_bytes())?;
+    }
     let checks = text
         .lines()
         .filter(|l| l.trim_start().starts_with("- {check:"))
@@ -74,5 +86,11 @@ pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
         "wrote {} with {checks} suggested check(s); review it, then `assay lint` and `assay validate`",
         target.display()
     );
+    if !drafted.flags.is_empty() {
+        println!("flagged {} thing(s) in the data:", drafted.flags.len());
+        for f in &drafted.flags {
+            println!("  {f}");
+        }
+    }
     Ok(Status::Success)
 }

@@ -133,7 +133,16 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
     let text = match args.format {
         ReportFormat::Json => super::pretty_json(&shown)?,
         ReportFormat::Text => {
-            assay_report::text::render_text(&shown, args.out.is_none() && color_stdout())
+            let mut text =
+                assay_report::text::render_text(&shown, args.out.is_none() && color_stdout());
+            if args.strict && report.status == RunStatus::Warn {
+                // The summary above says PASS with warnings; under --strict the run fails.
+                text.push_str(&format!(
+                    "FAIL under --strict: {} warning-level check(s) failed\n",
+                    report.summary.warned
+                ));
+            }
+            text
         }
         ReportFormat::Junit => assay_report::junit::render_junit(&shown, args.strict),
         ReportFormat::Sarif => assay_report::sarif::render_sarif(&loaded, &shown, args.strict),

@@ -7,6 +7,7 @@ mod cases;
 mod corpus;
 mod engine;
 mod fields;
+mod first_hour;
 mod golden_pages;
 mod integrity;
 mod lineage;

@@ -208,8 +208,46 @@ fn init_round_trip_on_every_example_dataset() {
             "{name}: {}\n{text}",
             stdout(&lint)
         );
-        let v = assay(&dir, &["validate", ".", "--now", NOW, "--strict"]);
-        assert_eq!(v.status.code(), Some(0), "{name}: {}\n{text}", stdout(&v));
+        // The draft passes, except for the checks whose defects `init` flagged.
+        let flagged = stdout(&out);
+        let v = assay(
+            &dir,
+            &["validate", ".", "--now", NOW, "--strict", "--format", "json"],
+        );
+        let doc: Value = serde_json::from_slice(&v.stdout).unwrap();
+        let failed: Vec<String> = doc["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| {
+                let resource = r["name"].as_str().unwrap().to_string();
+                r["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|c| c["status"] != "pass")
+                    .map(move |c| {
+                        // `range(col)` → `col`
+                        let name = c["name"].as_str().unwrap();
+                        let column = name
+                            .split_once('(')
+                            .map_or(name, |(_, r)| r.trim_end_matches(')'));
+                        format!("{resource}.{column}")
+                    })
+            })
+            .collect();
+        for f in &failed {
+            assert!(
+                flagged.contains(&format!("  {f}: ")),
+                "{name}: {f} failed but was not flagged:\n{flagged}\n{text}"
+            );
+        }
+        assert_eq!(
+            v.status.code(),
+            Some(if failed.is_empty() { 0 } else { 1 }),
+            "{name}: {}",
+            stderr(&v)
+        );
         // Not overwritten without --force.
         let again = assay(&dir, &["init", ".", "--field", &field]);
         assert_eq!(again.status.code(), Some(2));
@@ -237,7 +275,17 @@ fn init_round_trip_on_every_example_dataset() {
         "{meter}"
     );
     let pcb = std::fs::read_to_string(root.join("pcb-aoi-inspection/dataset.yaml")).unwrap();
-    assert!(pcb.contains("# solder_volume_pct: observed"), "{pcb}");
+    // The planted negative solder volumes do not widen the drafted range: it is an error-level
+    // check, with its evidence.
+    assert!(
+        pcb.contains("# solder_volume_pct: 1st to 99th percentile"),
+        "{pcb}"
+    );
+    let range = pcb
+        .lines()
+        .find(|l| l.contains("{check: range, column: \"solder_volume_pct\""))
+        .unwrap();
+    assert!(!range.contains("severity: warn"), "{range}");
     assert!(
         pcb.contains(
             "pattern: \"^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$\", mostly: 0.999, severity: warn}"

@@ -93,7 +93,11 @@ fn schema_error(
                         .collect();
                     let hint = instance
                         .as_str()
-                        .and_then(|s| did_you_mean(s, allowed.iter().map(String::as_str)))
+                        .and_then(|s| {
+                            alias(s)
+                                .filter(|a| allowed.iter().any(|x| x == a))
+                                .or_else(|| did_you_mean(s, allowed.iter().map(String::as_str)))
+                        })
                         .map(|s| format!("did you mean `{s}`?"))
                         .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", ")));
                     push(
@@ -302,6 +306,24 @@ fn article(t: &str) -> String {
 }
 
 /// The closest candidate by edit distance, when close enough to be a plausible typo.
+/// What people coming from pandas, SQL or Python usually mean by a name the manifest does not
+/// know. Checked before the edit distance, which would take `float` for `float16`.
+fn alias(word: &str) -> Option<&'static str> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "float" | "double" | "real" | "f64" | "float8" => "float64",
+        "single" | "f32" | "float4" => "float32",
+        "int" | "integer64" | "bigint" | "long" | "i64" => "int64",
+        "smallint" | "short" | "i16" => "int16",
+        "tinyint" | "i8" => "int8",
+        "i32" => "int32",
+        "str" | "text" | "varchar" | "char" | "utf8" | "object" => "string",
+        "large_utf8" | "largeutf8" | "large_str" => "large_string",
+        "datetime" | "datetime64" | "timestamptz" => "timestamp",
+        "boolean" | "bit" => "bool",
+        _ => return None,
+    })
+}
+
 pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| {
