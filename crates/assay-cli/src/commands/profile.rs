@@ -52,27 +52,53 @@ pub fn run(args: ProfileArgs) -> Result<Status> {
     if let Some(j) = args.jobs {
         options.jobs = j.max(1);
     }
-    let p = match profile(&files, &options) {
-        Ok(p) => p,
+    let tables = match assay_validate::profile::tables(&files) {
+        Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(if e.contains("schema differs") {
-                Status::Invalid
-            } else {
-                Status::Unreadable
-            });
+            return Ok(Status::Unreadable);
         }
     };
+    let mut profiles = Vec::with_capacity(tables.len());
+    for files in &tables {
+        match profile(files, &options) {
+            Ok(p) => profiles.push(p),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(Status::Unreadable);
+            }
+        }
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         ListFormat::Json => {
-            let mut doc = serde_json::to_value(&p)?;
+            // One table: the profile itself. Several: `tables`, one profile each.
+            let mut doc = if let [p] = profiles.as_slice() {
+                serde_json::to_value(p)?
+            } else {
+                serde_json::json!({ "tables": profiles })
+            };
             if let Some(o) = doc.as_object_mut() {
                 o.insert("schema_version".into(), 1.into());
             }
             writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
-        ListFormat::Text => write!(out, "{}", assay_report::profile::render_text(&p))?,
+        ListFormat::Text => {
+            for (i, p) in profiles.iter().enumerate() {
+                if profiles.len() > 1 {
+                    if i > 0 {
+                        writeln!(out)?;
+                    }
+                    writeln!(
+                        out,
+                        "table {} of {} (files of one schema):",
+                        i + 1,
+                        profiles.len()
+                    )?;
+                }
+                write!(out, "{}", assay_report::profile::render_text(p))?;
+            }
+        }
     }
     Ok(Status::Success)
 }

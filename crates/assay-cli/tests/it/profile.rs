@@ -141,15 +141,23 @@ fn profile_of_the_telemetry_readings() {
         .find(|p| p["kind"] == "shape")
         .expect("a shape");
     assert_eq!(shape["regex"], "^[A-Z]\\-[0-9]{6}$");
-    // Mixed schemas are refused with the file named.
+    // Two tables (issue 20.10): each is profiled, not refused; the folder too.
     let machines = dir.join("machines.parquet").display().to_string();
-    let out = assay(&repo(), &["profile", &files[0], &machines]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = assay(&repo(), &["profile", &files[0], &machines, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tables = doc["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 2);
+    // Files are taken in path order; each schema is a table in the order first seen.
+    assert_eq!(tables[0]["files"][0]["path"], machines.as_str());
+    assert_eq!(tables[1]["files"][0]["path"], files[0].as_str());
+    assert_eq!(tables[1]["columns"][0]["name"], one["columns"][0]["name"]);
+    let folder = assay(&repo(), &["profile", &dir.display().to_string()]);
+    assert_eq!(folder.status.code(), Some(0), "{}", stderr(&folder));
+    let text = stdout(&folder);
     assert!(
-        stderr(&out).contains("its schema differs from")
-            && stderr(&out).contains("machines.parquet"),
-        "{}",
-        stderr(&out)
+        text.contains("table 1 of 2") && text.contains("table 2 of 2"),
+        "{text}"
     );
 }
 

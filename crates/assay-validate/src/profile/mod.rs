@@ -88,6 +88,27 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
     Ok(assemble(&metas, &plan, scanned, options))
 }
 
+/// The files grouped into tables: files of one Arrow schema together, in the order each schema
+/// is first seen. A folder holding two tables (readings and the machines they came from) is two
+/// profiles, not an error.
+pub fn tables(files: &[(String, PathBuf)]) -> Result<Vec<Vec<(String, PathBuf)>>, String> {
+    let mut out: Vec<(arrow::datatypes::SchemaRef, Vec<(String, PathBuf)>)> = Vec::new();
+    for (name, path) in files {
+        let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = crate::footer::load(&file, len)
+            .map_err(|e| format!("{name}: not a readable Parquet file: {e}"))?;
+        match out
+            .iter_mut()
+            .find(|(s, _)| s.fields() == meta.schema().fields())
+        {
+            Some((_, v)) => v.push((name.clone(), path.clone())),
+            None => out.push((meta.schema().clone(), vec![(name.clone(), path.clone())])),
+        }
+    }
+    Ok(out.into_iter().map(|(_, v)| v).collect())
+}
+
 /// Every file's footer; an error names a file that cannot be read or whose schema differs.
 fn open(files: &[(String, PathBuf)]) -> Result<Vec<(String, ArrowReaderMetadata)>, String> {
     let mut metas: Vec<(String, ArrowReaderMetadata)> = Vec::new();
