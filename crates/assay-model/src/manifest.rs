@@ -318,6 +318,10 @@ pub struct Resource {
     pub format: Format,
     /// The column schema every file must follow.
     pub schema: TableSchema,
+    /// The resource may have no files yet (a table filled later). Without it, a path that
+    /// matches no file is an error: a misspelt path must not leave a resource silently empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
     /// Quality checks on this resource, beyond the column constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,

@@ -213,6 +213,62 @@ fn literal_base(pattern: &str) -> &str {
     }
 }
 
+/// A path near `pattern` that does match files under `dataset_dir`, for a "did you mean" after
+/// a pattern matched nothing: the closest file (a literal path), or the pattern with its literal
+/// part replaced by the closest file's (a glob). Hidden entries are skipped; the walk is bounded.
+pub fn near_miss(dataset_dir: &Path, pattern: &str) -> Option<String> {
+    let mut files: Vec<String> = Vec::new();
+    for e in walkdir::WalkDir::new(dataset_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .take(MAX_WALKED.min(100_000))
+        .flatten()
+    {
+        if e.file_type().is_file()
+            && let Ok(rel) = e.path().strip_prefix(dataset_dir)
+        {
+            files.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    let distance = |a: &str, b: &str| strsim::damerau_levenshtein(a, b);
+    if !is_glob(pattern) {
+        let limit = (pattern.chars().count() / 4).clamp(1, 4);
+        return files
+            .iter()
+            .map(|f| (distance(pattern, f), f))
+            .filter(|(d, _)| *d > 0 && *d <= limit)
+            .min()
+            .map(|(_, f)| f.clone());
+    }
+    let first_glob = pattern.find(['*', '?', '[', '{']).unwrap_or(pattern.len());
+    let (prefix, rest) = pattern.split_at(first_glob);
+    let n = prefix.chars().count();
+    let limit = (n / 4).clamp(1, 4);
+    let mut best: Option<(usize, String)> = None;
+    for f in &files {
+        // Compare the literal prefix with every file's beginning of about the same length.
+        let chars = f.chars().count();
+        for len in n.saturating_sub(2)..=(n + 2).min(chars) {
+            let head: String = f.chars().take(len).collect();
+            let head = head.as_str();
+            let d = distance(prefix, head);
+            if d == 0 || d > limit {
+                continue;
+            }
+            let candidate = format!("{head}{rest}");
+            let hits = matcher(&candidate)
+                .map(|m| files.iter().any(|x| m.is_match(x)))
+                .unwrap_or(false);
+            if hits && best.as_ref().is_none_or(|(bd, bc)| (d, &candidate) < (*bd, bc)) {
+                best = Some((d, candidate));
+            }
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
 /// Resolves `patterns` inside `dataset_dir`. Returns the files (sorted, each once) and every
 /// problem found; a pattern with a problem contributes no files.
 pub fn resolve(dataset_dir: &Path, patterns: &[&str]) -> (Vec<ResolvedFile>, Vec<PathProblem>) {

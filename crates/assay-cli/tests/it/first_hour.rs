@@ -114,3 +114,52 @@ fn large_string_is_a_string() {
     let doc: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
     assert_eq!(check_named(&doc, "schema")["status"], "pass");
 }
+
+/// A misspelt parent path is a manifest error with a "did you mean" (exit 2, nothing
+/// validated); an optional parent with no files does not let a foreign key pass.
+#[test]
+fn misspelt_or_empty_parent_never_passes_a_foreign_key() {
+    let dir = temp_dir("first-hour-fk");
+    crate::integrity::copy_tree(
+        &crate::support::repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
+        &dir,
+    );
+    let original = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
+    let fk = |doc: &serde_json::Value| {
+        doc["resources"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"].as_str().unwrap().starts_with("foreignKey"))
+            .unwrap()
+            .clone()
+    };
+    let v = assay(&dir, &["validate", ".", "--format", "json", "--now", NOW]);
+    let doc: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(fk(&doc)["status"], "pass");
+
+    // Misspelt: a manifest error naming the path that exists; nothing is validated.
+    let misspelt = original.replace("path: data/machines.parquet", "path: data/machnes.parquet");
+    assert_ne!(misspelt, original);
+    std::fs::write(dir.join("dataset.yaml"), &misspelt).unwrap();
+    let v = assay(&dir, &["validate", ".", "--now", NOW]);
+    assert_eq!(v.status.code(), Some(2), "{}", stdout(&v));
+    let said = format!("{}{}", stdout(&v), stderr(&v));
+    assert!(said.contains("did you mean `data/machines.parquet`?"), "{said}");
+
+    // Declared optional and empty: the references are not checked, and the run does not pass.
+    let optional = misspelt.replace(
+        "path: data/machnes.parquet",
+        "path: data/machnes.parquet\n    optional: true",
+    );
+    std::fs::write(dir.join("dataset.yaml"), &optional).unwrap();
+    let v = assay(&dir, &["validate", ".", "--format", "json", "--now", NOW]);
+    assert_eq!(v.status.code(), Some(3), "{}", stderr(&v));
+    let doc: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    let check = fk(&doc);
+    assert_eq!(check["status"], "error", "{check}");
+    assert!(
+        check["message"].as_str().unwrap().contains("has no files"),
+        "{check}"
+    );
+}

@@ -282,19 +282,23 @@ impl Semantics<'_> {
                 .position(|p| *p == problem.pattern())
                 .unwrap_or(0);
             let pointer = pointer_of(i);
+            let no_files_hint = |pattern: &str| match paths::near_miss(&self.loaded.dir, pattern) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "paths are relative to the manifest's folder; check the spelling, add the files, or declare the resource `optional: true`".into(),
+            };
             match &problem {
-                PathProblem::NoMatch { .. } if !self.options.strict => self.warn(
-                    &pointer,
-                    "no-files",
-                    problem.to_string(),
-                    Some("paths are relative to the manifest's folder; check the spelling, or add the files".into()),
-                ),
-                PathProblem::NoMatch { .. } => self.error(
-                    &pointer,
-                    "no-files",
-                    problem.to_string(),
-                    Some("paths are relative to the manifest's folder; check the spelling, or add the files".into()),
-                ),
+                // A resource declared optional may be empty (a table filled later).
+                PathProblem::NoMatch { pattern } if r.optional && !self.options.strict => {
+                    let hint = match paths::near_miss(&self.loaded.dir, pattern) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => "the resource is declared optional: it is checked once files arrive".into(),
+                    };
+                    self.warn(&pointer, "no-files", problem.to_string(), Some(hint))
+                }
+                PathProblem::NoMatch { pattern } => {
+                    let hint = no_files_hint(pattern);
+                    self.error(&pointer, "no-files", problem.to_string(), Some(hint))
+                }
                 PathProblem::BadGlob { .. } => {
                     self.error(&pointer, "bad-glob", problem.to_string(), None)
                 }

@@ -222,7 +222,25 @@ fn target_keys(
         .iter()
         .find(|r| r.name == resource)
         .ok_or_else(|| format!("foreign key target `{resource}` is not a resource"))?;
-    let (files, _) = paths::resolve(&cx.loaded.dir, &r.path.patterns());
+    let (files, problems) = paths::resolve(&cx.loaded.dir, &r.path.patterns());
+    // An empty or unreadable parent would let every key "pass": the check is not evaluated.
+    if files.is_empty() {
+        let why = problems
+            .first()
+            .map(|p| format!(" ({p})"))
+            .unwrap_or_default();
+        return Err(format!(
+            "foreign key target `{resource}` has no files{why}; the references were not checked"
+        )
+        .into());
+    }
+    if let Some(p) = problems.first() {
+        return Err(format!(
+            "foreign key target `{resource}` cannot be read whole ({p}); the references were not checked"
+        )
+        .into());
+    }
+    let mut schema_types: Option<Vec<DataType>> = None;
     let mut set = HashSet::new();
     let mut set_bytes = 0u64;
     let mut spilled: Option<ByteSpill> = None;
@@ -241,6 +259,16 @@ fn target_keys(
                 schema
                     .index_of(c)
                     .map_err(|_| format!("column `{c}` missing from {}", f.rel))?,
+            );
+        }
+        if schema_types.is_none() {
+            schema_types = Some(
+                idx.iter()
+                    .map(|&i| match schema.field(i).data_type() {
+                        DataType::Dictionary(_, v) => v.as_ref().clone(),
+                        t => t.clone(),
+                    })
+                    .collect(),
             );
         }
         let mask = ProjectionMask::roots(builder.parquet_schema(), idx.clone());
@@ -288,7 +316,9 @@ fn target_keys(
             }
         }
     }
-    let types = types.unwrap_or_default();
+    // A parent with files but no rows: an empty key set of the right types, so every
+    // referencing key fails.
+    let types = types.or(schema_types).unwrap_or_default();
     match spilled {
         None => Ok(((Some(set), types), Vec::new())),
         Some(sp) => Ok(((None, types), sp.into_runs().map_err(spill_err)?)),

@@ -141,6 +141,7 @@ impl Importer {
                 path,
                 format: Format::Parquet,
                 schema,
+                optional: false,
                 checks,
             },
             foreign_keys,
