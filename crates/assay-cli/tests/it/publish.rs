@@ -416,6 +416,72 @@ fn serve_answers_and_refuses_traversal() {
     assert!(status.success(), "{status:?}");
 }
 
+/// `assay serve` follows the site link (issue 20.3): after the next `publish` swaps it and
+/// removes the old build, the next request is answered from the new build, pages and API alike.
+#[cfg(unix)]
+#[test]
+fn serve_follows_the_next_publish() {
+    use std::io::BufRead;
+    let cat = catalog("publish-serve-follow");
+    let root = cat.parent().unwrap();
+    let publish = || {
+        let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    };
+    publish();
+    let first_build = root.join("site").canonicalize().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(["serve", "site", "--port", "0"])
+        .current_dir(root)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line
+        .rsplit("127.0.0.1:")
+        .next()
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let page = "/datasets/steel-production-batches/index.html";
+    let (code, _, body) = get(port, page);
+    assert_eq!(code, 200);
+    assert!(body.contains("Basic oxygen furnace heats"));
+
+    // A new title, locked and published.
+    let dataset = cat.join("IF-C31/steel-production-batches");
+    let manifest = std::fs::read_to_string(dataset.join("dataset.yaml")).unwrap();
+    std::fs::write(
+        dataset.join("dataset.yaml"),
+        manifest.replace("Basic oxygen furnace heats", "Converter heats"),
+    )
+    .unwrap();
+    let lock = assay(&dataset, &["lock", "."]);
+    assert_eq!(lock.status.code(), Some(0), "{}", stderr(&lock));
+    publish();
+    assert!(!first_build.exists(), "publish removes the old build");
+
+    let (code, _, body) = get(port, page);
+    assert_eq!(code, 200, "the page of the new build, not a 404");
+    assert!(body.contains("Converter heats") && !body.contains("Basic oxygen furnace heats"));
+    let (code, _, body) = get(port, "/api/datasets/steel-production-batches");
+    assert_eq!(code, 200);
+    let api: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(api["title"], "Converter heats");
+    let (_, _, body) = get(port, "/api/search?q=converter");
+    assert!(body.contains("steel-production-batches"), "{body}");
+
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
 /// A publish killed at any moment leaves the previous site complete: the link always points
 /// at a whole build, the old one or the new one, never a mix.
 #[cfg(unix)]
