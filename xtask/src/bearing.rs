@@ -70,7 +70,7 @@ impl Rng {
         (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
     }
     /// `k` distinct row numbers, sorted.
-    fn rows(&mut self, k: usize, taken: &mut Vec<bool>) -> Vec<usize> {
+    fn rows(&mut self, k: usize, taken: &mut [bool]) -> Vec<usize> {
         let mut out = Vec::with_capacity(k);
         while out.len() < k {
             let r = self.below(taken.len());
@@ -125,7 +125,13 @@ pub fn batch() -> RecordBatch {
         .collect();
     let mut labels: Vec<String> = label.iter().map(|&l| LABELS[l].to_string()).collect();
 
+    // One contiguous run in °F (a logger configured for another site), kept apart from the
+    // other defects so each is counted exactly.
+    let f_start = 31_000;
     let mut taken = vec![false; n];
+    for t in taken.iter_mut().skip(f_start).take(FAHRENHEIT_ROWS) {
+        *t = true;
+    }
     for r in rng.rows(40, &mut taken) {
         temp[r] = None;
     }
@@ -134,15 +140,13 @@ pub fn batch() -> RecordBatch {
     for r in rng.rows(3, &mut taken) {
         rms[r] = -rms[r];
     }
-    // One contiguous run in °F: a logger configured for another site.
-    let f_start = 31_000;
-    for t in temp.iter_mut().skip(f_start).take(FAHRENHEIT_ROWS) {
-        if let Some(c) = t {
-            *c = ((*c * 1.8 + 32.0) * 10.0).round() / 10.0;
-        }
-    }
-    for t in taken.iter_mut().skip(f_start).take(FAHRENHEIT_ROWS) {
-        *t = true;
+    for c in temp
+        .iter_mut()
+        .skip(f_start)
+        .take(FAHRENHEIT_ROWS)
+        .flatten()
+    {
+        *c = ((*c * 1.8 + 32.0) * 10.0).round() / 10.0;
     }
     for r in rng.rows(25, &mut taken) {
         serial[r] = format!("RIG-B-{:05}", rng.below(99_999));
@@ -194,7 +198,8 @@ pub fn write(dir: &Path) -> Result<(), String> {
         .set_max_row_group_row_count(Some(10_000))
         .set_created_by("assay xtask bearing".into())
         .build();
-    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(|e| e.to_string())?;
+    let mut w =
+        ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(|e| e.to_string())?;
     w.write(&batch).map_err(|e| e.to_string())?;
     w.close().map_err(|e| e.to_string())?;
     Ok(())

@@ -300,6 +300,11 @@ pub struct PublishArgs {
     /// Any dataset left out fails the publish and leaves the previous site as it was.
     #[arg(long)]
     pub strict: bool,
+    /// Exit 0 even when a dataset of the previous build is not in the new one (left out or
+    /// removed). Without it the site is still published, but the exit code is 1, so a
+    /// scheduled publish notices.
+    #[arg(long)]
+    pub allow_drop: bool,
     /// Reference time of the validations (RFC 3339); default: now. Reports are reused only
     /// for the same reference time.
     #[arg(long, value_name = "TIME")]

@@ -119,6 +119,7 @@ pub fn compute(loaded: &LoadedManifest, jobs: usize) -> Result<Lock, LockError> 
         LockedManifest {
             path: manifest_file_name(loaded),
             sha256: loaded.sha256.clone(),
+            binding: Some(assay_model::lock::binding_sha256(m)),
         },
         resources
             .iter()

@@ -148,7 +148,7 @@ impl fmt::Display for Difference {
             ),
             Difference::ManifestChanged { expected, actual } => write!(
                 f,
-                "the manifest changed since locking (sha256 {} in the lock, {} now); re-run `assay lock` if the change is intended",
+                "the manifest's resources, schema or checks changed since locking (sha256 {} in the lock, {} now); re-run `assay lock` if the change is intended (titles, descriptions and other metadata may change without it)",
                 short(expected),
                 short(actual)
             ),
@@ -270,7 +270,13 @@ pub fn verify_with(
         });
         return v;
     }
-    if lock.manifest.sha256 != loaded.sha256 {
+    // A lock that records its binding is still valid after a descriptive edit.
+    let bound_unchanged = lock
+        .manifest
+        .binding
+        .as_deref()
+        .is_some_and(|b| b == assay_model::lock::binding_sha256(&loaded.manifest));
+    if lock.manifest.sha256 != loaded.sha256 && !bound_unchanged {
         v.differences.push(Difference::ManifestChanged {
             expected: lock.manifest.sha256.clone(),
             actual: loaded.sha256.clone(),

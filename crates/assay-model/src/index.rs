@@ -130,4 +130,13 @@ pub struct LeftOut {
     pub stage: String,
     /// What was wrong.
     pub reason: String,
+    /// The dataset's name, when the manifest could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its industrial field code, when the manifest could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The command that shows or fixes the problem, run from the catalog's parent folder.
+    #[serde(default)]
+    pub fix: String,
 }

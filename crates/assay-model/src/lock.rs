@@ -58,6 +58,48 @@ pub struct LockedManifest {
     /// sha256 of its bytes, lowercase hex.
     #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
     pub sha256: String,
+    /// sha256 of what the lock binds in the manifest ([`binding_sha256`]): the name, the
+    /// version, and each resource's paths, schema and checks. A change elsewhere (a title, a
+    /// description, keywords, the owner) keeps the lock valid: nothing needs re-hashing. Absent
+    /// in locks written before it existed, which bind the manifest's bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub binding: Option<String>,
+}
+
+/// Keys that describe rather than bind: a change to them does not invalidate a lock.
+const DESCRIPTIVE: &[&str] = &["title", "titleZh", "description", "descriptionZh"];
+
+fn strip_descriptive(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for k in DESCRIPTIVE {
+                o.remove(*k);
+            }
+            for x in o.values_mut() {
+                strip_descriptive(x);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_descriptive),
+        _ => {}
+    }
+}
+
+/// sha256 (lowercase hex) of the parts of a manifest a lock binds: `name`, `version`, and every
+/// resource with its titles and descriptions (of the resource, its columns and its checks)
+/// left out. Dataset-level metadata (title, description, keywords, owner, steward, licences,
+/// coverage, sources) is not bound.
+pub fn binding_sha256(m: &crate::manifest::Manifest) -> String {
+    let mut resources = serde_json::to_value(&m.resources).unwrap_or_default();
+    strip_descriptive(&mut resources);
+    let bound = serde_json::json!({
+        "name": m.name,
+        "version": m.version,
+        "resources": resources,
+    });
+    let mut h = Sha256::new();
+    h.update(serde_json::to_string(&bound).unwrap_or_default().as_bytes());
+    hex(&h.finalize())
 }
 
 /// One resource's files.
@@ -276,6 +318,7 @@ mod tests {
             "d",
             "1.0.0",
             LockedManifest {
+                binding: None,
                 path: "dataset.yaml".into(),
                 sha256: "f".repeat(64),
             },

@@ -261,7 +261,11 @@ pub fn near_miss(dataset_dir: &Path, pattern: &str) -> Option<String> {
             let hits = matcher(&candidate)
                 .map(|m| files.iter().any(|x| m.is_match(x)))
                 .unwrap_or(false);
-            if hits && best.as_ref().is_none_or(|(bd, bc)| (d, &candidate) < (*bd, bc)) {
+            if hits
+                && best
+                    .as_ref()
+                    .is_none_or(|(bd, bc)| (d, &candidate) < (*bd, bc))
+            {
                 best = Some((d, candidate));
             }
         }

@@ -116,6 +116,20 @@ pub const LABELS: &[(&str, &str, &str)] = &[
         "最常失败的检查类型",
     ),
     ("not_passed", "Results not passed", "未通过的结果"),
+    (
+        "left_out",
+        "Left out of this build",
+        "未收入本次发布的数据集",
+    ),
+    (
+        "left_out_note",
+        "These datasets are in the catalog but not on the site until the problem is fixed.",
+        "这些数据集在目录中，但在问题修复前不会出现在站点上。",
+    ),
+    ("stage", "Stage", "阶段"),
+    ("reason", "Reason", "原因"),
+    ("fix", "Fix with", "修复命令"),
+    ("left_out_n", "{} left out", "{} 个未收入"),
 ];
 
 /// The label `key` in `lang`; the empty string for an unknown key (caught by a test).

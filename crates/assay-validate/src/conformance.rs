@@ -159,7 +159,7 @@ pub fn value_type(dt: &DataType) -> &DataType {
     }
 }
 
-fn unit_of(u: TimeUnit) -> ArrowUnit {
+pub(crate) fn unit_of(u: TimeUnit) -> ArrowUnit {
     match u {
         TimeUnit::S => ArrowUnit::Second,
         TimeUnit::Ms => ArrowUnit::Millisecond,
@@ -248,7 +248,10 @@ fn type_matches(f: &Field, dt: &DataType) -> Result<(), String> {
             None => false,
         },
         // pandas and pyarrow write `large_string`; the values are the same text.
-        FieldType::String => matches!(dt, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8),
+        FieldType::String => matches!(
+            dt,
+            DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8
+        ),
         FieldType::LargeString => matches!(dt, DataType::LargeUtf8),
         FieldType::Binary => matches!(
             dt,

@@ -600,7 +600,10 @@ fn suggest(
         };
         let flagged = outside(observed.0, true) || outside(observed.1, false);
         if flagged {
-            let _ = write!(why, "; the values outside are suspected defects, so this check is an error");
+            let _ = write!(
+                why,
+                "; the values outside are suspected defects, so this check is an error"
+            );
             flags.push(format!(
                 "{}: observed {} to {}, drafted range {lo} to {hi}; the values outside are suspected outliers and fail",
                 c.name,
@@ -864,7 +867,13 @@ mod tests {
     }
     #[test]
     fn event_times_and_robust_bounds() {
-        for event in ["ts", "inspected_at", "event_time", "reading_date", "interval_start_ts"] {
+        for event in [
+            "ts",
+            "inspected_at",
+            "event_time",
+            "reading_date",
+            "interval_start_ts",
+        ] {
             assert!(is_event_time(event), "{event}");
         }
         for fixed in ["manufacture_date", "install_date", "mfg_date", "serial"] {
@@ -874,7 +883,12 @@ mod tests {
             name: "load_kn".into(),
             ..Default::default()
         };
-        for (k, v) in [("0.01", 6.0), ("0.25", 10.0), ("0.75", 14.0), ("0.99", 18.0)] {
+        for (k, v) in [
+            ("0.01", 6.0),
+            ("0.25", 10.0),
+            ("0.75", 14.0),
+            ("0.99", 18.0),
+        ] {
             c.quantiles.insert(k.into(), v);
         }
         c.min = Some("-15".into());
@@ -884,6 +898,12 @@ mod tests {
         assert_eq!((r.lo, r.hi), (0.0, 30.0));
         assert!(r.non_negative.is_some());
         c.name = "vibration_rms".into();
-        assert!(robust_bounds(&c, false).unwrap().non_negative.unwrap().contains("rms"));
+        assert!(
+            robust_bounds(&c, false)
+                .unwrap()
+                .non_negative
+                .unwrap()
+                .contains("rms")
+        );
     }
 }

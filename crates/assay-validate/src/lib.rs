@@ -21,6 +21,7 @@ mod engine;
 pub mod footer;
 pub mod history;
 mod infer;
+pub mod lint_sql;
 pub mod profile;
 mod spill;
 pub mod values;

@@ -64,6 +64,9 @@ pub enum Outcome {
         datasets: usize,
         reused: usize,
         left_out: Vec<LeftOut>,
+        /// Datasets of the previous build that are not in this one (left out, or gone), by
+        /// name.
+        dropped: Vec<String>,
     },
     /// `strict` and datasets would be left out: nothing was published.
     Refused { left_out: Vec<LeftOut> },
@@ -148,6 +151,12 @@ pub fn publish(
     if let Some(build) = unchanged(&state_path, &options.manifests, out, &options.now_text) {
         return Ok(Outcome::Unchanged { build });
     }
+    // The datasets of the build being replaced, to say which ones this build drops.
+    let previous: Vec<String> = std::fs::read_to_string(out.join("index.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<assay_model::index::CatalogIndex>(&t).ok())
+        .map(|i| i.datasets.into_iter().map(|d| d.name).collect())
+        .unwrap_or_default();
     let (published, left_out, reused) = examine(registry, options, progress)?;
     if options.strict && !left_out.is_empty() {
         return Ok(Outcome::Refused { left_out });
@@ -200,10 +209,15 @@ pub fn publish(
             .collect(),
     };
     let _ = assay_integrity::lock::write_atomic(&state_path, pretty(&state).as_bytes());
+    let dropped = previous
+        .into_iter()
+        .filter(|name| !published.iter().any(|(l, ..)| l.manifest.name == *name))
+        .collect();
     Ok(Outcome::Published {
         datasets: published.len(),
         reused,
         left_out,
+        dropped,
     })
 }
 
@@ -240,11 +254,23 @@ fn examine(
             .filter(|d| d.is_error())
             .map(|d| d.to_string().lines().next().unwrap_or("").to_string())
             .collect();
+        let shown = options.catalog.join(&manifest_rel);
+        let shown_dir = shown.parent().unwrap_or(&shown).display().to_string();
+        let (name, field) = match &result.loaded {
+            Some(l) => (
+                Some(l.manifest.name.clone()),
+                Some(l.manifest.field.clone()),
+            ),
+            None => (None, None),
+        };
         let Some(loaded) = result.loaded.filter(|_| errors.is_empty()) else {
             left_out.push(LeftOut {
                 manifest: manifest_rel,
                 stage: "lint".into(),
                 reason: errors.join("; "),
+                name,
+                field,
+                fix: format!("assay lint {}", shown.display()),
             });
             continue;
         };
@@ -253,11 +279,22 @@ fn examine(
                 reused += was_cached as usize;
                 published.push((loaded, lock, lock_text, report));
             }
-            Err((stage, reason)) => left_out.push(LeftOut {
-                manifest: manifest_rel,
-                stage: stage.into(),
-                reason,
-            }),
+            Err((stage, reason)) => {
+                let fix = match stage {
+                    "verify" => format!(
+                        "assay verify {shown_dir}, then assay lock {shown_dir} if the change is intended"
+                    ),
+                    _ => format!("assay validate {shown_dir}"),
+                };
+                left_out.push(LeftOut {
+                    manifest: manifest_rel,
+                    stage: stage.into(),
+                    reason,
+                    name,
+                    field,
+                    fix,
+                })
+            }
         }
     }
     if let Some(p) = progress {

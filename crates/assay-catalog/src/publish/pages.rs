@@ -62,7 +62,7 @@ pub(crate) fn write(
         .collect();
     files.insert(
         "index.html".into(),
-        html::dashboard(registry, &sets, assay_report::Lang::En, true).into_bytes(),
+        html::dashboard(registry, &sets, left_out, assay_report::Lang::En, true).into_bytes(),
     );
     // One page per field: its datasets, or that it has none yet.
     for f in registry.fields() {
@@ -83,7 +83,16 @@ pub(crate) fn write(
             .map_err(Error::Document)?;
         files.insert(
             format!("fields/{}/index.html", f.code),
-            html::field_page(f, &here, standard.as_ref()).into_bytes(),
+            html::field_page(
+                f,
+                &here,
+                standard.as_ref(),
+                &left_out
+                    .iter()
+                    .filter(|l| l.field.as_deref() == Some(f.code.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .into_bytes(),
         );
     }
     let search = crate::search::SearchIndex::build(&index, registry);

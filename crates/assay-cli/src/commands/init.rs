@@ -70,7 +70,10 @@ pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
     // `.assay/` holds the run history and the redaction key: never committed.
     let ignore = args.dir.join(".gitignore");
     let existing = std::fs::read_to_string(&ignore).unwrap_or_default();
-    if !existing.lines().any(|l| matches!(l.trim(), ".assay" | ".assay/" | "/.assay/")) {
+    if !existing
+        .lines()
+        .any(|l| matches!(l.trim(), ".assay" | ".assay/" | "/.assay/"))
+    {
         let mut text = existing;
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');

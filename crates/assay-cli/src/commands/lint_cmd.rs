@@ -20,7 +20,16 @@ pub fn run(
         Ok(f) => f,
         Err(status) => return Ok(status),
     };
-    let results = lint::lint_many(&files, registry, LintOptions { strict });
+    let mut results = lint::lint_many(&files, registry, LintOptions { strict });
+    // SQL in `expression` checks, planned against the declared columns.
+    for r in &mut results {
+        if let Some(loaded) = &r.loaded {
+            r.diagnostics
+                .extend(assay_validate::lint_sql::expression_diagnostics(loaded));
+            r.diagnostics
+                .sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
+        }
+    }
     let count = |sev| {
         results
             .iter()

@@ -117,7 +117,12 @@ pub(crate) fn load_dataset(
     registry: &FieldRegistry,
 ) -> Result<LoadedManifest, Status> {
     let manifest = manifest_path(path)?;
-    let result = lint::lint_file(&manifest, registry, LintOptions::default());
+    let mut result = lint::lint_file(&manifest, registry, LintOptions::default());
+    if let Some(loaded) = &result.loaded {
+        result
+            .diagnostics
+            .extend(assay_validate::lint_sql::expression_diagnostics(loaded));
+    }
     if result.has_errors() {
         for d in result.diagnostics.iter().filter(|d| d.is_error()) {
             eprintln!("{d}");

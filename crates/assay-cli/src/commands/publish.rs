@@ -69,9 +69,11 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
             datasets,
             reused,
             left_out,
+            dropped,
         }) => {
             for l in &left_out {
                 eprintln!("left out: {} ({}): {}", l.manifest, l.stage, l.reason);
+                eprintln!("  fix: {}", l.fix);
             }
             println!(
                 "published {datasets} dataset(s) to {} ({reused} reused from the cache, {} left out); open {}",
@@ -79,7 +81,15 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
                 left_out.len(),
                 open.display()
             );
-            Ok(Status::Success)
+            if dropped.is_empty() || args.allow_drop {
+                return Ok(Status::Success);
+            }
+            eprintln!(
+                "error: {} dataset(s) of the previous build are not in this one: {}\n  hint: fix them (see `left out` above), or pass --allow-drop if dropping them is intended",
+                dropped.len(),
+                dropped.join(", ")
+            );
+            Ok(Status::Failure)
         }
         Ok(Outcome::Refused { left_out }) => {
             for l in &left_out {

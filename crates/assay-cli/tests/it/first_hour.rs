@@ -37,7 +37,10 @@ fn init_drafts_checks_the_planted_defects_fail() {
         assert!(said.contains(flagged), "`{flagged}` not flagged:\n{said}");
     }
     let text = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
-    assert!(!text.contains("column: \"manufacture_date\", maxAge"), "{text}");
+    assert!(
+        !text.contains("column: \"manufacture_date\", maxAge"),
+        "{text}"
+    );
     assert!(text.contains("{check: freshness, column: \"ts\""), "{text}");
     assert!(
         !text.contains(&format!("\"{}\"]", bearing::TYPO))
@@ -145,7 +148,10 @@ fn misspelt_or_empty_parent_never_passes_a_foreign_key() {
     let v = assay(&dir, &["validate", ".", "--now", NOW]);
     assert_eq!(v.status.code(), Some(2), "{}", stdout(&v));
     let said = format!("{}{}", stdout(&v), stderr(&v));
-    assert!(said.contains("did you mean `data/machines.parquet`?"), "{said}");
+    assert!(
+        said.contains("did you mean `data/machines.parquet`?"),
+        "{said}"
+    );
 
     // Declared optional and empty: the references are not checked, and the run does not pass.
     let optional = misspelt.replace(

@@ -333,7 +333,8 @@ fn bad_locks_are_named() {
     assert_eq!(kinds(&diffs), ["other_dataset"]);
     assert_eq!(diffs[0]["locked"], "steel-production-batches");
 
-    // The manifest edited after locking.
+    // The manifest's metadata edited after locking: the lock still holds (it binds the data,
+    // the resources and the checks, not the prose).
     std::fs::write(dir.join("dataset.lock"), &good).unwrap();
     let manifest = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
     std::fs::write(
@@ -341,6 +342,12 @@ fn bad_locks_are_named() {
         manifest.replacen("title:", "# reviewed\ntitle:", 1),
     )
     .unwrap();
+    let (code, diffs) = verify_json(&dir, &[]);
+    assert_eq!(code, Some(0), "{diffs:?}");
+    // A check edited after locking: the lock no longer binds it.
+    let edited = manifest.replacen("check: not_null", "check: not_null, severity: warn", 1);
+    assert_ne!(edited, manifest);
+    std::fs::write(dir.join("dataset.yaml"), edited).unwrap();
     let (code, diffs) = verify_json(&dir, &[]);
     assert_eq!(code, Some(1));
     assert_eq!(kinds(&diffs), ["manifest_changed"]);

@@ -143,7 +143,10 @@ fn profile_of_the_telemetry_readings() {
     assert_eq!(shape["regex"], "^[A-Z]\\-[0-9]{6}$");
     // Two tables (issue 20.10): each is profiled, not refused; the folder too.
     let machines = dir.join("machines.parquet").display().to_string();
-    let out = assay(&repo(), &["profile", &files[0], &machines, "--format", "json"]);
+    let out = assay(
+        &repo(),
+        &["profile", &files[0], &machines, "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let tables = doc["tables"].as_array().unwrap();
@@ -220,7 +223,9 @@ fn init_round_trip_on_every_example_dataset() {
         let flagged = stdout(&out);
         let v = assay(
             &dir,
-            &["validate", ".", "--now", NOW, "--strict", "--format", "json"],
+            &[
+                "validate", ".", "--now", NOW, "--strict", "--format", "json",
+            ],
         );
         let doc: Value = serde_json::from_slice(&v.stdout).unwrap();
         let failed: Vec<String> = doc["resources"]

@@ -163,8 +163,11 @@ fn bad_datasets_are_left_out_and_strict_keeps_the_old_site() {
         good,
         "--strict leaves the old site"
     );
+    // Without --strict the site is published with the two left out, and the exit code says
+    // that datasets of the previous build were dropped.
     let out = assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 dataset(s) of the previous build are not in this one"));
     let index: Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("site/index.json")).unwrap())
             .unwrap();
@@ -480,6 +483,82 @@ fn serve_follows_the_next_publish() {
         .status()
         .unwrap();
     assert!(child.wait().unwrap().success());
+}
+
+/// Issue 20.4: a metadata-only edit after `lock` keeps the dataset on the site (the lock binds
+/// the data and the checks); an edit of what the lock binds leaves it out, visibly (dashboard,
+/// field page, index, the fixing command), and the publish exits 1 because a dataset of the
+/// previous build is gone, unless `--allow-drop`.
+#[test]
+fn left_out_datasets_are_shown_and_fail_the_publish() {
+    let cat = catalog("publish-left-out");
+    let root = cat.parent().unwrap();
+    let publish = |extra: &[&str]| {
+        let mut args = vec!["publish", "catalog", "--out", "site", "--now", NOW];
+        args.extend_from_slice(extra);
+        assay(root, &args)
+    };
+    assert_eq!(publish(&[]).status.code(), Some(0));
+    let dataset = cat.join("IF-C31/steel-production-batches");
+    let manifest = std::fs::read_to_string(dataset.join("dataset.yaml")).unwrap();
+
+    // A title typo fixed: no re-lock needed.
+    let retitled = manifest.replace(
+        "Basic oxygen furnace heats",
+        "Basic oxygen furnace heat records",
+    );
+    std::fs::write(dataset.join("dataset.yaml"), &retitled).unwrap();
+    let verify = assay(&dataset, &["verify", "."]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    let out = publish(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("0 left out"), "{}", stdout(&out));
+    let page =
+        std::fs::read_to_string(root.join("site/datasets/steel-production-batches/index.html"))
+            .unwrap();
+    assert!(page.contains("Basic oxygen furnace heat records"));
+
+    // The version changed without a new lock: left out, shown, and the publish exits 1.
+    let bumped = retitled.replacen("version: 1.1.0", "version: 1.2.0", 1);
+    assert_ne!(bumped, retitled);
+    std::fs::write(dataset.join("dataset.yaml"), &bumped).unwrap();
+    let out = publish(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("left out: IF-C31/steel-production-batches/dataset.yaml (verify)"),
+        "{err}"
+    );
+    assert!(err.contains("fix: assay verify"), "{err}");
+    assert!(
+        err.contains("steel-production-batches") && err.contains("--allow-drop"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("1 left out"), "{}", stdout(&out));
+    let dashboard = std::fs::read_to_string(root.join("site/index.html")).unwrap();
+    let section = dashboard
+        .split("id=\"left-out\"")
+        .nth(1)
+        .expect("a left-out section on the dashboard");
+    assert!(section.contains("steel-production-batches") && section.contains("assay lock"));
+    assert!(dashboard.contains("has-left-out"));
+    let field = std::fs::read_to_string(root.join("site/fields/IF-C31/index.html")).unwrap();
+    assert!(field.contains("id=\"left-out\"") && field.contains("steel-production-batches"));
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("site/index.json")).unwrap())
+            .unwrap();
+    let left = &index["left_out"][0];
+    assert_eq!(left["name"], "steel-production-batches");
+    assert_eq!(left["field"], "IF-C31");
+    assert!(left["fix"].as_str().unwrap().contains("assay lock"));
+
+    // Dropping it again from a build that no longer has it is no drop; --allow-drop accepts
+    // a drop.
+    assert_eq!(publish(&[]).status.code(), Some(0));
+    std::fs::write(dataset.join("dataset.yaml"), &retitled).unwrap();
+    assert_eq!(publish(&[]).status.code(), Some(0));
+    std::fs::write(dataset.join("dataset.yaml"), &bumped).unwrap();
+    assert_eq!(publish(&["--allow-drop"]).status.code(), Some(0));
 }
 
 /// A publish killed at any moment leaves the previous site complete: the link always points

@@ -282,9 +282,11 @@ impl Semantics<'_> {
                 .position(|p| *p == problem.pattern())
                 .unwrap_or(0);
             let pointer = pointer_of(i);
-            let no_files_hint = |pattern: &str| match paths::near_miss(&self.loaded.dir, pattern) {
+            let no_files_hint = |pattern: &str| {
+                match paths::near_miss(&self.loaded.dir, pattern) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => "paths are relative to the manifest's folder; check the spelling, add the files, or declare the resource `optional: true`".into(),
+            }
             };
             match &problem {
                 // A resource declared optional may be empty (a table filled later).

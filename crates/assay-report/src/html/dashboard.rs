@@ -16,7 +16,7 @@ use crate::Lang;
 use crate::i18n::{labels, t};
 
 /// The grid's and tiles' styles, after the common stylesheet.
-const DASHBOARD_CSS: &str = "#coverage{display:grid;grid-template-columns:repeat(10,1fr);gap:4px}.cell{border-radius:4px;padding:6px 4px;font-size:.75rem;text-align:center;color:#fff;background:#bdbdbd}.cell.empty{color:#424242;background:#eeeeee}.cell.grade-A{background:#2e7d32}.cell.grade-B{background:#9e9d24}.cell.grade-C{background:#ef6c00}.cell.grade-D{background:#c62828}";
+const DASHBOARD_CSS: &str = "#coverage{display:grid;grid-template-columns:repeat(10,1fr);gap:4px}.cell{border-radius:4px;padding:6px 4px;font-size:.75rem;text-align:center;color:#fff;background:#bdbdbd}.cell.empty{color:#424242;background:#eeeeee}.cell.grade-A{background:#2e7d32}.cell.grade-B{background:#9e9d24}.cell.grade-C{background:#ef6c00}.cell.grade-D{background:#c62828}.cell.has-left-out{outline:3px dashed #c62828;outline-offset:-3px}.left-out-mark{font-weight:bold;margin-left:2px}.cell .name{display:none}@media print{.cell{color:#000;border:1px solid #999}.cell .name{display:block;font-size:.6rem}}#left-out td.reason{max-width:40em;overflow-wrap:anywhere}";
 
 /// One dataset on the dashboard: its manifest, its report and its history.
 pub struct DashboardSet<'a> {
@@ -30,6 +30,7 @@ pub struct DashboardSet<'a> {
 pub fn dashboard(
     registry: &FieldRegistry,
     sets: &[DashboardSet],
+    left_out: &[assay_model::index::LeftOut],
     lang: Lang,
     links: bool,
 ) -> String {
@@ -47,9 +48,21 @@ pub fn dashboard(
         .fields()
         .iter()
         .map(|f| {
-            let (class, label) = match best.get(f.code.as_str()) {
+            let (mut class, label) = match best.get(f.code.as_str()) {
                 Some(g) => (format!("grade-{g:?}"), format!("{g:?}")),
                 None => ("empty".to_string(), String::new()),
+            };
+            let dropped = left_out
+                .iter()
+                .filter(|l| l.field.as_deref() == Some(f.code.as_str()))
+                .count();
+            if dropped > 0 {
+                class.push_str(" has-left-out");
+            }
+            let left_out_label = if dropped > 0 {
+                t(lang, "left_out_n").replace("{}", &dropped.to_string())
+            } else {
+                String::new()
             };
             context! {
                 code => f.code,
@@ -57,6 +70,7 @@ pub fn dashboard(
                 short => f.code.trim_start_matches("IF-"),
                 class,
                 label,
+                left_out => left_out_label,
             }
         })
         .collect();
@@ -92,6 +106,17 @@ pub fn dashboard(
             datasets,
             failing_sets,
             kinds,
+            left_out => left_out
+                .iter()
+                .map(|l| context! {
+                    name => l.name.clone().unwrap_or_else(|| l.manifest.clone()),
+                    manifest => l.manifest,
+                    field => l.field.clone().unwrap_or_default(),
+                    stage => l.stage,
+                    reason => l.reason,
+                    fix => l.fix,
+                })
+                .collect::<Vec<_>>(),
         },
     )
 }

@@ -19,6 +19,7 @@ pub fn field_page(
     field: &IndustrialField,
     datasets: &[FieldDataset],
     standard: Option<&assay_model::standards::Summary>,
+    left_out: &[&assay_model::index::LeftOut],
 ) -> String {
     let standard_published = standard.is_some_and(|s| datasets.iter().any(|d| d.name == s.name));
     let datasets: Vec<Value> = datasets
@@ -44,6 +45,13 @@ pub fn field_page(
             datasets,
             standard => standard.map(Value::from_serialize),
             standard_published,
+            left_out => left_out.iter().map(|l| context! {
+                name => l.name.clone().unwrap_or_else(|| l.manifest.clone()),
+                manifest => l.manifest,
+                stage => l.stage,
+                reason => l.reason,
+                fix => l.fix,
+            }).collect::<Vec<_>>(),
         },
     )
 }
@@ -73,6 +81,7 @@ mod tests {
                 score: 99.95,
             }],
             None,
+            &[],
         );
         assert!(!page.contains("<script>"), "{page}");
         assert!(page.contains("Boilers &lt;script&gt;alert(1)&lt;/script&gt;"));

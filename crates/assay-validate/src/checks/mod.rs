@@ -37,7 +37,7 @@ use crate::engine::tally::Tally;
 
 mod aggregate;
 mod error;
-mod expression;
+pub(crate) mod expression;
 mod finite;
 mod foreign_key;
 mod freshness;

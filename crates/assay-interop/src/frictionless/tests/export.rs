@@ -490,7 +490,11 @@ fn yaml_of_the_examples_loads_back_unchanged() {
         assert!(text.starts_with("# "), "{name}: notes lead the file");
         let (loaded, diagnostics) = load_yaml(&name, &text);
         assert_eq!(loaded.manifest, back.manifest, "{name}");
-        let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
+        // Written without the data, so `no-files`; nothing else is an error.
+        let errors: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.code != "no-files")
+            .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
     }
 }

@@ -566,8 +566,12 @@ fn imported_fixtures_satisfy_the_manifest_schema_and_lint() {
         assert_manifest_schema(&imported.manifest);
         let (loaded, diagnostics) = load_yaml(name, &to_yaml(&imported.manifest, &imported.notes));
         assert_eq!(loaded.manifest, imported.manifest, "{name}");
-        // The files are not there, so `no-files` warns; nothing is an error.
-        let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
+        // The files are not there (`no-files`, an error since the path matches nothing);
+        // nothing else is an error.
+        let errors: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.code != "no-files")
+            .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
     }
 }
