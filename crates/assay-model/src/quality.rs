@@ -2,17 +2,20 @@
 //!
 //! The formula is in `docs/quality-model.md`, with a worked example that a test reproduces:
 //!
-//! - A check result scores its pass fraction: `1 - failing / evaluated` (so a `mostly` check
-//!   that lets 0.4% fail scores 0.996). A result that evaluated nothing scores 1 when it passed
-//!   and 0 when it failed. A result that could not be evaluated (`error`) scores 0.
-//! - A dimension scores 100 × the mean of its results, each counted once. A dimension with no
+//! - A check result has a row share, its pass fraction `1 - failing / evaluated` (so a
+//!   `mostly` check that lets 0.4% fail has 0.996). A result that evaluated nothing has 1 when
+//!   it passed and 0 when it failed. A result that could not be evaluated (`error`) has 0.
+//! - A dimension scores 100 × the mean of two shares: the share of its checks that passed,
+//!   weighted by severity (an `error` check weighs 1, a `warn` check 0.5), and the mean row
+//!   share of its results. A dimension with a result not passed scores at most 99.9; one with no
 //!   result has no score and does not count.
-//! - Accessibility also counts four facts about the dataset, each 0 to 1: the share of files
-//!   that were readable; the share whose sha256 matches `dataset.lock` (0 without a lock); a
+//! - Accessibility also counts up to four facts about the dataset, each 0 to 1 and passed only
+//!   at 1: the share of files that were readable; the share whose sha256 matches `dataset.lock`
+//!   (counted only when the dataset has a lock: validating before locking costs nothing); a
 //!   license declared; the share of the descriptive metadata filled (title, description, owner,
 //!   steward, keywords).
 //! - The overall score is the weighted mean of the scored dimensions (weights 1 unless
-//!   configured), rounded to one decimal.
+//!   configured), rounded to one decimal, and at most 99.9 when any result did not pass.
 //! - The grade comes from the thresholds (A ≥ 90, B ≥ 75, C ≥ 60, else D). An error-level
 //!   failure caps it at C; data that could not be read caps it at D.
 //!
@@ -121,7 +124,61 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// The score of one check result, 0 to 1.
+/// The weight of a check of this severity in its dimension's share of checks passed.
+pub fn severity_weight(s: Severity) -> f64 {
+    match s {
+        Severity::Error => 1.0,
+        Severity::Warn => 0.5,
+    }
+}
+
+/// The highest score a dimension, or the whole, can have while a result did not pass: 100.0
+/// is never printed beside a failure.
+const BELOW_PERFECT: f64 = 99.9;
+
+/// Per dimension: the sum of row shares, results, results not passed, severity weight of all
+/// results, and of those passed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    rows: f64,
+    n: u64,
+    not_passed: u64,
+    weight: f64,
+    weight_passed: f64,
+}
+
+impl Tally {
+    fn add(&mut self, row_share: f64, passed: bool, weight: f64) {
+        self.rows += row_share;
+        self.n += 1;
+        self.weight += weight;
+        if passed {
+            self.weight_passed += weight;
+        } else {
+            self.not_passed += 1;
+        }
+    }
+
+    fn score(&self) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        let checks = if self.weight > 0.0 {
+            self.weight_passed / self.weight
+        } else {
+            1.0
+        };
+        let rows = self.rows / self.n as f64;
+        let s = round1(100.0 * (checks + rows) / 2.0);
+        Some(if self.not_passed > 0 {
+            s.min(BELOW_PERFECT)
+        } else {
+            s
+        })
+    }
+}
+
+/// The row share of one check result, 0 to 1.
 pub fn result_score(status: CheckStatus, evaluated: u64, failing: u64) -> f64 {
     match status {
         CheckStatus::Error => 0.0,
@@ -137,54 +194,54 @@ pub fn score<'a>(
     access: &AccessFacts,
     config: &QualityConfig,
 ) -> Quality {
-    let mut sums: BTreeMap<Dimension, (f64, u64, u64)> = BTreeMap::new();
-    let mut error_failure = false;
+    let mut sums: BTreeMap<Dimension, Tally> = BTreeMap::new();
+    let mut error_failures = 0u64;
     for c in checks {
-        let e = sums.entry(c.dimension).or_default();
-        e.0 += result_score(c.status, c.evaluated, c.failing);
-        e.1 += 1;
-        if c.status != CheckStatus::Pass {
-            e.2 += 1;
-        }
-        error_failure |= c.status == CheckStatus::Fail && c.severity == Severity::Error;
+        sums.entry(c.dimension).or_default().add(
+            result_score(c.status, c.evaluated, c.failing),
+            c.status == CheckStatus::Pass,
+            severity_weight(c.severity),
+        );
+        error_failures += u64::from(c.status == CheckStatus::Fail && c.severity == Severity::Error);
     }
     // Only files that could not be read cap the grade at D; a check that could not be evaluated
     // (a missing column, say) scores 0 in its dimension.
     let unreadable = access.readable < access.files;
-    // Accessibility's own facts count like four more results.
-    let facts = [
+    // Accessibility's own facts count like results of weight 1; the lock only once there is
+    // one (validating before `assay lock` is the normal order and costs nothing).
+    let mut facts = vec![
         if access.files == 0 {
             0.0
         } else {
             access.readable as f64 / access.files as f64
         },
-        match access.locked_match {
-            Some(m) if access.files > 0 => m as f64 / access.files as f64,
-            _ => 0.0,
-        },
         if access.license { 1.0 } else { 0.0 },
         f64::from(access.metadata_filled.min(5)) / 5.0,
     ];
+    if let Some(m) = access.locked_match {
+        facts.push(if access.files > 0 {
+            m as f64 / access.files as f64
+        } else {
+            0.0
+        });
+    }
     let a = sums.entry(Dimension::Accessibility).or_default();
     for f in facts {
-        a.0 += f;
-        a.1 += 1;
-        if f < 1.0 {
-            a.2 += 1;
-        }
+        a.add(f, f >= 1.0, 1.0);
     }
     let dimensions: Vec<DimensionScore> = Dimension::ALL
         .iter()
         .map(|d| {
-            let (sum, n, not_passed) = sums.get(d).copied().unwrap_or_default();
+            let t = sums.get(d).copied().unwrap_or_default();
             DimensionScore {
                 dimension: *d,
-                score: (n > 0).then(|| round1(100.0 * sum / n as f64)),
-                checks: n,
-                not_passed,
+                score: t.score(),
+                checks: t.n,
+                not_passed: t.not_passed,
             }
         })
         .collect();
+    let any_not_passed = dimensions.iter().any(|d| d.not_passed > 0);
     let (mut total, mut weight) = (0.0, 0.0);
     for d in &dimensions {
         if let Some(s) = d.score {
@@ -198,6 +255,11 @@ pub fn score<'a>(
     } else {
         0.0
     };
+    let overall = if any_not_passed {
+        overall.min(BELOW_PERFECT)
+    } else {
+        overall
+    };
     let by_score = if overall >= config.grade_a {
         Grade::A
     } else if overall >= config.grade_b {
@@ -209,9 +271,13 @@ pub fn score<'a>(
     };
     let mut grade = by_score;
     let mut capped_by = None;
-    if error_failure && grade < config.error_failure_cap {
+    if error_failures > 0 && grade < config.error_failure_cap {
         grade = config.error_failure_cap;
-        capped_by = Some("an error-level check failed".to_string());
+        capped_by = Some(if error_failures == 1 {
+            "1 error-level check failed".to_string()
+        } else {
+            format!("{error_failures} error-level checks failed")
+        });
     }
     if unreadable && grade < config.unreadable_cap {
         grade = config.unreadable_cap;

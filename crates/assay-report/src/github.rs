@@ -40,11 +40,15 @@ pub fn render_github(loaded: &LoadedManifest, report: &Report, strict: bool) -> 
     }
     if let Some(q) = &report.quality {
         out.push_str(&format!(
-            "::notice title=assay quality::{} {}: score {:.1}, grade {:?}\n",
+            "::notice title=assay quality::{} {}: score {:.1}, grade {:?}{}\n",
             esc_msg(&report.dataset.name),
             esc_msg(&report.dataset.version),
             q.score,
-            q.grade
+            q.grade,
+            q.capped_by
+                .as_deref()
+                .map(|c| format!(" ({})", esc_msg(c)))
+                .unwrap_or_default()
         ));
     }
     out

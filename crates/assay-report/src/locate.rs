@@ -68,13 +68,13 @@ pub(crate) fn located<'a>(
 }
 
 pub(crate) fn result_text(c: &CheckResult) -> String {
-    let mut t = format!(
-        "{} ({}): {} of {} failing",
-        c.name, c.kind, c.failing, c.evaluated
-    );
-    if let Some(m) = &c.message {
-        t.push_str(&format!("; {m}"));
-    }
+    let counts = format!("{} of {}", c.failing, c.evaluated);
+    // The message usually says the counts already ("6 of 6000 rows fail"): once is enough.
+    let mut t = match &c.message {
+        Some(m) if m.contains(&counts) => format!("{} ({}): {m}", c.name, c.kind),
+        Some(m) => format!("{} ({}): {counts} failing; {m}", c.name, c.kind),
+        None => format!("{} ({}): {counts} failing", c.name, c.kind),
+    };
     if let Some(s) = c.samples.first() {
         t.push_str(&format!(
             "; first: {}{} {}",

@@ -56,10 +56,10 @@ fn the_worked_example_holds() {
         }
     }
     assert_eq!(seen, 6, "the score table of docs/quality-model.md");
-    assert!(text.contains("= **99.9**"));
-    assert_eq!(doc["quality"]["score"], 99.9);
+    assert!(text.contains("= **80.0**"));
+    assert_eq!(doc["quality"]["score"], 80.0);
     assert_eq!(doc["quality"]["grade"], "C");
-    assert_eq!(doc["quality"]["capped_by"], "an error-level check failed");
+    assert_eq!(doc["quality"]["capped_by"], "6 error-level checks failed");
 }
 
 fn telemetry(test: &str) -> PathBuf {
@@ -77,11 +77,27 @@ fn accessibility_counts_the_lock_license_and_metadata() {
     let doc = report_of(&dir);
     assert_eq!(dimension(&doc, "accessibility"), 100.0);
     assert_eq!(doc["quality"]["grade"], "A");
-    // Without the lock, one of the four facts is 0.
+    let locked = doc["quality"]["score"].clone();
+    // Without the lock the lock fact is not counted: validating before `assay lock` costs
+    // nothing (bookkeeping does not move the score).
     std::fs::remove_file(dir.join("dataset.lock")).unwrap();
     let doc = report_of(&dir);
     assert_eq!(doc["quality"]["access"]["locked_match"], Value::Null);
-    assert_eq!(dimension(&doc, "accessibility"), 75.0);
+    assert_eq!(dimension(&doc, "accessibility"), 100.0);
+    assert_eq!(doc["quality"]["score"], locked);
+    // Without a licence, one of the three facts is 0: it costs points, and never 100.0.
+    let manifest = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
+    let unlicensed: String = manifest
+        .lines()
+        .filter(|l| !l.starts_with("licenses:") && !l.starts_with("  - {name: CC-BY-4.0"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(unlicensed, manifest);
+    std::fs::write(dir.join("dataset.yaml"), unlicensed).unwrap();
+    let doc = report_of(&dir);
+    assert_eq!(doc["quality"]["access"]["license"], false);
+    let a = dimension(&doc, "accessibility").as_f64().unwrap();
+    assert!(a < 99.9, "{a}");
     // A file changed since locking does not match the lock either.
     let dir = telemetry("quality-changed");
     let path = dir.join("data/machines.parquet");
@@ -248,9 +264,16 @@ fn github_annotations() {
             .any(|l| l.starts_with("::error file=dataset.yaml,line=23,")),
         "{text}"
     );
+    // The count is said once: "6 of 6000 rows fail", not also "6 of 6000 failing".
+    assert!(
+        errors
+            .iter()
+            .all(|l| !(l.contains(" failing; ") && l.contains(" rows fail"))),
+        "{text}"
+    );
     assert!(
         text.contains(
-            "::notice title=assay quality::pcb-aoi-inspection 0.3.1: score 99.9, grade C\n"
+            "::notice title=assay quality::pcb-aoi-inspection 0.3.1: score 80.0, grade C (6 error-level checks failed)\n"
         ),
         "{text}"
     );
@@ -376,8 +399,8 @@ fn markdown_report_for_pull_requests() {
     let out = assay(&pcb, &["report", ".", "--now", NOW, "--format", "md"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(text.contains("**Grade: C** · Score: 99.9"), "{text}");
-    assert!(text.contains("| completeness 完整性 | 99.8 |"), "{text}");
+    assert!(text.contains("**Grade: C** · Score: 80.0"), "{text}");
+    assert!(text.contains("| completeness 完整性 | 89.9 |"), "{text}");
     assert_eq!(text.matches("| fail |").count(), 6, "{text}");
 }
 
