@@ -248,6 +248,28 @@ pub enum ReportDocFormat {
     Json,
 }
 
+/// Languages of a published site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SiteLang {
+    /// English only.
+    En,
+    /// Chinese only.
+    Zh,
+    /// English at `index.html`, Chinese at `index.zh.html`.
+    Both,
+}
+
+impl SiteLang {
+    /// The languages, the first at `index.html`.
+    pub fn langs(self) -> Vec<assay_report::Lang> {
+        match self {
+            SiteLang::En => vec![assay_report::Lang::En],
+            SiteLang::Zh => vec![assay_report::Lang::Zh],
+            SiteLang::Both => vec![assay_report::Lang::En, assay_report::Lang::Zh],
+        }
+    }
+}
+
 /// Languages of `assay report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Lang {
@@ -300,6 +322,10 @@ pub struct PublishArgs {
     /// Any dataset left out fails the publish and leaves the previous site as it was.
     #[arg(long)]
     pub strict: bool,
+    /// The site's languages: `both` writes every page in English (`index.html`) and Chinese
+    /// (`index.zh.html`) with a switch between them.
+    #[arg(long, value_enum, default_value = "both")]
+    pub lang: SiteLang,
     /// Exit 0 even when a dataset of the previous build is not in the new one (left out or
     /// removed). Without it the site is still published, but the exit code is 1, so a
     /// scheduled publish notices.

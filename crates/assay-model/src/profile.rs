@@ -55,6 +55,17 @@ pub struct Histogram {
     pub counts: Vec<u64>,
     /// Values sampled (every row when the data is small).
     pub sampled: u64,
+    /// Sampled values below `min`: outliers left out of the bins so that a spike does not
+    /// crush every other value into one bin.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub below: u64,
+    /// Sampled values above `max`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub above: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A value and how often it occurs.

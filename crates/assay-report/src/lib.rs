@@ -36,7 +36,40 @@ pub enum Lang {
     Zh,
 }
 
+/// Where a page of a published site sits among its language versions: the suffix of its
+/// file names (`""` for the site's first language, `".zh"` for Chinese beside English) and the
+/// file name of the same page in the other language, when the site has both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SitePage {
+    /// Inserted before `.html` in every link to another page of the site.
+    pub suffix: String,
+    /// The other language's suffix, when the site has both.
+    pub other_suffix: Option<String>,
+}
+
+impl SitePage {
+    /// `index` + suffix + `.html`, and so on.
+    pub fn file(&self, stem: &str) -> String {
+        format!("{stem}{}.html", self.suffix)
+    }
+
+    /// The file name of the page `stem` in the other language, when the site has both.
+    pub fn alternate(&self, stem: &str) -> Option<String> {
+        self.other_suffix
+            .as_ref()
+            .map(|sfx| format!("{stem}{sfx}.html"))
+    }
+}
+
 impl Lang {
+    /// The other language's name, written in that language (for a language switch).
+    pub fn other_name(self) -> &'static str {
+        match self {
+            Lang::En => "中文",
+            Lang::Zh => "English",
+        }
+    }
+
     /// The HTML `lang` attribute.
     pub fn html(self) -> &'static str {
         match self {

@@ -42,6 +42,9 @@ pub struct PublishOptions {
     pub strict: bool,
     /// Threads for hashing.
     pub jobs: usize,
+    /// The site's languages, the first at `index.html` (a second at `index.zh.html` or
+    /// `index.en.html`, with a switch on every page).
+    pub langs: Vec<assay_report::Lang>,
 }
 
 /// Progress of a publish, dataset by dataset.
@@ -148,7 +151,9 @@ pub fn publish(
     // paths and file bytes (every file hashed), the same reference time and tool. Then the
     // current build stands as it is.
     let state_path = options.catalog.join(".assay/publish-cache/site-state.json");
-    if let Some(build) = unchanged(&state_path, &options.manifests, out, &options.now_text) {
+    // The languages are part of what makes a build.
+    let state_now = format!("{}|{:?}", options.now_text, options.langs);
+    if let Some(build) = unchanged(&state_path, &options.manifests, out, &state_now) {
         return Ok(Outcome::Unchanged { build });
     }
     // The datasets of the build being replaced, to say which ones this build drops.
@@ -185,6 +190,7 @@ pub fn publish(
         &published,
         &left_out,
         redactor.as_ref(),
+        &options.langs,
     )?;
     if let Some(leak) = files.leak.take() {
         return Err(Error::Leak {
@@ -195,7 +201,7 @@ pub fn publish(
     let (digest, tmp) = files.finish().map_err(io(&parent))?;
     let build = swap_in(&parent, &name, out, &digest, tmp).map_err(io(out))?;
     let state = SiteState {
-        key: state_key(&options.now_text),
+        key: state_key(&state_now),
         build,
         datasets: options
             .manifests

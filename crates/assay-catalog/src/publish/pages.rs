@@ -7,6 +7,7 @@ use assay_model::index::{CatalogIndex, INDEX_SCHEMA_VERSION, IndexEntry, LeftOut
 use assay_model::lock::Lock;
 use assay_model::{FieldRegistry, Manifest};
 use assay_report::html::{self, DashboardSet, FieldDataset, ReportInput};
+use assay_report::{Lang, SitePage};
 use assay_validate::profile::{Profile, ProfileOptions, profile};
 
 use super::cache::Published;
@@ -21,7 +22,9 @@ pub(crate) fn write(
     published: &[Published],
     left_out: &[LeftOut],
     redactor: Option<&assay_model::redact::Redactor>,
+    langs: &[Lang],
 ) -> Result<(), Error> {
+    let pages = site_pages(langs);
     let index = CatalogIndex {
         schema_version: INDEX_SCHEMA_VERSION,
         datasets: published
@@ -49,7 +52,7 @@ pub(crate) fn write(
         .map(|(l, ..)| assay_validate::history::load(&l.dir).unwrap_or_default())
         .collect();
     for (dataset, history) in published.iter().zip(&histories) {
-        dataset_files(files, registry, dataset, history, redactor);
+        dataset_files(files, registry, dataset, history, redactor, &pages);
     }
     let sets: Vec<DashboardSet> = published
         .iter()
@@ -60,10 +63,12 @@ pub(crate) fn write(
             history,
         })
         .collect();
-    files.insert(
-        "index.html".into(),
-        html::dashboard(registry, &sets, left_out, assay_report::Lang::En, true).into_bytes(),
-    );
+    for (lang, page) in &pages {
+        files.insert(
+            page.file("index"),
+            html::dashboard(registry, &sets, left_out, *lang, Some(page)).into_bytes(),
+        );
+    }
     // One page per field: its datasets, or that it has none yet.
     for f in registry.fields() {
         let here: Vec<FieldDataset> = index
@@ -81,19 +86,16 @@ pub(crate) fn write(
             .map(assay_model::standards::summarize)
             .transpose()
             .map_err(Error::Document)?;
-        files.insert(
-            format!("fields/{}/index.html", f.code),
-            html::field_page(
-                f,
-                &here,
-                standard.as_ref(),
-                &left_out
-                    .iter()
-                    .filter(|l| l.field.as_deref() == Some(f.code.as_str()))
-                    .collect::<Vec<_>>(),
-            )
-            .into_bytes(),
-        );
+        let gone: Vec<&LeftOut> = left_out
+            .iter()
+            .filter(|l| l.field.as_deref() == Some(f.code.as_str()))
+            .collect();
+        for (lang, page) in &pages {
+            files.insert(
+                format!("fields/{}/{}", f.code, page.file("index")),
+                html::field_page(f, &here, standard.as_ref(), &gone, *lang, page).into_bytes(),
+            );
+        }
     }
     let search = crate::search::SearchIndex::build(&index, registry);
     let search_json = serde_json::to_string(&search).map_err(|e| Error::Document(e.to_string()))?;
@@ -106,11 +108,88 @@ pub(crate) fn write(
         "search-index.js".into(),
         format!("window.ASSAY_SEARCH_INDEX = {search_json};\n").into_bytes(),
     );
-    files.insert(
-        "search.html".into(),
-        include_str!("search_page.html").as_bytes().to_vec(),
-    );
+    for (lang, page) in &pages {
+        files.insert(page.file("search"), search_page(*lang, page).into_bytes());
+    }
     Ok(())
+}
+
+/// The site's languages, each with its file suffix and the name of the same page in the other
+/// language: the first language at `index.html`, a second at `index.zh.html`.
+fn site_pages(langs: &[Lang]) -> Vec<(Lang, SitePage)> {
+    let suffix = |i: usize, l: Lang| {
+        if i == 0 {
+            String::new()
+        } else {
+            match l {
+                Lang::En => ".en".to_string(),
+                Lang::Zh => ".zh".to_string(),
+            }
+        }
+    };
+    let suffixes: Vec<String> = langs
+        .iter()
+        .enumerate()
+        .map(|(i, l)| suffix(i, *l))
+        .collect();
+    langs
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let other = (langs.len() == 2).then(|| suffixes[1 - i].clone());
+            (
+                *l,
+                SitePage {
+                    suffix: suffixes[i].clone(),
+                    other_suffix: other,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The search page in `lang`: its labels from the i18n table, links to the pages of its
+/// language.
+fn search_page(lang: Lang, page: &SitePage) -> String {
+    use assay_report::i18n::t;
+    let facets: serde_json::Map<String, serde_json::Value> = [
+        "field",
+        "sector",
+        "owner",
+        "license",
+        "sensitivity",
+        "grade",
+        "status",
+        "validated",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), t(lang, &format!("f_{f}")).into()))
+    .collect();
+    let switch = match page.alternate("search") {
+        Some(href) => format!(
+            " · <a class=\"lang-switch\" href=\"{href}\">{}</a>",
+            lang.other_name()
+        ),
+        None => String::new(),
+    };
+    include_str!("search_page.html")
+        .replace("{{LANG}}", lang.html())
+        .replace("{{TITLE}}", t(lang, "search_title"))
+        .replace("{{DASHBOARD}}", t(lang, "nav_dashboard"))
+        .replace("{{SWITCH}}", &switch)
+        .replace(
+            "{{SFX_JSON}}",
+            &serde_json::Value::from(page.suffix.clone()).to_string(),
+        )
+        .replace("{{SFX}}", &page.suffix)
+        .replace(
+            "{{FACET_LABELS}}",
+            &serde_json::Value::Object(facets).to_string(),
+        )
+        .replace(
+            "{{COUNT_LABEL}}",
+            &serde_json::Value::from(t(lang, "count_n")).to_string(),
+        )
 }
 
 /// One dataset's documents and page under `datasets/<name>/`.
@@ -120,6 +199,7 @@ fn dataset_files(
     (l, lock, lock_text, r): &Published,
     history: &[assay_model::history::Entry],
     redactor: Option<&assay_model::redact::Redactor>,
+    pages: &[(Lang, SitePage)],
 ) {
     let dir = format!("datasets/{}", l.manifest.name);
     let croissant = assay_interop::croissant::croissant(&l.manifest, lock);
@@ -164,13 +244,17 @@ fn dataset_files(
             }
         }
     }
-    let page = html::report(&ReportInput {
-        loaded: l,
-        registry,
-        report: r,
-        profiles: &profiles,
-        history,
-        lang: assay_report::Lang::En,
-    });
-    files.insert(format!("{dir}/index.html"), page.into_bytes());
+    for (lang, page) in pages {
+        let site = page.clone();
+        let html = html::report(&ReportInput {
+            loaded: l,
+            registry,
+            report: r,
+            profiles: &profiles,
+            history,
+            lang: *lang,
+            site: Some(site),
+        });
+        files.insert(format!("{dir}/{}", page.file("index")), html.into_bytes());
+    }
 }

@@ -42,6 +42,7 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         now_text,
         strict: args.strict,
         jobs: super::lock::default_jobs(),
+        langs: args.lang.langs(),
     };
     let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
         let pb = indicatif::ProgressBar::new(0);

@@ -72,7 +72,7 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
                         history,
                     })
                     .collect();
-                html::dashboard(registry, &dashboard, &[], args.lang.into(), false)
+                html::dashboard(registry, &dashboard, &[], args.lang.into(), None)
             }
             ReportDocFormat::Md => {
                 let pairs: Vec<_> = sets.iter().map(|(l, r)| (l, r)).collect();
@@ -149,6 +149,7 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
                 profiles: &profiles,
                 history: &history,
                 lang: args.lang.into(),
+                site: None,
             })
         }
     };

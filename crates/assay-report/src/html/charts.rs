@@ -75,21 +75,51 @@ pub fn sparkline(values: &[f64]) -> String {
 }
 
 /// A numeric column's histogram as a small inline SVG.
-pub fn histogram_svg(c: &ColumnProfile) -> String {
+pub fn histogram_svg(c: &ColumnProfile, lang: crate::Lang) -> String {
     let Some(h) = &c.histogram else {
         return String::new();
     };
     let top = h.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    // Bars over 10..110, an x axis with the bin range under them, and the outliers left out
+    // of the bins counted at each end in red.
     let mut svg = String::from(
-        "<svg class=\"histogram\" xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"24\" viewBox=\"0 0 100 24\">",
+        "<svg class=\"histogram\" xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"40\" viewBox=\"0 0 160 40\">",
     );
     for (i, n) in h.counts.iter().enumerate() {
-        let bh = 22.0 * *n as f64 / top;
+        let bh = 24.0 * *n as f64 / top;
         let _ = write!(
             svg,
-            "<rect x=\"{}\" y=\"{:.1}\" width=\"9\" height=\"{bh:.1}\" fill=\"#1565c0\"/>",
-            i * 10,
-            23.0 - bh
+            "<rect x=\"{}\" y=\"{:.1}\" width=\"9\" height=\"{bh:.1}\" fill=\"#1565c0\"><title>{}</title></rect>",
+            30 + i * 10,
+            26.0 - bh,
+            n
+        );
+    }
+    let _ = write!(
+        svg,
+        "<line x1=\"30\" y1=\"26.5\" x2=\"130\" y2=\"26.5\" stroke=\"#616161\" stroke-width=\"0.5\"/>\
+         <text x=\"30\" y=\"37\" font-size=\"8\" fill=\"#424242\">{}</text>\
+         <text x=\"130\" y=\"37\" font-size=\"8\" fill=\"#424242\" text-anchor=\"end\">{}</text>",
+        esc(&super::words::number(h.min)),
+        esc(&super::words::number(h.max))
+    );
+    let outliers = crate::i18n::t(lang, "outliers");
+    if h.below > 0 {
+        let _ = write!(
+            svg,
+            "<text class=\"outliers\" x=\"27\" y=\"22\" font-size=\"8\" fill=\"#c62828\" text-anchor=\"end\">\u{25c2}{}<title>{} {}</title></text>",
+            h.below,
+            h.below,
+            esc(outliers)
+        );
+    }
+    if h.above > 0 {
+        let _ = write!(
+            svg,
+            "<text class=\"outliers\" x=\"133\" y=\"22\" font-size=\"8\" fill=\"#c62828\">{}\u{25b8}<title>{} {}</title></text>",
+            h.above,
+            h.above,
+            esc(outliers)
         );
     }
     svg.push_str("</svg>");

@@ -32,8 +32,9 @@ pub fn dashboard(
     sets: &[DashboardSet],
     left_out: &[assay_model::index::LeftOut],
     lang: Lang,
-    links: bool,
+    site: Option<&crate::SitePage>,
 ) -> String {
+    let links = site.is_some();
     let grade_of = |r: &Report| r.quality.as_ref().map(|q| q.grade);
     let mut best: BTreeMap<&str, Grade> = BTreeMap::new();
     for s in sets {
@@ -86,7 +87,14 @@ pub fn dashboard(
     }
     let sectors: Vec<Value> = by_sector
         .iter()
-        .map(|(name, n)| context! { name, a => n[0], b => n[1], c => n[2], d => n[3] })
+        .map(|(code, n)| {
+            let name = match assay_model::registry::sector(code) {
+                Some(s) if lang == Lang::Zh => s.name_zh.to_string(),
+                Some(s) => s.name_en.to_string(),
+                None => code.clone(),
+            };
+            context! { name, a => n[0], b => n[1], c => n[2], d => n[3] }
+        })
         .collect();
     let (datasets, failing_sets, kinds) = datasets(sets);
     let datasets_label = t(lang, "datasets_n").replace("{}", &sets.len().to_string());
@@ -98,6 +106,9 @@ pub fn dashboard(
             css => super::css(),
             dashboard_css => Value::from_safe_string(DASHBOARD_CSS.to_string()),
             links,
+            sfx => site.map(|s| s.suffix.clone()).unwrap_or_default(),
+            alternate => site.and_then(|s| s.alternate("index")),
+            other_lang => lang.other_name(),
             datasets_label,
             covered => best.len(),
             fields_total => registry.fields().len(),

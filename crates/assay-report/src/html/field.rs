@@ -20,6 +20,8 @@ pub fn field_page(
     datasets: &[FieldDataset],
     standard: Option<&assay_model::standards::Summary>,
     left_out: &[&assay_model::index::LeftOut],
+    lang: crate::Lang,
+    site: &crate::SitePage,
 ) -> String {
     let standard_published = standard.is_some_and(|s| datasets.iter().any(|d| d.name == s.name));
     let datasets: Vec<Value> = datasets
@@ -37,6 +39,13 @@ pub fn field_page(
         "field.html",
         context! {
             css => super::css(),
+            html_lang => lang.html(),
+            t => crate::i18n::labels(lang),
+            sfx => site.suffix.clone(),
+            alternate => site.alternate("index"),
+            other_lang => lang.other_name(),
+            title => if lang == crate::Lang::Zh { &field.name_zh } else { &field.name_en },
+            subtitle => if lang == crate::Lang::Zh { &field.name_en } else { &field.name_zh },
             code => field.code,
             name_en => field.name_en,
             name_zh => field.name_zh,
@@ -82,6 +91,8 @@ mod tests {
             }],
             None,
             &[],
+            crate::Lang::En,
+            &crate::SitePage::default(),
         );
         assert!(!page.contains("<script>"), "{page}");
         assert!(page.contains("Boilers &lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -12,13 +12,14 @@ pub mod charts;
 mod dashboard;
 mod field;
 mod report;
+pub mod words;
 
 pub use dashboard::{DashboardSet, dashboard};
 pub use field::{FieldDataset, field_page};
 pub use report::{ReportInput, report};
 
 /// The stylesheet every page inlines (pages are self-contained: no external asset).
-pub const CSS: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:2rem auto;max-width:1100px;color:#212121;padding:0 1rem}
+pub const CSS: &str = "body{font-family:system-ui,'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:2rem auto;max-width:1300px;color:#212121;padding:0 1rem}
 h1{margin-bottom:.2rem}.sub{color:#616161;margin-top:0}
 .headline{display:flex;gap:2rem;align-items:center;margin:1rem 0}
 .grade{font-size:3rem;font-weight:700;width:4.5rem;height:4.5rem;display:flex;align-items:center;justify-content:center;border-radius:.5rem;color:#fff}
@@ -27,10 +28,11 @@ h1{margin-bottom:.2rem}.sub{color:#616161;margin-top:0}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.9rem}
 th,td{border:1px solid #e0e0e0;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
-code{font-size:.85rem;word-break:break-all}
+code{font-size:.85rem;overflow-wrap:break-word}code.hash{word-break:break-all}code.value{word-break:keep-all;overflow-wrap:break-word}.nowrap{white-space:nowrap}table.samples{font-size:.8rem;margin:0;width:auto}table.samples td,table.samples th{white-space:nowrap}table.samples td:last-child{white-space:normal;min-width:8rem}
+nav#site-nav{font-size:.9rem;margin-bottom:1rem;display:flex;flex-wrap:wrap;gap:.3rem 1rem}nav#site-nav .docs{margin-left:auto;color:#616161}table.about th{width:12rem}.guards{color:#616161;font-size:.85rem}.keys{font-size:.9rem}svg.histogram text{font-family:system-ui,sans-serif}
 .status-fail,.status-error{color:#c62828;font-weight:600}.status-warn{color:#ef6c00;font-weight:600}
 .conformance{padding:.4rem .7rem;border-radius:.3rem;margin:.5rem 0}.conformance.ok{background:#e8f5e9}.conformance.deviates{background:#fff3e0}
-@media print{body{margin:0;max-width:none}section{break-inside:avoid-page}th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}.grade{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+@media print{body{margin:0;max-width:none}nav#site-nav{display:none}section{break-inside:avoid-page}th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}.grade{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();

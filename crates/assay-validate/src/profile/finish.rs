@@ -134,15 +134,36 @@ pub(crate) fn finish(
     c
 }
 
+/// Ten equal bins over the values' bulk: from the 1st to the 99th percentile widened by half
+/// that span on each side, or the whole range when it is narrower. Values beyond are counted as
+/// outliers (`below`, `above`), not binned, so one spike does not squeeze everything else into
+/// the first bin.
 pub(crate) fn histogram(values: &[f64]) -> Option<Histogram> {
-    let (lo, hi) = values
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold(None, |acc: Option<(f64, f64)>, v| {
-            Some(acc.map_or((*v, *v), |(a, b)| (a.min(*v), b.max(*v))))
-        })?;
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return None;
+    }
+    finite.sort_by(f64::total_cmp);
+    let at = |q: f64| finite[((finite.len() - 1) as f64 * q).round() as usize];
+    let (min, max) = (finite[0], finite[finite.len() - 1]);
+    let (p01, p99) = (at(0.01), at(0.99));
+    let half = (p99 - p01) / 2.0;
+    let (lo, hi) = if half > 0.0 {
+        (min.max(p01 - half), max.min(p99 + half))
+    } else {
+        (min, max)
+    };
     let mut counts = vec![0u64; 10];
-    for v in values.iter().filter(|v| v.is_finite()) {
+    let (mut below, mut above) = (0, 0);
+    for v in &finite {
+        if *v < lo {
+            below += 1;
+            continue;
+        }
+        if *v > hi {
+            above += 1;
+            continue;
+        }
         let i = if hi > lo {
             (((v - lo) / (hi - lo)) * 10.0).floor() as usize
         } else {
@@ -155,6 +176,8 @@ pub(crate) fn histogram(values: &[f64]) -> Option<Histogram> {
         max: hi,
         counts,
         sampled: values.len() as u64,
+        below,
+        above,
     })
 }
 
