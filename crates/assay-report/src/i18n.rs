@@ -175,6 +175,7 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("version", "Version", "版本"),
     ("sensitivity", "Sensitivity", "敏感级别"),
     ("paths", "Files", "文件路径"),
+    ("fields_match", "Columns must match", "列匹配方式"),
     ("primary_key", "Primary key", "主键"),
     ("unique_keys", "Unique keys", "唯一键"),
     ("foreign_keys", "Foreign keys", "外键"),

@@ -169,3 +169,210 @@ fn misspelt_or_empty_parent_never_passes_a_foreign_key() {
         "{check}"
     );
 }
+
+/// Escaped as the templates escape text.
+fn html_escaped(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Every leaf of a manifest (as the site's `manifest.json` has it), with its JSON Pointer.
+fn leaves(v: &serde_json::Value, pointer: String, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                leaves(x, format!("{pointer}/{k}"), out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                leaves(x, format!("{pointer}/{i}"), out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((pointer, s.clone())),
+        serde_json::Value::Number(n) => out.push((pointer, n.to_string())),
+        // Booleans show as words (`required`, `unique`), checked through the constraints.
+        _ => {}
+    }
+}
+
+fn published_site(test: &str, lang: &str) -> std::path::PathBuf {
+    let root = temp_dir(test);
+    let cat = root.join("catalog");
+    crate::support::example_catalog(&cat);
+    let out = assay(
+        &root,
+        &[
+            "publish", "catalog", "--out", "site", "--now", "2025-07-03T00:00:00Z", "--lang",
+            lang,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    root.join("site")
+}
+
+/// Issue 20.2: a published dataset page shows every field the engineer declared (each leaf of
+/// the manifest, units as their symbols), every check with its status, and links both ways.
+#[test]
+fn dataset_pages_show_every_declared_field_and_link_both_ways() {
+    let site = published_site("first-hour-pages", "en");
+    let mut pages = 0;
+    for entry in std::fs::read_dir(site.join("datasets")).unwrap() {
+        let dir = entry.unwrap().path();
+        let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+                .unwrap();
+        let mut all = Vec::new();
+        leaves(&manifest, String::new(), &mut all);
+        for (pointer, value) in all {
+            if pointer == "/assay" {
+                continue; // the manifest format version
+            }
+            let shown = if pointer.ends_with("/unitOfMeasure") {
+                let column = manifest
+                    .pointer(&pointer.replace("/unitOfMeasure", "/name"))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                assay_report::html::words::unit_symbol(&value, column)
+            } else {
+                value.clone()
+            };
+            assert!(
+                page.contains(&html_escaped(&shown)),
+                "{}: {pointer} = {value:?} is not on the page",
+                dir.display()
+            );
+        }
+        // Every check result, passed ones too, with its status.
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap())
+                .unwrap();
+        for r in report["resources"].as_array().unwrap() {
+            for c in r["checks"].as_array().unwrap() {
+                let name = html_escaped(c["name"].as_str().unwrap());
+                assert!(page.contains(&name), "{}: check {name}", dir.display());
+            }
+        }
+        assert!(page.contains("class=\"status-pass\""), "{}", dir.display());
+        for link in [
+            "../../index.html",
+            "../../search.html",
+            "report.json",
+            "croissant.json",
+            "datapackage.json",
+            "dataset.lock",
+            "manifest.json",
+        ] {
+            assert!(
+                page.contains(&format!("href=\"{link}\"")),
+                "{}: no link to {link}",
+                dir.display()
+            );
+            if !link.starts_with("../") {
+                assert!(dir.join(link).is_file(), "{link} is on the site");
+            }
+        }
+        let field = manifest["field"].as_str().unwrap();
+        assert!(page.contains(&format!("href=\"../../fields/{field}/index.html\"")));
+        pages += 1;
+    }
+    assert_eq!(pages, 5);
+    // Failed checks come first on the pcb page.
+    let pcb = std::fs::read_to_string(site.join("datasets/pcb-aoi-inspection/index.html")).unwrap();
+    let first_pass = pcb.find("class=\"status-pass\"").unwrap();
+    let last_fail = pcb.rfind("class=\"status-fail\"").unwrap();
+    assert!(last_fail < first_pass);
+    // Constraints in words, units as symbols, no raw JSON.
+    assert!(pcb.contains("required; unique; pattern ^PCB-[0-9]{8}$"), "constraints in words");
+    assert!(!pcb.contains("{&quot;required&quot;"));
+    let steel =
+        std::fs::read_to_string(site.join("datasets/steel-production-batches/index.html"))
+            .unwrap();
+    assert!(steel.contains(">°C<") && !steel.contains(">Cel<"));
+    // The unique-key samples keep where the key was first seen, and their key column.
+    assert!(pcb.contains("first seen at row 499"));
+}
+
+/// Issue 20.8: with `--lang both` every page has a Chinese version with a switch, and no
+/// English label is left on a Chinese page (data values and identifiers aside).
+#[test]
+fn chinese_pages_have_no_english_labels() {
+    let site = published_site("first-hour-zh", "both");
+    let mut zh_pages = vec![
+        site.join("index.zh.html"),
+        site.join("search.zh.html"),
+        site.join("fields/IF-C341/index.zh.html"),
+        site.join("fields/IF-B06/index.zh.html"),
+    ];
+    for entry in std::fs::read_dir(site.join("datasets")).unwrap() {
+        zh_pages.push(entry.unwrap().path().join("index.zh.html"));
+    }
+    // Every English label of the table, and the phrases of the field and search pages.
+    let mut english: Vec<&str> = assay_report::i18n::LABELS
+        .iter()
+        .map(|(_, en, _)| *en)
+        // Phrases, and capitalised words (headings, column names): lowercase single words
+        // such as `pass` also occur in identifiers.
+        .filter(|en| {
+            en.len() >= 4 && (en.contains(' ') || en.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
+        .collect();
+    english.extend([
+        "Dashboard",
+        "Search the catalog",
+        "Field standard",
+        "Reference dataset",
+        "No datasets in this field yet",
+        "Checks, failed first",
+        "About this dataset",
+        "Capped because",
+        "error-level",
+        "Left out",
+    ]);
+    for page in &zh_pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        assert!(text.contains("lang=\"zh-CN\""), "{}", page.display());
+        assert!(text.contains("class=\"lang-switch\""), "{}", page.display());
+        // Visible text only: no <code>, <script> or <style>, and no tags.
+        let mut visible = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find('<') {
+            visible.push_str(&rest[..i]);
+            let after = &rest[i..];
+            let skip_to = ["<code", "<script", "<style", "<title>"]
+                .iter()
+                .find(|t| after.starts_with(**t))
+                .map(|t| {
+                    let close = match *t {
+                        "<code" => "</code>",
+                        "<script" => "</script>",
+                        "<style" => "</style>",
+                        _ => "</title>",
+                    };
+                    after.find(close).map(|j| j + close.len()).unwrap_or(after.len())
+                });
+            rest = match skip_to {
+                Some(j) => &after[j..],
+                None => &after[after.find('>').map(|j| j + 1).unwrap_or(after.len())..],
+            };
+            visible.push(' ');
+        }
+        visible.push_str(rest);
+        for label in &english {
+            assert!(
+                !visible.contains(label),
+                "{}: English label `{label}` on a Chinese page",
+                page.display()
+            );
+        }
+    }
+    // The switch goes both ways.
+    let en = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(en.contains("href=\"index.zh.html\""));
+    let zh = std::fs::read_to_string(site.join("index.zh.html")).unwrap();
+    assert!(zh.contains("href=\"index.html\"") && zh.contains("装备制造业"));
+}

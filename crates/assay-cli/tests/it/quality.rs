@@ -373,7 +373,7 @@ fn html_report_in_headless_chromium() {
         let out = chromium_run(
             &dir.join(format!("shot-{lang}")),
             &[
-                "--window-size=1200,1600",
+                "--window-size=1400,1600",
                 &format!("--screenshot={}", shot.display()),
             ],
             &url,
@@ -390,6 +390,25 @@ fn html_report_in_headless_chromium() {
             "a screenshot with content: {} bytes",
             png.len()
         );
+        // And in print: Chromium's own PDF, several A4 pages.
+        let pdf = dir.join(format!("report-{lang}.pdf"));
+        let out = chromium_run(
+            &dir.join(format!("print-{lang}")),
+            &[
+                "--no-pdf-header-footer",
+                &format!("--print-to-pdf={}", pdf.display()),
+            ],
+            &url,
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let pdf = std::fs::read(&pdf).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let pages = String::from_utf8_lossy(&pdf).matches("/Type /Page\n").count()
+            + String::from_utf8_lossy(&pdf).matches("/Type /Page\r").count()
+            + String::from_utf8_lossy(&pdf).matches("/Type /Page ").count()
+            + String::from_utf8_lossy(&pdf).matches("/Type /Page/").count()
+            + String::from_utf8_lossy(&pdf).matches("/Type /Page>").count();
+        assert!(pages >= 2, "{lang}: {pages} printed page(s)");
     }
 }
 

@@ -247,6 +247,7 @@ pub fn report(input: &ReportInput) -> String {
                 title => r.title.clone().unwrap_or_default(),
                 description => r.description.clone().unwrap_or_default(),
                 paths => r.path.patterns().join(", "),
+                fields_match => r.schema.fields_match.as_str(),
                 primary_key => r.schema.primary_key.as_ref().map(keys).unwrap_or_default(),
                 unique_keys => r.schema.unique_keys.iter().map(keys).collect::<Vec<_>>().join("; "),
                 foreign_keys => foreign.join("; "),
@@ -280,9 +281,22 @@ pub fn report(input: &ReportInput) -> String {
         })
         .unwrap_or_default();
     let process = lineage.and_then(|l| l.process.as_ref()).map(|p| {
+        let parameters: Vec<String> = serde_json::to_value(&p.parameters)
+            .ok()
+            .and_then(|v| v.as_object().cloned())
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| match v.as_str() {
+                        Some(s) => format!("{k}={s}"),
+                        None => format!("{k}={v}"),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         context! {
             description => p.description.clone().unwrap_or_default(),
             code => p.code,
+            parameters => parameters.join(", "),
         }
     });
     let title = match lang {
@@ -336,7 +350,7 @@ pub fn report(input: &ReportInput) -> String {
 /// against (the manifest's `description`), its samples and their notes.
 fn checks(input: &ReportInput) -> Vec<Value> {
     let (report, lang) = (input.report, input.lang);
-    let described = |resource: &str, name: &str| -> String {
+    let declared = |resource: &str, name: &str| {
         input
             .loaded
             .manifest
@@ -344,7 +358,17 @@ fn checks(input: &ReportInput) -> Vec<Value> {
             .iter()
             .find(|r| r.name == resource)
             .and_then(|r| r.checks.iter().find(|c| c.display_name() == name))
+    };
+    let described = |resource: &str, name: &str| -> String {
+        declared(resource, name)
             .and_then(|c| c.description.clone())
+            .unwrap_or_default()
+    };
+    // What a declared check requires, its parameters spelled out (`range column=value min=300
+    // max=500 (warning)`).
+    let rule = |resource: &str, name: &str| -> String {
+        declared(resource, name)
+            .map(assay_model::standards::summary::describe)
             .unwrap_or_default()
     };
     let rank = |c: &CheckResult| match c.status {
@@ -384,6 +408,7 @@ fn checks(input: &ReportInput) -> Vec<Value> {
                 name => c.name,
                 kind => c.kind,
                 description => described(&r.name, &c.name),
+                rule => rule(&r.name, &c.name),
                 severity => words::severity(lang, c.severity),
                 status => status_word(c.status),
                 status_text => words::status(lang, c.status),
