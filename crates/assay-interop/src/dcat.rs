@@ -9,6 +9,7 @@ use assay_model::manifest::Manifest;
 
 /// The SPDX license page for a license identifier, or the identifier itself for `LicenseRef-`.
 pub(crate) fn license_url(name: &str) -> String {
+    let name = &assay_model::license_name(name);
     if name.starts_with("LicenseRef-") || name.contains(' ') {
         name.to_string()
     } else {

@@ -68,6 +68,23 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Lowercase hex.
+/// The SPDX list's spelling of a license identifier given in any case (`cc-by-4.0` →
+/// `CC-BY-4.0`): SPDX identifiers match case-insensitively. `None` for anything else (an
+/// expression, a `LicenseRef-`, an unknown name).
+pub fn spdx_canonical(name: &str) -> Option<&'static str> {
+    spdx::identifiers::LICENSES
+        .iter()
+        .find(|l| l.name.eq_ignore_ascii_case(name))
+        .map(|l| l.name)
+}
+
+/// A license as written, with a known SPDX identifier in the list's spelling.
+pub fn license_name(name: &str) -> String {
+    spdx_canonical(name)
+        .map(str::to_string)
+        .unwrap_or_else(|| name.to_string())
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);

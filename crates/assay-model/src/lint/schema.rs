@@ -130,14 +130,12 @@ fn schema_error(
                             .collect::<Vec<_>>()
                             .join(" or ")
                     };
+                    let key = key_name(&pointer);
+                    let hint = yaml_trap(key, instance, &types);
                     push(
                         doc.pos(&pointer),
-                        format!(
-                            "`{}` must be {expected}, found {}",
-                            key_name(&pointer),
-                            json_kind(instance)
-                        ),
-                        None,
+                        format!("`{key}` must be {expected}, found {}", json_kind(instance)),
+                        hint,
                     );
                 }
             }
@@ -202,15 +200,16 @@ fn schema_error(
             );
         }
         K::Type { kind } => {
+            let key = key_name(&pointer);
+            let hint = yaml_trap(key, instance, &[type_names(kind)]);
             push(
                 doc.pos(&pointer),
                 format!(
-                    "`{}` must be {}, found {}",
-                    key_name(&pointer),
+                    "`{key}` must be {}, found {}",
                     article(&type_names(kind)),
                     json_kind(instance)
                 ),
-                None,
+                hint,
             );
         }
         K::Pattern { pattern } => {
@@ -306,6 +305,33 @@ fn article(t: &str) -> String {
 }
 
 /// The closest candidate by edit distance, when close enough to be a plausible typo.
+/// The YAML traps behind a type error: `yes` is text in YAML 1.2 (not a boolean), and `1.0`
+/// is a number (not a version).
+fn yaml_trap(key: &str, instance: &Value, expected: &[String]) -> Option<String> {
+    let wants = |t: &str| expected.iter().any(|e| e.split(" or ").any(|x| x == t));
+    match instance {
+        Value::String(t)
+            if wants("boolean")
+                && matches!(
+                    t.to_ascii_lowercase().as_str(),
+                    "yes" | "no" | "y" | "n" | "on" | "off"
+                ) =>
+        {
+            Some(format!(
+                "YAML 1.2 reads `{t}` as text: write `true` or `false`"
+            ))
+        }
+        Value::Number(n) if wants("string") => Some(if key == "version" {
+            format!(
+                "a bare {n} is a number (1.10 would read as 1.1): quote a semantic version, `version: \"{n}.0\"`"
+            )
+        } else {
+            format!("quote it to keep it as text: `{key}: \"{n}\"`")
+        }),
+        _ => None,
+    }
+}
+
 /// What people coming from pandas, SQL or Python usually mean by a name the manifest does not
 /// know. Checked before the edit distance, which would take `float` for `float16`.
 fn alias(word: &str) -> Option<&'static str> {

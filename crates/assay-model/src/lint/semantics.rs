@@ -92,9 +92,19 @@ impl Semantics<'_> {
         self.placeholders();
         self.privacy();
         for (i, license) in m.licenses.iter().enumerate() {
+            // SPDX identifiers match case-insensitively: `cc-by-4.0` is CC-BY-4.0.
+            if crate::spdx_canonical(&license.name).is_some() {
+                continue;
+            }
             if let Err(e) = spdx::Expression::parse(&license.name) {
-                let hint = spdx::imprecise_license_id(&license.name)
-                    .map(|(id, _)| format!("did you mean `{}`?", id.name))
+                // `CC BY 4.0`, `cc by-sa 4.0`: the identifier with spaces for dashes.
+                let dashed = license.name.trim().replace([' ', '_'], "-");
+                let hint = crate::spdx_canonical(&dashed)
+                    .map(|id| format!("did you mean `{id}`? (SPDX identifiers use dashes)"))
+                    .or_else(|| {
+                        spdx::imprecise_license_id(&license.name)
+                            .map(|(id, _)| format!("did you mean `{}`?", id.name))
+                    })
                     .unwrap_or_else(|| {
                         "use an SPDX identifier (https://spdx.org/licenses/) or `LicenseRef-<name>`"
                             .into()
