@@ -30,12 +30,25 @@ pub fn render_sarif(loaded: &LoadedManifest, report: &Report, strict: bool) -> S
                         .unwrap_or_default()
                 })
                 .collect();
-            serde_json::json!({
+            // The check kind's section of docs/checks.md: as a link when the docs are served
+            // somewhere (`ASSAY_DOCS_URL`, e.g. the repository's tree URL), and always as help
+            // text naming the file and section, which code-scanning UIs show.
+            // GitHub's anchors of the headings "### `range`" and "### The `schema` check".
+            let anchor = if *k == "schema" { "the-schema-check" } else { k };
+            let section = format!("docs/checks.md#{anchor}");
+            let mut rule = serde_json::json!({
                 "id": format!("assay/{k}"),
                 "name": name,
                 "shortDescription": {"text": format!("Assay check kind `{k}`")},
-                "helpUri": "https://example.invalid/assay/docs/checks.md",
-            })
+                "help": {
+                    "text": format!("What `{k}` checks and how its result is computed: {section}"),
+                    "markdown": format!("What `{k}` checks and how its result is computed: [`{section}`]({section})"),
+                },
+            });
+            if let Some(base) = docs_url() {
+                rule["helpUri"] = format!("{base}/{section}").into();
+            }
+            rule
         })
         .collect();
     let results: Vec<serde_json::Value> = found
@@ -73,16 +86,27 @@ pub fn render_sarif(loaded: &LoadedManifest, report: &Report, strict: bool) -> S
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "assay",
-                "version": report.tool.version,
-                "informationUri": "https://example.invalid/assay",
-                "rules": rules,
-            }},
+            "tool": {"driver": driver(&report.tool.version, rules)},
             "results": results,
         }],
     });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Where the docs are served (`ASSAY_DOCS_URL`, no trailing slash), when they are.
+fn docs_url() -> Option<String> {
+    std::env::var("ASSAY_DOCS_URL")
+        .ok()
+        .map(|u| u.trim_end_matches('/').to_string())
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}
+
+fn driver(version: &str, rules: Vec<serde_json::Value>) -> serde_json::Value {
+    let mut d = serde_json::json!({"name": "assay", "version": version, "rules": rules});
+    if let Some(base) = docs_url() {
+        d["informationUri"] = base.into();
+    }
+    d
 }

@@ -215,6 +215,37 @@ fn sarif_is_valid_and_located_at_the_declaring_line() {
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
+    // Each rule points at its kind's real section of docs/checks.md; no placeholder host.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("example.invalid"), "{text}");
+    let checks_md = std::fs::read_to_string(repo().join("docs/checks.md")).unwrap();
+    for rule in doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap() {
+        let kind = rule["id"].as_str().unwrap().trim_start_matches("assay/");
+        let help = rule["help"]["text"].as_str().unwrap();
+        let (anchor, heading) = if kind == "schema" {
+            ("the-schema-check", "### The `schema` check".to_string())
+        } else {
+            (kind, format!("### `{kind}`"))
+        };
+        assert!(help.ends_with(&format!("docs/checks.md#{anchor}")), "{help}");
+        assert!(checks_md.contains(&heading), "docs/checks.md has {heading}");
+    }
+    let served = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+        .current_dir(&pcb)
+        .env(assay_model::redact::KEY_ENV, crate::support::TEST_KEY)
+        .env("ASSAY_DOCS_URL", "https://docs.example.org/assay/")
+        .args(["validate", ".", "--now", NOW, "--format", "sarif"])
+        .output()
+        .unwrap();
+    let served: Value = serde_json::from_slice(&served.stdout).unwrap();
+    assert_eq!(
+        served["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"]
+            .as_str()
+            .unwrap()
+            .split('#')
+            .next(),
+        Some("https://docs.example.org/assay/docs/checks.md")
+    );
     // Microsoft's SARIF Multitool agrees, beyond the schema too.
     let file = temp_dir("sarif").join("pcb.sarif");
     std::fs::write(&file, &out.stdout).unwrap();
