@@ -235,6 +235,9 @@ pub struct ExportArgs {
     /// Write to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Do not print the notes on what the target format cannot hold.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Formats of `assay report`.
@@ -421,6 +424,10 @@ pub struct PackArgs {
     /// default: a bag is sent to someone else).
     #[arg(long)]
     pub reveal: bool,
+    /// Refuse to pack data that does not pass: a failed check, a warning, or a check that could
+    /// not be evaluated (exit 1, or 3 for unreadable data; nothing written).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Report formats.

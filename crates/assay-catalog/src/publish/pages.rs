@@ -216,7 +216,13 @@ fn dataset_files(
         format!("{dir}/dataset.lock"),
         lock_text.clone().into_bytes(),
     );
-    let (package, _) = assay_interop::frictionless::export(&l.manifest);
+    // The package lists the locked files (other tools do not expand globs).
+    let locked: std::collections::BTreeMap<String, Vec<String>> = lock
+        .resources
+        .iter()
+        .map(|r| (r.name.clone(), r.files.iter().map(|f| f.path.clone()).collect()))
+        .collect();
+    let (package, _) = assay_interop::frictionless::export_with_files(&l.manifest, &locked);
     files.insert(
         format!("{dir}/datapackage.json"),
         pretty(&package).into_bytes(),

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use assay_interop::frictionless::{
-    ImportOptions, export as to_package, import as from_package, to_yaml,
+    ImportOptions, import as from_package, to_yaml,
 };
 use assay_model::FieldRegistry;
 
@@ -75,11 +75,24 @@ pub fn export(registry: &FieldRegistry, args: ExportArgs) -> Result<Status> {
         Err(s) => return Ok(s),
     };
     let ExportTarget::Frictionless = args.to;
-    let (package, notes) = to_package(&loaded.manifest);
+    // The files each resource's paths match, listed in the package (other tools do not
+    // expand globs).
+    let files: std::collections::BTreeMap<String, Vec<String>> = loaded
+        .manifest
+        .resources
+        .iter()
+        .map(|r| {
+            let (found, _) = assay_model::paths::resolve(&loaded.dir, &r.path.patterns());
+            (r.name.clone(), found.into_iter().map(|f| f.rel).collect())
+        })
+        .collect();
+    let (package, notes) = assay_interop::frictionless::export_with_files(&loaded.manifest, &files);
     let text = super::pretty_json(&package)?;
     super::write_output(args.out.as_deref(), &text)?;
-    for n in &notes {
-        eprintln!("note: {n}");
+    if !args.quiet {
+        for n in &notes {
+            eprintln!("note: {n}");
+        }
     }
     Ok(Status::Success)
 }

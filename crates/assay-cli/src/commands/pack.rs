@@ -72,6 +72,23 @@ pub fn run(registry: &FieldRegistry, args: PackArgs) -> Result<Status> {
             return Ok(Status::Invalid);
         }
     };
+    if args.strict && report.status != assay_model::report::RunStatus::Pass {
+        let s = &report.summary;
+        eprintln!(
+            "error: refusing to pack with --strict: the validation is {} ({} failed, {} warned, {} could not be evaluated); nothing was written to {}\n  hint: `assay validate {}` shows the failures; pack without --strict to submit them with the report",
+            serde_json::to_value(report.status)?.as_str().unwrap_or("?"),
+            s.failed,
+            s.warned,
+            s.errors,
+            args.out.display(),
+            args.dataset.display()
+        );
+        return Ok(if report.status == assay_model::report::RunStatus::Error {
+            Status::Unreadable
+        } else {
+            Status::Failure
+        });
+    }
     let report = if args.reveal {
         report
     } else {

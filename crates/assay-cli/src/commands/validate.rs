@@ -53,6 +53,8 @@ pub(crate) fn reference_time(now: Option<&str>) -> Result<(i64, String), Status>
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_micros() as i64)
                 .unwrap_or(0);
+            // Whole seconds: a reference time is read by people (`2026-11-28T14:05:12Z`).
+            let us = us - us.rem_euclid(1_000_000);
             Ok((us, assay_validate::micros_to_rfc3339(us)))
         }
     }

@@ -376,3 +376,78 @@ fn chinese_pages_have_no_english_labels() {
     let zh = std::fs::read_to_string(site.join("index.zh.html")).unwrap();
     assert!(zh.contains("href=\"index.html\"") && zh.contains("装备制造业"));
 }
+
+/// Issue 20.11: without `--now` the reference time is whole seconds, as people read it.
+#[test]
+fn the_default_reference_time_has_no_microseconds() {
+    let dir = temp_dir("first-hour-now");
+    crate::integrity::copy_tree(
+        &crate::support::repo().join("catalog/IF-C31/steel-production-batches"),
+        &dir,
+    );
+    let out = assay(&dir, &["validate", ".", "--format", "json", "--no-history"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let now = doc["now"].as_str().unwrap();
+    assert_eq!(now.len(), "2026-11-28T14:05:12Z".len(), "{now}");
+    assert!(now.ends_with('Z') && !now.contains('.'), "{now}");
+}
+
+/// Issue 20.11: `pack --strict` refuses failing data and writes nothing; passing data packs.
+#[test]
+fn pack_strict_refuses_failing_data() {
+    let dir = temp_dir("first-hour-pack");
+    let pcb = crate::support::repo().join("catalog/IF-C397/pcb-aoi-inspection");
+    let bag = dir.join("bag");
+    let out = assay(
+        &pcb,
+        &[
+            "pack", ".", "--out", bag.to_str().unwrap(), "--strict", "--now",
+            "2025-07-03T00:00:00Z",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("6 failed"), "{}", stderr(&out));
+    assert!(!bag.exists(), "nothing written");
+    let boiler = crate::support::repo().join("catalog/IF-C341/boiler-sensor-telemetry");
+    let out = assay(
+        &boiler,
+        &[
+            "pack", ".", "--out", bag.to_str().unwrap(), "--strict", "--now",
+            "2025-07-03T00:00:00Z", "--date", "2025-07-03",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(bag.join("bagit.txt").is_file());
+}
+
+/// Issue 20.11: `export` lists the files a glob matches (other tools do not expand globs),
+/// keeps the glob as `assay:path` so an import restores it, and `--quiet` drops the notes.
+#[test]
+fn export_lists_the_files_and_quiet_is_quiet() {
+    let dir = temp_dir("first-hour-export");
+    crate::integrity::copy_tree(
+        &crate::support::repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
+        &dir.join("ds"),
+    );
+    let out = assay(&dir.join("ds"), &["export", ".", "--to", "frictionless", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "--quiet prints no notes");
+    let package: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let readings = &package["resources"][0];
+    assert_eq!(
+        readings["path"],
+        serde_json::json!(["data/readings-2025-06.parquet", "data/readings-2025-07.parquet"])
+    );
+    assert_eq!(readings["assay:path"], "data/readings-*.parquet");
+    let noisy = assay(&dir.join("ds"), &["export", ".", "--to", "frictionless"]);
+    assert!(stderr(&noisy).contains("exported as the 2 file(s) it matches"));
+    // Imported again, the resource has its glob back.
+    std::fs::write(dir.join("ds/datapackage.json"), &out.stdout).unwrap();
+    let back = assay(
+        &dir.join("ds"),
+        &["import", "datapackage.json", "--field", "IF-C341", "--out", "imported.yaml"],
+    );
+    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    let yaml = std::fs::read_to_string(dir.join("ds/imported.yaml")).unwrap();
+    assert!(yaml.contains("data/readings-*.parquet"), "{yaml}");
+}

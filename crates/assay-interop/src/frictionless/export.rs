@@ -5,16 +5,30 @@ use super::*;
 /// Writes a manifest as a Frictionless Data Package v2 descriptor (`datapackage.json`), with a
 /// note (pointing into the manifest) for each thing other Frictionless tools will not understand.
 pub fn export(manifest: &Manifest) -> (Value, Vec<Note>) {
-    let mut ex = Exporter { notes: Vec::new() };
+    export_with_files(manifest, &std::collections::BTreeMap::new())
+}
+
+/// As [`export`], with the files each resource's paths match (by resource name, paths relative
+/// to the dataset folder): a resource whose files are known lists them as its `path`, which
+/// every Frictionless tool reads, and keeps its own paths or globs as `assay:path`.
+pub fn export_with_files(
+    manifest: &Manifest,
+    files: &std::collections::BTreeMap<String, Vec<String>>,
+) -> (Value, Vec<Note>) {
+    let mut ex = Exporter {
+        notes: Vec::new(),
+        files,
+    };
     let package = ex.package(manifest);
     (package, ex.notes)
 }
 
-struct Exporter {
+struct Exporter<'a> {
     notes: Vec<Note>,
+    files: &'a std::collections::BTreeMap<String, Vec<String>>,
 }
 
-impl Exporter {
+impl Exporter<'_> {
     fn note(&mut self, pointer: &str, message: impl Into<String>) {
         self.notes.push(Note {
             pointer: pointer.to_string(),
@@ -214,16 +228,44 @@ impl Exporter {
         o.insert("name".into(), r.name.clone().into());
         insert_opt(&mut o, "title", &r.title);
         insert_opt(&mut o, "description", &r.description);
-        let path = match &r.path {
-            PathSpec::One(s) => {
-                self.path(s, &format!("{p}/path"));
-                Value::String(s.clone())
+        let declared = match &r.path {
+            PathSpec::One(s) => Value::String(s.clone()),
+            PathSpec::Many(ps) => json!(ps),
+        };
+        let known = self.files.get(&r.name).filter(|f| !f.is_empty());
+        let path = match (known, &r.path) {
+            // The files the paths match, as other tools expect; the paths themselves stay
+            // as `assay:path` when they differ (a glob, say).
+            (Some(files), _) => {
+                let listed = match files.as_slice() {
+                    [one] => Value::String(one.clone()),
+                    many => json!(many),
+                };
+                if listed != declared {
+                    self.note(
+                        &format!("{p}/path"),
+                        format!(
+                            "{} exported as the {} file(s) it matches; `assay:path` keeps it",
+                            match &r.path {
+                                PathSpec::One(s) => format!("`{s}`"),
+                                PathSpec::Many(ps) => format!("`{}`", ps.join("`, `")),
+                            },
+                            files.len()
+                        ),
+                    );
+                    o.insert("assay:path".into(), declared.clone());
+                }
+                listed
             }
-            PathSpec::Many(ps) => {
+            (None, PathSpec::One(s)) => {
+                self.path(s, &format!("{p}/path"));
+                declared
+            }
+            (None, PathSpec::Many(ps)) => {
                 for (i, s) in ps.iter().enumerate() {
                     self.path(s, &format!("{p}/path/{i}"));
                 }
-                json!(ps)
+                declared
             }
         };
         o.insert("path".into(), path);

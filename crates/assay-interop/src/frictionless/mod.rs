@@ -110,7 +110,7 @@ mod tests;
 mod values;
 mod yaml;
 
-pub use export::export;
+pub use export::{export, export_with_files};
 use import::*;
 use values::*;
 pub use yaml::to_yaml;

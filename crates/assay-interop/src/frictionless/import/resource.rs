@@ -37,6 +37,8 @@ impl Importer {
             }
         };
         let (mut title, mut description, mut path, mut schema) = (None, None, None, None);
+        // Assay's own paths (a glob) when the exporter listed the files it matched.
+        let mut assay_path = None;
         let mut checks = Vec::new();
         let mut has_data = false;
         let format_declared = obj.get("format").is_some();
@@ -47,6 +49,7 @@ impl Importer {
                 "title" => title = self.text(value, &kp),
                 "description" => description = self.text(value, &kp),
                 "path" => path = self.paths(value, &kp, format_declared),
+                "assay:path" => assay_path = self.paths(value, &kp, true),
                 "data" => has_data = true,
                 "format" => {
                     if let Some(f) = self.text(value, &kp)
@@ -108,6 +111,7 @@ impl Importer {
                 _ => self.unrecognised(&kp, key),
             }
         }
+        let path = assay_path.or(path);
         let Some(path) = path else {
             if has_data {
                 self.note(
