@@ -220,7 +220,12 @@ fn dataset_files(
     let locked: std::collections::BTreeMap<String, Vec<String>> = lock
         .resources
         .iter()
-        .map(|r| (r.name.clone(), r.files.iter().map(|f| f.path.clone()).collect()))
+        .map(|r| {
+            (
+                r.name.clone(),
+                r.files.iter().map(|f| f.path.clone()).collect(),
+            )
+        })
         .collect();
     let (package, _) = assay_interop::frictionless::export_with_files(&l.manifest, &locked);
     files.insert(

@@ -1,9 +1,7 @@
 //! `assay import` and `assay export --to frictionless`.
 
 use anyhow::Result;
-use assay_interop::frictionless::{
-    ImportOptions, import as from_package, to_yaml,
-};
+use assay_interop::frictionless::{ImportOptions, import as from_package, to_yaml};
 use assay_model::FieldRegistry;
 
 use super::load_dataset;

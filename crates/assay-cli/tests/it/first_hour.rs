@@ -206,12 +206,77 @@ fn published_site(test: &str, lang: &str) -> std::path::PathBuf {
     let out = assay(
         &root,
         &[
-            "publish", "catalog", "--out", "site", "--now", "2025-07-03T00:00:00Z", "--lang",
+            "publish",
+            "catalog",
+            "--out",
+            "site",
+            "--now",
+            "2025-07-03T00:00:00Z",
+            "--lang",
             lang,
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     root.join("site")
+}
+
+/// The published page of the dataset in `dir` (a site's `datasets/<name>/`) shows every leaf
+/// of its manifest (units as symbols), every check result, and links both ways.
+fn assert_page_shows_manifest(dir: &std::path::Path) {
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let mut all = Vec::new();
+    leaves(&manifest, String::new(), &mut all);
+    for (pointer, value) in all {
+        if pointer == "/assay" {
+            continue; // the manifest format version
+        }
+        let shown = if pointer.ends_with("/unitOfMeasure") {
+            let column = manifest
+                .pointer(&pointer.replace("/unitOfMeasure", "/name"))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            assay_report::html::words::unit_symbol(&value, column)
+        } else {
+            value.clone()
+        };
+        assert!(
+            page.contains(&html_escaped(&shown)),
+            "{}: {pointer} = {value:?} is not on the page",
+            dir.display()
+        );
+    }
+    // Every check result, passed ones too, with its status.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    for r in report["resources"].as_array().unwrap() {
+        for c in r["checks"].as_array().unwrap() {
+            let name = html_escaped(c["name"].as_str().unwrap());
+            assert!(page.contains(&name), "{}: check {name}", dir.display());
+        }
+    }
+    assert!(page.contains("class=\"status-pass\""), "{}", dir.display());
+    for link in [
+        "../../index.html",
+        "../../search.html",
+        "report.json",
+        "croissant.json",
+        "datapackage.json",
+        "dataset.lock",
+        "manifest.json",
+    ] {
+        assert!(
+            page.contains(&format!("href=\"{link}\"")),
+            "{}: no link to {link}",
+            dir.display()
+        );
+        if !link.starts_with("../") {
+            assert!(dir.join(link).is_file(), "{link} is on the site");
+        }
+    }
+    let field = manifest["field"].as_str().unwrap();
+    assert!(page.contains(&format!("href=\"../../fields/{field}/index.html\"")));
 }
 
 /// Issue 20.2: a published dataset page shows every field the engineer declared (each leaf of
@@ -221,63 +286,7 @@ fn dataset_pages_show_every_declared_field_and_link_both_ways() {
     let site = published_site("first-hour-pages", "en");
     let mut pages = 0;
     for entry in std::fs::read_dir(site.join("datasets")).unwrap() {
-        let dir = entry.unwrap().path();
-        let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
-        let manifest: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
-                .unwrap();
-        let mut all = Vec::new();
-        leaves(&manifest, String::new(), &mut all);
-        for (pointer, value) in all {
-            if pointer == "/assay" {
-                continue; // the manifest format version
-            }
-            let shown = if pointer.ends_with("/unitOfMeasure") {
-                let column = manifest
-                    .pointer(&pointer.replace("/unitOfMeasure", "/name"))
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default();
-                assay_report::html::words::unit_symbol(&value, column)
-            } else {
-                value.clone()
-            };
-            assert!(
-                page.contains(&html_escaped(&shown)),
-                "{}: {pointer} = {value:?} is not on the page",
-                dir.display()
-            );
-        }
-        // Every check result, passed ones too, with its status.
-        let report: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap())
-                .unwrap();
-        for r in report["resources"].as_array().unwrap() {
-            for c in r["checks"].as_array().unwrap() {
-                let name = html_escaped(c["name"].as_str().unwrap());
-                assert!(page.contains(&name), "{}: check {name}", dir.display());
-            }
-        }
-        assert!(page.contains("class=\"status-pass\""), "{}", dir.display());
-        for link in [
-            "../../index.html",
-            "../../search.html",
-            "report.json",
-            "croissant.json",
-            "datapackage.json",
-            "dataset.lock",
-            "manifest.json",
-        ] {
-            assert!(
-                page.contains(&format!("href=\"{link}\"")),
-                "{}: no link to {link}",
-                dir.display()
-            );
-            if !link.starts_with("../") {
-                assert!(dir.join(link).is_file(), "{link} is on the site");
-            }
-        }
-        let field = manifest["field"].as_str().unwrap();
-        assert!(page.contains(&format!("href=\"../../fields/{field}/index.html\"")));
+        assert_page_shows_manifest(&entry.unwrap().path());
         pages += 1;
     }
     assert_eq!(pages, 5);
@@ -287,30 +296,21 @@ fn dataset_pages_show_every_declared_field_and_link_both_ways() {
     let last_fail = pcb.rfind("class=\"status-fail\"").unwrap();
     assert!(last_fail < first_pass);
     // Constraints in words, units as symbols, no raw JSON.
-    assert!(pcb.contains("required; unique; pattern ^PCB-[0-9]{8}$"), "constraints in words");
+    assert!(
+        pcb.contains("required; unique; pattern ^PCB-[0-9]{8}$"),
+        "constraints in words"
+    );
     assert!(!pcb.contains("{&quot;required&quot;"));
     let steel =
-        std::fs::read_to_string(site.join("datasets/steel-production-batches/index.html"))
-            .unwrap();
+        std::fs::read_to_string(site.join("datasets/steel-production-batches/index.html")).unwrap();
     assert!(steel.contains(">°C<") && !steel.contains(">Cel<"));
     // The unique-key samples keep where the key was first seen, and their key column.
     assert!(pcb.contains("first seen at row 499"));
 }
 
-/// Issue 20.8: with `--lang both` every page has a Chinese version with a switch, and no
-/// English label is left on a Chinese page (data values and identifiers aside).
-#[test]
-fn chinese_pages_have_no_english_labels() {
-    let site = published_site("first-hour-zh", "both");
-    let mut zh_pages = vec![
-        site.join("index.zh.html"),
-        site.join("search.zh.html"),
-        site.join("fields/IF-C341/index.zh.html"),
-        site.join("fields/IF-B06/index.zh.html"),
-    ];
-    for entry in std::fs::read_dir(site.join("datasets")).unwrap() {
-        zh_pages.push(entry.unwrap().path().join("index.zh.html"));
-    }
+/// A Chinese page of the site: `lang="zh-CN"`, a language switch, and no English label in its
+/// visible text (outside `<code>`, scripts and styles: data values and identifiers).
+fn assert_no_english_labels(page: &std::path::Path) {
     // Every English label of the table, and the phrases of the field and search pages.
     let mut english: Vec<&str> = assay_report::i18n::LABELS
         .iter()
@@ -333,42 +333,62 @@ fn chinese_pages_have_no_english_labels() {
         "error-level",
         "Left out",
     ]);
+    let text = std::fs::read_to_string(page).unwrap();
+    assert!(text.contains("lang=\"zh-CN\""), "{}", page.display());
+    assert!(text.contains("class=\"lang-switch\""), "{}", page.display());
+    // Visible text only: no <code>, <script> or <style>, and no tags.
+    let mut visible = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find('<') {
+        visible.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let skip_to = ["<code", "<script", "<style", "<title>"]
+            .iter()
+            .find(|t| after.starts_with(**t))
+            .map(|t| {
+                let close = match *t {
+                    "<code" => "</code>",
+                    "<script" => "</script>",
+                    "<style" => "</style>",
+                    _ => "</title>",
+                };
+                after
+                    .find(close)
+                    .map(|j| j + close.len())
+                    .unwrap_or(after.len())
+            });
+        rest = match skip_to {
+            Some(j) => &after[j..],
+            None => &after[after.find('>').map(|j| j + 1).unwrap_or(after.len())..],
+        };
+        visible.push(' ');
+    }
+    visible.push_str(rest);
+    for label in &english {
+        assert!(
+            !visible.contains(label),
+            "{}: English label `{label}` on a Chinese page",
+            page.display()
+        );
+    }
+}
+
+/// Issue 20.8: with `--lang both` every page has a Chinese version with a switch, and no
+/// English label is left on a Chinese page (data values and identifiers aside).
+#[test]
+fn chinese_pages_have_no_english_labels() {
+    let site = published_site("first-hour-zh", "both");
+    let mut zh_pages = vec![
+        site.join("index.zh.html"),
+        site.join("search.zh.html"),
+        site.join("fields/IF-C341/index.zh.html"),
+        site.join("fields/IF-B06/index.zh.html"),
+    ];
+    for entry in std::fs::read_dir(site.join("datasets")).unwrap() {
+        zh_pages.push(entry.unwrap().path().join("index.zh.html"));
+    }
     for page in &zh_pages {
-        let text = std::fs::read_to_string(page).unwrap();
-        assert!(text.contains("lang=\"zh-CN\""), "{}", page.display());
-        assert!(text.contains("class=\"lang-switch\""), "{}", page.display());
-        // Visible text only: no <code>, <script> or <style>, and no tags.
-        let mut visible = String::new();
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find('<') {
-            visible.push_str(&rest[..i]);
-            let after = &rest[i..];
-            let skip_to = ["<code", "<script", "<style", "<title>"]
-                .iter()
-                .find(|t| after.starts_with(**t))
-                .map(|t| {
-                    let close = match *t {
-                        "<code" => "</code>",
-                        "<script" => "</script>",
-                        "<style" => "</style>",
-                        _ => "</title>",
-                    };
-                    after.find(close).map(|j| j + close.len()).unwrap_or(after.len())
-                });
-            rest = match skip_to {
-                Some(j) => &after[j..],
-                None => &after[after.find('>').map(|j| j + 1).unwrap_or(after.len())..],
-            };
-            visible.push(' ');
-        }
-        visible.push_str(rest);
-        for label in &english {
-            assert!(
-                !visible.contains(label),
-                "{}: English label `{label}` on a Chinese page",
-                page.display()
-            );
-        }
+        assert_no_english_labels(page);
     }
     // The switch goes both ways.
     let en = std::fs::read_to_string(site.join("index.html")).unwrap();
@@ -401,7 +421,12 @@ fn pack_strict_refuses_failing_data() {
     let out = assay(
         &pcb,
         &[
-            "pack", ".", "--out", bag.to_str().unwrap(), "--strict", "--now",
+            "pack",
+            ".",
+            "--out",
+            bag.to_str().unwrap(),
+            "--strict",
+            "--now",
             "2025-07-03T00:00:00Z",
         ],
     );
@@ -412,8 +437,15 @@ fn pack_strict_refuses_failing_data() {
     let out = assay(
         &boiler,
         &[
-            "pack", ".", "--out", bag.to_str().unwrap(), "--strict", "--now",
-            "2025-07-03T00:00:00Z", "--date", "2025-07-03",
+            "pack",
+            ".",
+            "--out",
+            bag.to_str().unwrap(),
+            "--strict",
+            "--now",
+            "2025-07-03T00:00:00Z",
+            "--date",
+            "2025-07-03",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -429,14 +461,20 @@ fn export_lists_the_files_and_quiet_is_quiet() {
         &crate::support::repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
         &dir.join("ds"),
     );
-    let out = assay(&dir.join("ds"), &["export", ".", "--to", "frictionless", "--quiet"]);
+    let out = assay(
+        &dir.join("ds"),
+        &["export", ".", "--to", "frictionless", "--quiet"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "", "--quiet prints no notes");
     let package: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let readings = &package["resources"][0];
     assert_eq!(
         readings["path"],
-        serde_json::json!(["data/readings-2025-06.parquet", "data/readings-2025-07.parquet"])
+        serde_json::json!([
+            "data/readings-2025-06.parquet",
+            "data/readings-2025-07.parquet"
+        ])
     );
     assert_eq!(readings["assay:path"], "data/readings-*.parquet");
     let noisy = assay(&dir.join("ds"), &["export", ".", "--to", "frictionless"]);
@@ -445,9 +483,75 @@ fn export_lists_the_files_and_quiet_is_quiet() {
     std::fs::write(dir.join("ds/datapackage.json"), &out.stdout).unwrap();
     let back = assay(
         &dir.join("ds"),
-        &["import", "datapackage.json", "--field", "IF-C341", "--out", "imported.yaml"],
+        &[
+            "import",
+            "datapackage.json",
+            "--field",
+            "IF-C341",
+            "--out",
+            "imported.yaml",
+        ],
     );
     assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
     let yaml = std::fs::read_to_string(dir.join("ds/imported.yaml")).unwrap();
     assert!(yaml.contains("data/readings-*.parquet"), "{yaml}");
+}
+
+/// The bearing scenario end to end (issue 20's acceptance): `init` flags the planted defects;
+/// the hand-tuned manifest (fixtures/bearing) catches every one of them with located samples;
+/// locked and published in both languages, the dataset page shows all its metadata and links,
+/// and the Chinese page has no English label.
+#[test]
+fn the_bearing_scenario_end_to_end() {
+    let root = temp_dir("first-hour-bearing");
+    let dataset = root.join("catalog/IF-C345/bearing-vibration");
+    bearing::write(&dataset).unwrap();
+    std::fs::copy(
+        crate::support::repo().join("fixtures/bearing/dataset.yaml"),
+        dataset.join("dataset.yaml"),
+    )
+    .unwrap();
+    let lint = assay(&dataset, &["lint", "."]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+    let v = assay(
+        &dataset,
+        &[
+            "validate", ".", "--format", "json", "--now", NOW, "--reveal",
+        ],
+    );
+    assert_eq!(v.status.code(), Some(1), "{}", stderr(&v));
+    let doc: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    // Every planted defect, counted exactly.
+    for (check, count) in [
+        ("temperature: required", 40),                           // nulls
+        ("vibration_rms: range", 4),                             // the spike and 3 negatives
+        ("temperature: range", bearing::FAHRENHEIT_ROWS as u64), // °F rows
+        ("serial: pattern", 25),                                 // another rig's serials
+        ("label: enum", 4),                                      // label typos
+        ("load_kn: range", 12),                                  // negative loads
+    ] {
+        assert_eq!(failing(&doc, check), ("fail".into(), count), "{check}");
+    }
+    let (status, dups) = failing(&doc, "unique(serial)");
+    assert_eq!(status, "fail");
+    assert!(dups >= 25, "duplicate serials: {dups}");
+    let spike = check_named(&doc, "vibration_rms: range")["samples"].to_string();
+    assert!(spike.contains(&format!("{}", bearing::SPIKE)), "{spike}");
+
+    assert_eq!(assay(&dataset, &["lock", "."]).status.code(), Some(0));
+    let out = assay(
+        &root,
+        &[
+            "publish", "catalog", "--out", "site", "--now", NOW, "--lang", "both",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page_dir = root.join("site/datasets/bearing-vibration");
+    assert_page_shows_manifest(&page_dir);
+    assert_no_english_labels(&page_dir.join("index.zh.html"));
+    let zh = std::fs::read_to_string(page_dir.join("index.zh.html")).unwrap();
+    assert!(
+        zh.contains("轴承试验台 A 振动数据"),
+        "the Chinese title leads the Chinese page"
+    );
 }

@@ -219,7 +219,10 @@ fn sarif_is_valid_and_located_at_the_declaring_line() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("example.invalid"), "{text}");
     let checks_md = std::fs::read_to_string(repo().join("docs/checks.md")).unwrap();
-    for rule in doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap() {
+    for rule in doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
         let kind = rule["id"].as_str().unwrap().trim_start_matches("assay/");
         let help = rule["help"]["text"].as_str().unwrap();
         let (anchor, heading) = if kind == "schema" {
@@ -227,7 +230,10 @@ fn sarif_is_valid_and_located_at_the_declaring_line() {
         } else {
             (kind, format!("### `{kind}`"))
         };
-        assert!(help.ends_with(&format!("docs/checks.md#{anchor}")), "{help}");
+        assert!(
+            help.ends_with(&format!("docs/checks.md#{anchor}")),
+            "{help}"
+        );
         assert!(checks_md.contains(&heading), "docs/checks.md has {heading}");
     }
     let served = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
@@ -431,14 +437,28 @@ fn html_report_in_headless_chromium() {
             ],
             &url,
         );
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let pdf = std::fs::read(&pdf).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
-        let pages = String::from_utf8_lossy(&pdf).matches("/Type /Page\n").count()
-            + String::from_utf8_lossy(&pdf).matches("/Type /Page\r").count()
-            + String::from_utf8_lossy(&pdf).matches("/Type /Page ").count()
-            + String::from_utf8_lossy(&pdf).matches("/Type /Page/").count()
-            + String::from_utf8_lossy(&pdf).matches("/Type /Page>").count();
+        let pages = String::from_utf8_lossy(&pdf)
+            .matches("/Type /Page\n")
+            .count()
+            + String::from_utf8_lossy(&pdf)
+                .matches("/Type /Page\r")
+                .count()
+            + String::from_utf8_lossy(&pdf)
+                .matches("/Type /Page ")
+                .count()
+            + String::from_utf8_lossy(&pdf)
+                .matches("/Type /Page/")
+                .count()
+            + String::from_utf8_lossy(&pdf)
+                .matches("/Type /Page>")
+                .count();
         assert!(pages >= 2, "{lang}: {pages} printed page(s)");
     }
 }

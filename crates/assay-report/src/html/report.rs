@@ -68,8 +68,24 @@ fn party(p: &Party) -> String {
 fn about(m: &Manifest, lang: Lang) -> Vec<Value> {
     let mut rows: Vec<(&str, String)> = Vec::new();
     rows.push(("version", m.version.clone()));
-    if let Some(t) = &m.title_zh {
-        rows.push(("title_zh", t.clone()));
+    // The page leads with one language's title and description; the other's are here.
+    match lang {
+        Lang::En => {
+            if let Some(t) = &m.title_zh {
+                rows.push(("title_zh", t.clone()));
+            }
+            if let Some(d) = &m.description_zh {
+                rows.push(("description_zh", d.clone()));
+            }
+        }
+        Lang::Zh => {
+            if let (Some(_), Some(t)) = (&m.title_zh, &m.title) {
+                rows.push(("title_en", t.clone()));
+            }
+            if let (Some(_), Some(d)) = (&m.description_zh, &m.description) {
+                rows.push(("description_en", d.clone()));
+            }
+        }
     }
     if let Some(p) = &m.owner {
         rows.push(("owner", party(p)));
