@@ -115,7 +115,12 @@ fn large_string_is_a_string() {
     let v = assay(&dir, &["validate", ".", "--format", "json", "--now", NOW]);
     assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
     let doc: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
-    assert_eq!(check_named(&doc, "schema")["status"], "pass");
+    let schema = check_named(&doc, "schema");
+    assert_eq!(schema["status"], "pass");
+    assert!(
+        schema["message"].as_str().unwrap().contains("`code` is large_string"),
+        "{schema}"
+    );
 }
 
 /// A misspelt parent path is a manifest error with a "did you mean" (exit 2, nothing

@@ -207,6 +207,20 @@ fn conform(f: &ResolvedFile, r: &Resource, schema: &Schema, schema_slot: &mut Sc
         key: vec![],
         note: Some(note),
     };
+    for field in &r.schema.fields {
+        if field.field_type == assay_model::manifest::FieldType::String
+            && let Ok(af) = schema.field_with_name(&field.name)
+            && matches!(
+                conformance::value_type(af.data_type()),
+                arrow::datatypes::DataType::LargeUtf8
+            )
+        {
+            schema_slot.notes.insert(format!(
+                "column `{}` is large_string in the files (as pandas and pyarrow write it); `type: string` accepts it",
+                field.name
+            ));
+        }
+    }
     for p in conformance::check(schema, &r.schema.fields, r.schema.fields_match) {
         let values = if p.column.is_empty() {
             vec![]

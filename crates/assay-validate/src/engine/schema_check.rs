@@ -12,6 +12,9 @@ pub(crate) struct SchemaSlot {
     pub problems: Vec<Sample>,
     pub first_schema: Option<(String, Arc<Schema>)>,
     pub unreadable: Vec<String>,
+    /// Layouts accepted for a declared type that a reader may not expect (`large_string` for
+    /// `string`), said once each.
+    pub notes: std::collections::BTreeSet<String>,
 }
 
 impl SchemaSlot {
@@ -28,6 +31,8 @@ impl SchemaSlot {
             Some(format!("unreadable: {}", self.unreadable.join("; ")))
         } else if failing > 0 {
             self.problems.first().and_then(|p| p.note.clone())
+        } else if !self.notes.is_empty() {
+            Some(self.notes.iter().cloned().collect::<Vec<_>>().join("; "))
         } else {
             None
         };
