@@ -47,6 +47,15 @@ fn run() -> ExitCode {
     };
     match commands::run(args) {
         Ok(status) => status.into(),
+        // The reader went away (`assay search … | head`): nothing to say, as other tools do.
+        Err(err)
+            if err
+                .chain()
+                .filter_map(|e| e.downcast_ref::<std::io::Error>())
+                .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             exit::Status::Invalid.into()

@@ -56,14 +56,23 @@ pub fn run(args: SearchArgs) -> Result<Status> {
             writeln!(out, "{}", serde_json::to_string_pretty(&results)?)?;
         }
         ListFormat::Text => {
-            for (name, score) in &results.hits {
-                let title = index
-                    .docs
-                    .iter()
-                    .find(|d| &d.name == name)
-                    .map(|d| d.title.as_str())
-                    .unwrap_or("");
-                writeln!(out, "{score:>10.4}  {name}  {title}")?;
+            // Best first, each with its grade, name, field and title; the BM25 score is in
+            // `--format json`.
+            for (name, _) in &results.hits {
+                let doc = index.docs.iter().find(|d| &d.name == name);
+                let facet = |f: &str| {
+                    doc.and_then(|d| d.facets.get(f))
+                        .and_then(|v| v.first())
+                        .map(String::as_str)
+                        .unwrap_or("?")
+                };
+                let title = doc.map(|d| d.title.as_str()).unwrap_or("");
+                writeln!(
+                    out,
+                    "{}  {name}  {}  {title}",
+                    facet("grade"),
+                    facet("field")
+                )?;
             }
             writeln!(out, "{} dataset(s)", results.hits.len())?;
             for (facet, values) in &results.facets {

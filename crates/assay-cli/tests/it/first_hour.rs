@@ -118,7 +118,10 @@ fn large_string_is_a_string() {
     let schema = check_named(&doc, "schema");
     assert_eq!(schema["status"], "pass");
     assert!(
-        schema["message"].as_str().unwrap().contains("`code` is large_string"),
+        schema["message"]
+            .as_str()
+            .unwrap()
+            .contains("`code` is large_string"),
         "{schema}"
     );
 }
