@@ -328,6 +328,57 @@ mod tests {
         assert_eq!(result_score(CheckStatus::Error, 10, 0), 0.0);
     }
 
+    fn result(severity: Severity, status: CheckStatus, failing: u64) -> CheckResult {
+        CheckResult {
+            name: "c".into(),
+            kind: "range".into(),
+            origin: crate::report::CheckOrigin::Check,
+            columns: vec![],
+            severity,
+            dimension: Dimension::Accuracy,
+            status,
+            evaluated: 1_000_000,
+            failing,
+            failing_fraction: failing as f64 / 1e6,
+            threshold: 0.0,
+            observed: None,
+            decided_by: crate::report::DecidedBy::Data,
+            message: None,
+            coverage: None,
+            samples: vec![],
+        }
+    }
+
+    /// One warning failed by one row in a million: it costs visible points, and neither its
+    /// dimension nor the whole prints 100.0.
+    #[test]
+    fn a_failure_is_never_scored_100() {
+        let access = AccessFacts {
+            files: 1,
+            readable: 1,
+            locked_match: None,
+            license: true,
+            metadata_filled: 5,
+        };
+        let mut checks: Vec<CheckResult> = (0..20)
+            .map(|_| result(Severity::Error, CheckStatus::Pass, 0))
+            .collect();
+        let clean = score(&checks, &access, &QualityConfig::default());
+        assert_eq!(clean.score, 100.0);
+        checks.push(result(Severity::Warn, CheckStatus::Warn, 1));
+        let q = score(&checks, &access, &QualityConfig::default());
+        let accuracy = q.dimensions[2].score.unwrap();
+        assert!(accuracy <= 99.9 && accuracy < 99.0, "{accuracy}");
+        assert!(q.score <= 99.9, "{}", q.score);
+        // An error-level failure costs twice a warning's share of checks.
+        let last = checks.len() - 1;
+        checks[last] = result(Severity::Error, CheckStatus::Fail, 1);
+        let e = score(&checks, &access, &QualityConfig::default());
+        assert!(e.dimensions[2].score.unwrap() < accuracy);
+        assert_eq!(e.capped_by.as_deref(), Some("1 error-level check failed"));
+        assert_eq!(e.grade, Grade::C);
+    }
+
     #[test]
     fn config_is_checked() {
         assert!(load_config(r#"{"gradeA": 50, "gradeB": 60}"#).is_err());

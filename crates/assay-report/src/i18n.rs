@@ -189,6 +189,7 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("guards", "What it guards against", "检查目的"),
     ("note", "Note", "说明"),
+    ("row_n", "row {}", "第 {} 行"),
     ("outliers", "outside the bins", "超出分箱范围"),
     ("title_col", "Title", "标题"),
     (

@@ -7,7 +7,7 @@ use assay_model::report::Report;
 
 use crate::escape::md;
 use crate::i18n::{dimension_label, t};
-use crate::{Lang, not_passed, status_word};
+use crate::{Lang, not_passed};
 
 /// The report as Markdown, for a pull request comment or a wiki page.
 pub fn render_md(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String {
@@ -17,7 +17,11 @@ pub fn render_md(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String
         s,
         "## {}: {} {}\n",
         t(lang, "report"),
-        md(m.title.as_deref().unwrap_or(&m.name)),
+        md(match lang {
+            Lang::Zh => m.title_zh.as_deref().or(m.title.as_deref()),
+            Lang::En => m.title.as_deref(),
+        }
+        .unwrap_or(&m.name)),
         md(&m.version)
     );
     if let Some(q) = &report.quality {
@@ -28,9 +32,8 @@ pub fn render_md(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String
             q.grade,
             t(lang, "score"),
             q.score,
-            q.capped_by
-                .as_ref()
-                .map(|c| format!(" · {}: {}", t(lang, "capped"), md(c)))
+            crate::html::words::cap_sentence(report, lang)
+                .map(|c| format!(" · {}: {}", t(lang, "capped"), md(&c)))
                 .unwrap_or_default()
         );
         let _ = writeln!(
@@ -72,7 +75,9 @@ pub fn render_md(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String
                     format!(
                         "<code>{}</code>{}: <code>{}</code>",
                         md(&x.file),
-                        x.row.map(|r| format!(" row {r}")).unwrap_or_default(),
+                        x.row
+                            .map(|r| format!(" {}", t(lang, "row_n").replace("{}", &r.to_string())))
+                            .unwrap_or_default(),
                         md(&x.values.join(", "))
                     )
                 })
@@ -83,8 +88,8 @@ pub fn render_md(loaded: &LoadedManifest, report: &Report, lang: Lang) -> String
                 "| {} | {} | {} | {} | {} / {} | {first} |",
                 md(&r.name),
                 md(&c.name),
-                c.severity.as_str(),
-                status_word(c.status),
+                crate::html::words::severity(lang, c.severity),
+                crate::html::words::status(lang, c.status),
                 c.failing,
                 c.evaluated
             );

@@ -46,6 +46,11 @@ fn declared_type(f: &Field) -> Option<DataType> {
             unit(ArrowUnit::Microsecond),
             f.timezone.as_deref().map(Arc::from),
         ),
+        // Any timestamp: planned as one (unit and zone do not change what SQL can say).
+        FieldType::Datetime => DataType::Timestamp(
+            unit(ArrowUnit::Microsecond),
+            f.timezone.as_deref().map(Arc::from),
+        ),
         FieldType::List | FieldType::Array => {
             let item = declared_type(f.items.as_deref()?)?;
             DataType::List(Arc::new(ArrowField::new("item", item, true)))
@@ -59,8 +64,6 @@ fn declared_type(f: &Field) -> Option<DataType> {
                 .collect();
             DataType::Struct(Fields::from(children?))
         }
-        #[allow(unreachable_patterns)]
-        _ => return None,
     })
 }
 

@@ -563,3 +563,68 @@ fn the_bearing_scenario_end_to_end() {
         "the Chinese title leads the Chinese page"
     );
 }
+
+/// Issue 20.6: an `expression` whose SQL does not plan is a manifest error: `validate` exits 2
+/// before reading data, naming the check and the column it meant.
+#[test]
+fn an_unplannable_expression_is_a_manifest_error() {
+    let dir = temp_dir("first-hour-expression");
+    crate::integrity::copy_tree(
+        &crate::support::repo().join("catalog/IF-C31/steel-production-batches"),
+        &dir,
+    );
+    let manifest = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
+    let typo = manifest.replace("sql: \"end_ts > start_ts\"", "sql: \"end_ts > strat_ts\"");
+    assert_ne!(typo, manifest);
+    std::fs::write(dir.join("dataset.yaml"), typo).unwrap();
+    let out = assay(&dir, &["validate", ".", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("error[expression-plan]"), "{err}");
+    assert!(err.contains("did you mean `start_ts`?"), "{err}");
+    assert_eq!(stdout(&out), "", "nothing validated");
+}
+
+/// Issue 20.11: `assay search` prints grade, name, field and title, not a BM25 score; and
+/// `report --format md --lang zh` says status, severity, the cap and rows in Chinese.
+#[test]
+fn search_and_markdown_read_as_words() {
+    let site = published_site("first-hour-search", "en");
+    let out = assay(
+        site.parent().unwrap(),
+        &["search", "boiler", "--site", "site"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = stdout(&out).lines().next().unwrap().to_string();
+    assert!(
+        first.starts_with("A  boiler-sensor-telemetry  IF-C341  Boiler plant sensor telemetry"),
+        "{first}"
+    );
+    let pcb = crate::support::repo().join("catalog/IF-C397/pcb-aoi-inspection");
+    let md = assay(
+        &pcb,
+        &[
+            "report",
+            ".",
+            "--format",
+            "md",
+            "--lang",
+            "zh",
+            "--now",
+            "2025-07-03T00:00:00Z",
+        ],
+    );
+    let text = stdout(&md);
+    assert!(
+        text.contains("等级上限原因: 6 项错误级检查未通过"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| 错误 | 未通过 |") && text.contains("第 500 行"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("| fail |") && !text.contains("error-level"),
+        "{text}"
+    );
+}

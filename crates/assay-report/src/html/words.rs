@@ -134,6 +134,26 @@ pub fn constraint_words(f: &Field, lang: Lang) -> String {
     out.join(if lang == Lang::Zh { "；" } else { "; " })
 }
 
+/// Why the grade is capped, in the page's language, from the report itself (the report's
+/// `capped_by` is English): `6 项错误级检查未通过`, or that data could not be read.
+pub fn cap_sentence(report: &assay_model::report::Report, lang: Lang) -> Option<String> {
+    let q = report.quality.as_ref()?;
+    q.capped_by.as_ref()?;
+    let unreadable = report
+        .resources
+        .iter()
+        .any(|r| r.files.iter().any(|f| f.error.is_some()));
+    Some(if unreadable {
+        t(lang, "cap_unreadable").to_string()
+    } else {
+        let n = report
+            .checks()
+            .filter(|c| c.status == CheckStatus::Fail && c.severity == Severity::Error)
+            .count();
+        t(lang, "cap_error_n").replace("{}", &n.to_string())
+    })
+}
+
 /// A check status in the page's language.
 pub fn status(lang: Lang, s: CheckStatus) -> &'static str {
     t(

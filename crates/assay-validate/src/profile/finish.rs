@@ -153,17 +153,13 @@ pub(crate) fn histogram(values: &[f64]) -> Option<Histogram> {
     } else {
         (min, max)
     };
+    // The bins span the values inside the fences, not the fences themselves.
+    let below = finite.iter().filter(|v| **v < lo).count() as u64;
+    let above = finite.iter().filter(|v| **v > hi).count() as u64;
+    let inside = &finite[below as usize..finite.len() - above as usize];
+    let (lo, hi) = (inside[0], inside[inside.len() - 1]);
     let mut counts = vec![0u64; 10];
-    let (mut below, mut above) = (0, 0);
-    for v in &finite {
-        if *v < lo {
-            below += 1;
-            continue;
-        }
-        if *v > hi {
-            above += 1;
-            continue;
-        }
+    for v in inside {
         let i = if hi > lo {
             (((v - lo) / (hi - lo)) * 10.0).floor() as usize
         } else {
@@ -348,4 +344,31 @@ pub(crate) fn is_cn_mobile(v: &str) -> bool {
         && b[0] == b'1'
         && (b'3'..=b'9').contains(&b[1])
         && b.iter().all(u8::is_ascii_digit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::histogram;
+
+    /// One spike among a thousand values does not crush them into the first bin: it is counted
+    /// as an outlier above the bins, and the values spread over the bins.
+    #[test]
+    fn a_spike_is_an_outlier_not_a_bin() {
+        let mut values: Vec<f64> = (0..1000).map(|i| 2.0 + (i % 100) as f64 * 0.05).collect();
+        values.push(487.0);
+        let h = histogram(&values).unwrap();
+        assert_eq!(h.above, 1);
+        assert_eq!(h.below, 0);
+        assert!(h.max < 487.0);
+        assert_eq!(h.counts.iter().sum::<u64>(), 1000);
+        assert!(
+            h.counts.iter().filter(|n| **n > 0).count() >= 8,
+            "{:?}",
+            h.counts
+        );
+        // Without outliers the bins span the whole range.
+        let h = histogram(&values[..1000]).unwrap();
+        assert_eq!((h.below, h.above), (0, 0));
+        assert_eq!((h.min, h.max), (2.0, 2.0 + 99.0 * 0.05));
+    }
 }
