@@ -368,7 +368,10 @@ mod tests {
         checks.push(result(Severity::Warn, CheckStatus::Warn, 1));
         let q = score(&checks, &access, &QualityConfig::default());
         let accuracy = q.dimensions[2].score.unwrap();
-        assert!(accuracy < 99.0, "one failed check of 21 costs visible points: {accuracy}");
+        assert!(
+            accuracy < 99.0,
+            "one failed check of 21 costs visible points: {accuracy}"
+        );
         assert!(q.score <= 99.9, "{}", q.score);
         // An error-level failure costs twice a warning's share of checks.
         let last = checks.len() - 1;
