@@ -152,19 +152,10 @@ fn site_pages(langs: &[Lang]) -> Vec<(Lang, SitePage)> {
 /// language.
 fn search_page(lang: Lang, page: &SitePage) -> String {
     use assay_report::i18n::t;
-    let facets: serde_json::Map<String, serde_json::Value> = [
-        "field",
-        "sector",
-        "owner",
-        "license",
-        "sensitivity",
-        "grade",
-        "status",
-        "validated",
-    ]
-    .iter()
-    .map(|f| (f.to_string(), t(lang, &format!("f_{f}")).into()))
-    .collect();
+    let facets: serde_json::Map<String, serde_json::Value> = crate::search::FACETS
+        .iter()
+        .map(|f| (f.to_string(), t(lang, &format!("f_{f}")).into()))
+        .collect();
     let switch = match page.alternate("search") {
         Some(href) => format!(
             " · <a class=\"lang-switch\" href=\"{href}\">{}</a>",

@@ -9,6 +9,13 @@ mod bearing;
 
 const NOW: &str = "2026-04-05T00:00:00Z";
 
+/// A fresh copy of the example dataset at `rel` (under the repository) for test `name`.
+fn example_copy(name: &str, rel: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    crate::integrity::copy_tree(&crate::support::repo().join(rel), &dir);
+    dir
+}
+
 /// The failing count of the check named `name`.
 fn failing(doc: &serde_json::Value, name: &str) -> (String, u64) {
     let c = check_named(doc, name);
@@ -130,11 +137,7 @@ fn large_string_is_a_string() {
 /// validated); an optional parent with no files does not let a foreign key pass.
 #[test]
 fn misspelt_or_empty_parent_never_passes_a_foreign_key() {
-    let dir = temp_dir("first-hour-fk");
-    crate::integrity::copy_tree(
-        &crate::support::repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
-        &dir,
-    );
+    let dir = example_copy("first-hour-fk", "catalog/IF-C341/boiler-sensor-telemetry");
     let original = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
     let fk = |doc: &serde_json::Value| {
         doc["resources"][0]["checks"]
@@ -408,11 +411,7 @@ fn chinese_pages_have_no_english_labels() {
 /// Issue 20.11: without `--now` the reference time is whole seconds, as people read it.
 #[test]
 fn the_default_reference_time_has_no_microseconds() {
-    let dir = temp_dir("first-hour-now");
-    crate::integrity::copy_tree(
-        &crate::support::repo().join("catalog/IF-C31/steel-production-batches"),
-        &dir,
-    );
+    let dir = example_copy("first-hour-now", "catalog/IF-C31/steel-production-batches");
     let out = assay(&dir, &["validate", ".", "--format", "json", "--no-history"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let now = doc["now"].as_str().unwrap();
@@ -568,10 +567,9 @@ fn the_bearing_scenario_end_to_end() {
 /// before reading data, naming the check and the column it meant.
 #[test]
 fn an_unplannable_expression_is_a_manifest_error() {
-    let dir = temp_dir("first-hour-expression");
-    crate::integrity::copy_tree(
-        &crate::support::repo().join("catalog/IF-C31/steel-production-batches"),
-        &dir,
+    let dir = example_copy(
+        "first-hour-expression",
+        "catalog/IF-C31/steel-production-batches",
     );
     let manifest = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
     let typo = manifest.replace("sql: \"end_ts > start_ts\"", "sql: \"end_ts > strat_ts\"");

@@ -331,20 +331,10 @@ fn get(port: u16, path: &str) -> (u16, String, String) {
     (code, head.to_string(), body.to_string())
 }
 
-/// `assay serve`: the site and the JSON API on loopback, no path traversal, clean shutdown.
+/// `assay serve site --port 0` in `root`: the process and the port it said it listens on.
 #[cfg(unix)]
-#[test]
-fn serve_answers_and_refuses_traversal() {
+fn start_serve(root: &Path) -> (std::process::Child, u16) {
     use std::io::BufRead;
-    let cat = catalog("publish-serve");
-    let root = cat.parent().unwrap();
-    assert_eq!(
-        assay(root, &["publish", "catalog", "--out", "site", "--now", NOW])
-            .status
-            .code(),
-        Some(0)
-    );
-    std::fs::write(root.join("secret.txt"), "do not serve").unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
         .args(["serve", "site", "--port", "0"])
         .current_dir(root)
@@ -362,6 +352,23 @@ fn serve_answers_and_refuses_traversal() {
         .unwrap()
         .parse()
         .unwrap();
+    (child, port)
+}
+
+/// `assay serve`: the site and the JSON API on loopback, no path traversal, clean shutdown.
+#[cfg(unix)]
+#[test]
+fn serve_answers_and_refuses_traversal() {
+    let cat = catalog("publish-serve");
+    let root = cat.parent().unwrap();
+    assert_eq!(
+        assay(root, &["publish", "catalog", "--out", "site", "--now", NOW])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(root.join("secret.txt"), "do not serve").unwrap();
+    let (mut child, port) = start_serve(root);
     let (code, head, body) = get(port, "/");
     assert_eq!(code, 200);
     assert!(head.contains("text/html"), "{head}");
@@ -424,7 +431,6 @@ fn serve_answers_and_refuses_traversal() {
 #[cfg(unix)]
 #[test]
 fn serve_follows_the_next_publish() {
-    use std::io::BufRead;
     let cat = catalog("publish-serve-follow");
     let root = cat.parent().unwrap();
     let publish = || {
@@ -433,23 +439,7 @@ fn serve_follows_the_next_publish() {
     };
     publish();
     let first_build = root.join("site").canonicalize().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["serve", "site", "--port", "0"])
-        .current_dir(root)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port: u16 = line
-        .rsplit("127.0.0.1:")
-        .next()
-        .and_then(|r| r.split('/').next())
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (mut child, port) = start_serve(root);
     let page = "/datasets/steel-production-batches/index.html";
     let (code, _, body) = get(port, page);
     assert_eq!(code, 200);
