@@ -240,6 +240,44 @@ pub struct ExportArgs {
     pub quiet: bool,
 }
 
+/// Arguments of `assay diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The version users have: a manifest, or the dataset folder holding it.
+    pub old: PathBuf,
+    /// The proposed version.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Exit 1 when a change of this class (or a stronger one) is found: for CI.
+    #[arg(long, value_enum, value_name = "CLASS")]
+    pub fail_on: Option<FailOn>,
+    /// Exit 1 when the version bump is smaller than the changes need (semantic versioning).
+    #[arg(long)]
+    pub check_version: bool,
+}
+
+/// Formats of `assay diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A line per change.
+    Text,
+    /// The diff as JSON.
+    Json,
+    /// A Markdown table, for a pull-request comment.
+    Md,
+}
+
+/// What `assay diff --fail-on` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Breaking changes.
+    Breaking,
+    /// Breaking or compatible changes (anything but descriptions).
+    Compatible,
+}
+
 /// Formats of `assay report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportDocFormat {
@@ -480,6 +518,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Export a dataset's manifest to another format (Frictionless Data Package v2).
     Export(ExportArgs),
+    /// What changed between two versions of a manifest: each change breaking, compatible or
+    /// informational, with the rule that decided it, and whether the version bump is enough.
+    Diff(DiffArgs),
     /// A dataset's quality report: grade, six dimension scores, failures with samples, column
     /// profile, identity and lineage; HTML, Markdown or JSON.
     Report(ReportArgs),

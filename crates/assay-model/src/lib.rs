@@ -18,6 +18,7 @@
 //! - [`standards`]: the 100 field standards, `assay new`, and conformance to a standard.
 
 pub mod check;
+pub mod diff;
 pub mod docs;
 pub mod history;
 pub mod index;

@@ -9,6 +9,7 @@ use assay_model::{FieldRegistry, LoadedManifest};
 use crate::cli::{Cli, Command};
 use crate::exit::Status;
 
+mod diff;
 mod fields;
 mod frictionless;
 mod init;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::New(args) => new::run(&registry, args),
         Command::Import(args) => frictionless::import(&registry, args),
         Command::Export(args) => frictionless::export(&registry, args),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

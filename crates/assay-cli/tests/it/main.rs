@@ -5,6 +5,7 @@ mod support;
 mod bad_input;
 mod cases;
 mod corpus;
+mod diff;
 mod engine;
 mod fields;
 mod first_hour;
