@@ -280,6 +280,28 @@ fn examine(
             });
             continue;
         };
+        // Semantic versioning against the version on the site: a breaking change needs a new
+        // major version, a compatible one a new minor (`assay diff`).
+        if let Some(reason) = version_refusal(&loaded, &options.out) {
+            left_out.push(LeftOut {
+                manifest: manifest_rel,
+                stage: "version".into(),
+                reason,
+                name,
+                field,
+                fix: format!(
+                    "assay diff {} {}, then raise `version` as it says",
+                    options
+                        .out
+                        .join("datasets")
+                        .join(&loaded.manifest.name)
+                        .join("manifest.json")
+                        .display(),
+                    shown.display()
+                ),
+            });
+            continue;
+        }
         match dataset(&loaded, options)? {
             Ok((lock, lock_text, report, was_cached)) => {
                 reused += was_cached as usize;
@@ -308,6 +330,38 @@ fn examine(
     }
     published.sort_by(|a, b| a.0.manifest.name.cmp(&b.0.manifest.name));
     Ok((published, left_out, reused))
+}
+
+/// Why the dataset may not replace the version on the site at `out`: its changes need a
+/// bigger version bump than it has. `None` when there is no published version, or the bump is
+/// enough.
+fn version_refusal(loaded: &LoadedManifest, out: &Path) -> Option<String> {
+    let published = out
+        .join("datasets")
+        .join(&loaded.manifest.name)
+        .join("manifest.json");
+    let text = std::fs::read_to_string(published).ok()?;
+    let old: assay_model::Manifest = serde_json::from_str(&text).ok()?;
+    let d = assay_model::diff::diff(&old, &loaded.manifest);
+    if d.version_ok {
+        return None;
+    }
+    let needed = match d.required_bump {
+        assay_model::diff::Bump::Major => "major",
+        _ => "minor",
+    };
+    let changes: Vec<String> = d
+        .changes
+        .iter()
+        .filter(|c| c.class != assay_model::diff::Class::Informational)
+        .map(|c| format!("{} {} ({})", c.class, c.rule, c.at))
+        .collect();
+    Some(format!(
+        "version {} → {} is not enough: the changes since the published version need a new {needed} version: {}",
+        d.old_version,
+        d.new_version,
+        changes.join(", ")
+    ))
 }
 
 /// One dataset that passed lint: its lock, the lock's text, its report and whether the report

@@ -551,6 +551,49 @@ fn left_out_datasets_are_shown_and_fail_the_publish() {
     assert_eq!(publish(&["--allow-drop"]).status.code(), Some(0));
 }
 
+/// Issue 16.3: a new version whose changes since the published one are breaking needs a new
+/// major version; until it has one the dataset is left out (stage `version`, the diff as the
+/// reason) and the old version stays on the site.
+#[test]
+fn a_breaking_change_needs_a_major_version() {
+    let cat = catalog("publish-semver");
+    let root = cat.parent().unwrap();
+    let publish = || assay(root, &["publish", "catalog", "--out", "site", "--now", NOW]);
+    assert_eq!(publish().status.code(), Some(0));
+    let dataset = cat.join("IF-C31/steel-production-batches");
+    let manifest = std::fs::read_to_string(dataset.join("dataset.yaml")).unwrap();
+    let tightened = manifest.replacen("maximum: 1720", "maximum: 1700", 1);
+    assert_ne!(tightened, manifest);
+    std::fs::write(dataset.join("dataset.yaml"), &tightened).unwrap();
+    assert_eq!(assay(&dataset, &["lock", "."]).status.code(), Some(0));
+    let out = publish();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("site/index.json")).unwrap())
+            .unwrap();
+    let left = &index["left_out"][0];
+    assert_eq!(left["stage"], "version");
+    let reason = left["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("need a new major version") && reason.contains("range-narrowed"),
+        "{reason}"
+    );
+    assert!(left["fix"].as_str().unwrap().starts_with("assay diff "));
+    // With the major version, it is published.
+    std::fs::write(
+        dataset.join("dataset.yaml"),
+        tightened.replacen("version: 1.1.0", "version: 2.0.0", 1),
+    )
+    .unwrap();
+    assert_eq!(assay(&dataset, &["lock", "."]).status.code(), Some(0));
+    let out = publish();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page =
+        std::fs::read_to_string(root.join("site/datasets/steel-production-batches/manifest.json"))
+            .unwrap();
+    assert!(page.contains("\"version\": \"2.0.0\""));
+}
+
 /// A publish killed at any moment leaves the previous site complete: the link always points
 /// at a whole build, the old one or the new one, never a mix.
 #[cfg(unix)]
