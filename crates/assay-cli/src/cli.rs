@@ -201,7 +201,8 @@ pub struct NewArgs {
 /// Arguments of `assay import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A Frictionless Data Package descriptor (`datapackage.json`, v1 or v2).
+    /// A Frictionless Data Package descriptor (`datapackage.json`, v1 or v2), or an ODCS v3.1
+    /// contract (YAML or JSON, `kind: DataContract`).
     pub package: PathBuf,
     /// Industrial field code (`IF-C341`); Frictionless has none.
     #[arg(long, value_name = "CODE")]
@@ -222,6 +223,8 @@ pub struct ImportArgs {
 pub enum ExportTarget {
     /// A Frictionless Data Package v2 descriptor (`datapackage.json`).
     Frictionless,
+    /// An Open Data Contract Standard v3.1 contract (YAML).
+    Odcs,
 }
 
 /// Arguments of `assay export`.
@@ -514,9 +517,10 @@ pub enum Command {
     Init(InitArgs),
     /// Start a dataset from a field's standard: its manifest, with placeholders to fill in.
     New(NewArgs),
-    /// Write dataset.yaml from a Frictionless Data Package; what cannot be mapped is listed.
+    /// Write dataset.yaml from a Frictionless Data Package or an ODCS v3.1 data contract; what
+    /// cannot be mapped is listed (and, for ODCS, kept under `x-odcs`).
     Import(ImportArgs),
-    /// Export a dataset's manifest to another format (Frictionless Data Package v2).
+    /// Export a dataset's manifest to another format (Frictionless Data Package v2, ODCS v3.1).
     Export(ExportArgs),
     /// What changed between two versions of a manifest: each change breaking, compatible or
     /// informational, with the rule that decided it, and whether the version bump is enough.

@@ -12,3 +12,4 @@
 pub mod croissant;
 pub mod dcat;
 pub mod frictionless;
+pub mod odcs;

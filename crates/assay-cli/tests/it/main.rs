@@ -13,6 +13,7 @@ mod golden_pages;
 mod integrity;
 mod lineage;
 mod lint_fixtures;
+mod odcs;
 mod privacy;
 mod profile;
 mod publish;

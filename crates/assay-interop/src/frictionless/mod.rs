@@ -113,7 +113,7 @@ mod yaml;
 pub use export::{export, export_with_files};
 use import::*;
 use values::*;
-pub use yaml::to_yaml;
+pub use yaml::{document_to_yaml, to_yaml};
 
 /// The `$schema` written by [`export`]: the Frictionless Data Package v2 profile.
 pub const DATAPACKAGE_V2_PROFILE: &str = "https://datapackage.org/profiles/2.0/datapackage.json";

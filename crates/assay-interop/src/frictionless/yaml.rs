@@ -26,6 +26,26 @@ pub fn to_yaml(manifest: &Manifest, notes: &[Note]) -> String {
     out
 }
 
+/// As [`to_yaml`], for a manifest document given as JSON (which may hold `x-` keys).
+pub fn document_to_yaml(document: &Value, notes: &[Note]) -> String {
+    let mut out = String::new();
+    if !notes.is_empty() {
+        out.push_str(&format!(
+            "# {} note(s) from the conversion; review them, then delete these lines:\n",
+            notes.len()
+        ));
+        for n in notes {
+            out.push_str("# ");
+            out.push_str(&n.to_string().replace(['\r', '\n'], " "));
+            out.push('\n');
+        }
+    }
+    if let Value::Object(map) = document {
+        yaml_map(&mut out, map, 0, false);
+    }
+    out
+}
+
 pub(crate) fn yaml_map(
     out: &mut String,
     map: &Map<String, Value>,
