@@ -378,6 +378,143 @@ fn check_to_rule(check: &Value) -> Option<(Option<String>, Value)> {
     Some((column, Value::Object(rule)))
 }
 
+/// A party (owner, steward) as a team member tagged with its part.
+fn member(p: &Value, part: &str) -> Option<Value> {
+    let o = p.as_object()?;
+    if o.keys()
+        .any(|k| !matches!(k.as_str(), "name" | "role" | "email" | "organization"))
+    {
+        return None;
+    }
+    let mut m = Map::new();
+    m.insert(
+        "username".into(),
+        o.get("email")
+            .or(o.get("name"))
+            .cloned()
+            .unwrap_or(part.into()),
+    );
+    if let Some(n) = o.get("name") {
+        m.insert("name".into(), n.clone());
+    }
+    m.insert("role".into(), o.get("role").cloned().unwrap_or(part.into()));
+    m.insert("tags".into(), json!([part]));
+    Some(Value::Object(m))
+}
+
+/// The ODCS team of an owner and a steward: the owner's organization names the team, each is a
+/// member tagged `owner` or `steward`. `None` when a party says more than a member can hold.
+fn team_of(owner: Option<&Value>, steward: Option<&Value>) -> Option<Value> {
+    if owner.is_none() && steward.is_none() {
+        return None;
+    }
+    let org = owner.and_then(|o| o.get("organization")).cloned();
+    if steward
+        .and_then(|s| s.get("organization"))
+        .is_some_and(|s| Some(s) != org.as_ref())
+    {
+        return None;
+    }
+    let mut t = Map::new();
+    if let Some(org) = org {
+        t.insert("name".into(), org);
+    }
+    let mut members = Vec::new();
+    for (p, part) in [(owner, "owner"), (steward, "steward")] {
+        if let Some(p) = p {
+            let mut p = p.clone();
+            if let Some(o) = p.as_object_mut() {
+                o.remove("organization");
+            }
+            members.push(member(&p, part)?);
+        }
+    }
+    t.insert("members".into(), Value::Array(members));
+    Some(Value::Object(t))
+}
+
+/// Owner and steward read from a team that [`team_of`] would write.
+fn parties_of(team: &Value) -> Option<(Option<Value>, Option<Value>)> {
+    let org = team.get("name").cloned();
+    let mut owner = None;
+    let mut steward = None;
+    for m in team.get("members")?.as_array()? {
+        let part = m.get("tags")?.as_array()?.first()?.as_str()?;
+        let mut p = Map::new();
+        if let Some(n) = m.get("name") {
+            p.insert("name".into(), n.clone());
+        }
+        let username = m.get("username")?.as_str()?;
+        if username.contains('@') {
+            p.insert("email".into(), username.into());
+        }
+        let role = m.get("role")?;
+        if role != part {
+            p.insert("role".into(), role.clone());
+        }
+        if let Some(org) = &org {
+            p.insert("organization".into(), org.clone());
+        }
+        match part {
+            "owner" if owner.is_none() => owner = Some(Value::Object(p)),
+            "steward" if steward.is_none() => steward = Some(Value::Object(p)),
+            _ => return None,
+        }
+    }
+    // The steward's organization is the team's only when the owner's is.
+    if let (Some(Value::Object(s)), Some(o)) = (&mut steward, &owner)
+        && o.get("organization").is_some()
+        && s.get("email").is_some()
+    {
+        s.remove("organization");
+    }
+    let back = team_of(owner.as_ref(), steward.as_ref())?;
+    (&back == team).then_some((owner, steward))
+}
+
+/// A freshness check as an SLA latency on `table.column`, when it is only that.
+fn sla_of(check: &Value, table: &str) -> Option<Value> {
+    let o = check.as_object()?;
+    if o.get("check")? != "freshness"
+        || o.keys()
+            .any(|k| !matches!(k.as_str(), "check" | "column" | "maxAge" | "severity"))
+        || o.get("severity").is_some_and(|s| s != "error")
+    {
+        return None;
+    }
+    let seconds = assay_model::check::IsoDuration::parse(o.get("maxAge")?.as_str()?)
+        .ok()?
+        .seconds;
+    let (value, unit) = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")]
+        .iter()
+        .find(|(n, _)| seconds % n == 0)
+        .map(|(n, u)| (seconds / n, *u))?;
+    Some(json!({
+        "property": "latency",
+        "value": value,
+        "unit": unit,
+        "element": format!("{table}.{}", o.get("column")?.as_str()?),
+    }))
+}
+
+/// The freshness check of an SLA latency (the inverse of [`sla_of`]): its table, and the check.
+fn freshness_of(sla: &Value) -> Option<(String, Value)> {
+    if sla.get("property")? != "latency" {
+        return None;
+    }
+    let (table, column) = sla.get("element")?.as_str()?.split_once('.')?;
+    let n = sla.get("value")?.as_u64()?;
+    let max_age = match sla.get("unit")?.as_str()? {
+        "d" => format!("P{n}D"),
+        "h" => format!("PT{n}H"),
+        "m" => format!("PT{n}M"),
+        "s" => format!("PT{n}S"),
+        _ => return None,
+    };
+    let check = json!({"check": "freshness", "column": column, "maxAge": max_age});
+    (sla_of(&check, table).as_ref() == Some(sla)).then(|| (table.to_string(), check))
+}
+
 /// Imports an ODCS contract (already parsed from YAML or JSON).
 pub fn import(contract: &Value, field: &str) -> Result<Imported, String> {
     let top = contract
@@ -485,6 +622,7 @@ pub fn import(contract: &Value, field: &str) -> Result<Imported, String> {
         rest.insert("servers".into(), Value::Array(servers_left));
     }
     let mut resources = Vec::new();
+    let mut table_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut schema_rest = Map::new();
     for (i, obj) in top
         .get("schema")
@@ -511,6 +649,7 @@ pub fn import(contract: &Value, field: &str) -> Result<Imported, String> {
             schema_rest.insert(table.to_string(), Value::Object(left));
         }
         if let Some(r) = resource {
+            table_index.insert(table.to_string(), resources.len());
             resources.push(r);
         }
     }
@@ -518,6 +657,57 @@ pub fn import(contract: &Value, field: &str) -> Result<Imported, String> {
         rest.insert("schema".into(), Value::Object(schema_rest));
     }
     m.insert("resources".into(), Value::Array(resources));
+    // A team an export wrote is the owner and steward; another stays as it is.
+    if let Some(team) = top.get("team")
+        && let Some((owner, steward)) = parties_of(team)
+    {
+        if let Some(o) = owner {
+            m.insert("owner".into(), o);
+        }
+        if let Some(s) = steward {
+            m.insert("steward".into(), s);
+        }
+    } else if let Some(team) = top.get("team") {
+        note(&mut notes, "/team".into(), "`team` kept in `x-odcs`");
+        rest.insert("team".into(), team.clone());
+    }
+    // SLA latencies on a table's column are freshness checks.
+    let mut slas_left = Vec::new();
+    for sla in top
+        .get("slaProperties")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let placed = freshness_of(sla).and_then(|(table, check)| {
+            let i = *table_index.get(&table)?;
+            let r = m.get_mut("resources")?.get_mut(i)?;
+            let column = check["column"].as_str()?;
+            r["schema"]["fields"]
+                .as_array()?
+                .iter()
+                .any(|f| f["name"] == column)
+                .then_some(())?;
+            match r.get_mut("checks") {
+                Some(Value::Array(c)) => c.push(check),
+                _ => {
+                    r.as_object_mut()?.insert("checks".into(), json!([check]));
+                }
+            }
+            Some(())
+        });
+        if placed.is_none() {
+            slas_left.push(sla.clone());
+        }
+    }
+    if !slas_left.is_empty() {
+        note(
+            &mut notes,
+            "/slaProperties".into(),
+            "SLA properties other than latencies of a column kept in `x-odcs`",
+        );
+        rest.insert("slaProperties".into(), Value::Array(slas_left));
+    }
     let (ours, others) = split_custom(top.get("customProperties"));
     for (k, v) in ours {
         match k.as_str() {
@@ -548,6 +738,8 @@ pub fn import(contract: &Value, field: &str) -> Result<Imported, String> {
                 | "servers"
                 | "schema"
                 | "customProperties"
+                | "team"
+                | "slaProperties"
         ) {
             continue;
         }
@@ -874,6 +1066,7 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
         .cloned()
         .unwrap_or_default();
     let mut servers: Vec<Value> = Vec::new();
+    let mut slas: Vec<Value> = Vec::new();
     let mut schema = Vec::new();
     let mut used_extras = std::collections::BTreeSet::new();
     for (ri, r) in manifest.resources.iter().enumerate() {
@@ -916,6 +1109,10 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
         let mut rules_by_column: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut table_rules = Vec::new();
         for (ci, check) in rv["checks"].as_array().into_iter().flatten().enumerate() {
+            if let Some(sla) = sla_of(check, &table) {
+                slas.push(sla);
+                continue;
+            }
             match check_to_rule(check) {
                 Some((Some(col), rule)) => rules_by_column.entry(col).or_default().push(rule),
                 Some((None, rule)) => table_rules.push(rule),
@@ -933,7 +1130,7 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|c| check_to_rule(c).is_none())
+            .filter(|c| check_to_rule(c).is_none() && sla_of(c, &table).is_none())
             .cloned()
             .collect();
         let mut props = Vec::new();
@@ -1103,13 +1300,34 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
     if !servers.is_empty() {
         c.insert("servers".into(), Value::Array(servers));
     }
+    // The SLA latencies of the freshness checks, then those an import kept.
+    if let Some(Value::Array(kept)) = extras.get("slaProperties") {
+        slas.extend(kept.iter().cloned());
+    }
+    if !slas.is_empty() {
+        c.insert("slaProperties".into(), Value::Array(slas));
+    }
+    // The owner and steward as the team, unless an import kept the contract's own.
+    let team = extras
+        .get("team")
+        .cloned()
+        .or_else(|| team_of(mv.get("owner"), mv.get("steward")));
+    if let Some(t) = team {
+        c.insert("team".into(), t);
+    }
     if !schema.is_empty() {
         c.insert("schema".into(), Value::Array(schema));
     }
     for (k, v) in &extras {
         if !matches!(
             k.as_str(),
-            "id" | "version" | "status" | "description" | "schema" | "servers"
+            "id" | "version"
+                | "status"
+                | "description"
+                | "schema"
+                | "servers"
+                | "slaProperties"
+                | "team"
         ) {
             c.insert(k.clone(), v.clone());
         }
@@ -1121,6 +1339,8 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
         .unwrap_or_default();
     custom.push(json!({"property": "assay:field", "value": manifest.field}));
     custom.push(json!({"property": "assay:sensitivity", "value": manifest.sensitivity.as_str()}));
+    let team_holds_parties =
+        extras.get("team").is_none() && team_of(mv.get("owner"), mv.get("steward")).is_some();
     for k in [
         "titleZh",
         "descriptionZh",
@@ -1132,6 +1352,9 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
         "sources",
         "lineage",
     ] {
+        if team_holds_parties && (k == "owner" || k == "steward") {
+            continue;
+        }
         if let Some(v) = mv.get(k)
             && !v.is_null()
             && v != &json!([])
@@ -1256,8 +1479,14 @@ resources:
         let (contract, notes) = export(&m, None);
         let errs = errors(&validator(), &contract);
         assert!(errs.is_empty(), "{errs:#?}\n{contract:#}");
+        // The freshness check is the contract's SLA latency; the enum a custom property.
+        assert_eq!(
+            contract["slaProperties"],
+            json!([{"property": "latency", "value": 2, "unit": "d", "element": "readings.ts"}])
+        );
+        assert_eq!(contract["team"]["members"][0]["tags"], json!(["owner"]));
         assert!(
-            notes.iter().any(|n| n.message.contains("freshness")),
+            notes.iter().any(|n| n.message.contains("`enum` of")),
             "{notes:?}"
         );
         let back = import(&contract, "IF-C999").unwrap();
