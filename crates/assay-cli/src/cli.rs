@@ -471,6 +471,29 @@ pub struct PackArgs {
     pub strict: bool,
 }
 
+/// Arguments of `assay submit`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// The catalog the bag is for: the diff is against its current version of the dataset.
+    #[arg(long, value_name = "DIR")]
+    pub catalog: PathBuf,
+}
+
+/// Arguments of `assay accept`.
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The submission bag (`assay submit`).
+    pub bag: PathBuf,
+    /// The catalog to take it into.
+    #[arg(long, value_name = "DIR")]
+    pub catalog: PathBuf,
+    /// Reference time of the validation (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -522,6 +545,12 @@ pub enum Command {
     Import(ImportArgs),
     /// Export a dataset's manifest to another format (Frictionless Data Package v2, ODCS v3.1).
     Export(ExportArgs),
+    /// A submission bag for a catalog: `pack`, with the diff against the catalog's current
+    /// version inside.
+    Submit(SubmitArgs),
+    /// Take a submission bag into the catalog: verify it, validate it again, check the version
+    /// against the current one, and move it in atomically (the old version kept).
+    Accept(AcceptArgs),
     /// What changed between two versions of a manifest: each change breaking, compatible or
     /// informational, with the rule that decided it, and whether the version bump is enough.
     Diff(DiffArgs),

@@ -125,6 +125,8 @@ pub struct PackInput<'a> {
     pub report_json: &'a str,
     /// Bagging-Date, `YYYY-MM-DD`.
     pub date: &'a str,
+    /// `assay diff` against the catalog's current version (`assay submit`), as JSON.
+    pub diff_json: Option<&'a str>,
 }
 
 /// Summary of a written bag.
@@ -249,6 +251,10 @@ fn write_bag(input: &PackInput<'_>, root: &Path) -> Result<Packed, PackError> {
             input.report_json.as_bytes().to_vec(),
         ),
     ];
+    let mut tags = tags;
+    if let Some(d) = input.diff_json {
+        tags.push((format!("{TAG_DIR}/diff.json"), d.as_bytes().to_vec()));
+    }
     let mut tagmanifest = String::new();
     let mut tagmanifest512 = String::new();
     for (name, bytes) in &tags {

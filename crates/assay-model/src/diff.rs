@@ -195,6 +195,38 @@ pub fn diff(old: &Manifest, new: &Manifest) -> Diff {
     }
 }
 
+/// The folder, inside a dataset's folder, that keeps its earlier versions (`assay accept`).
+pub const VERSIONS_DIR: &str = ".versions";
+
+/// A dataset's history: the diff between each pair of consecutive versions, newest first,
+/// from the versions kept under `<dir>/.versions/<version>/` and `current`. Versions whose
+/// manifest does not load, or whose version is not semantic, are left out.
+pub fn version_history(dir: &std::path::Path, current: &Manifest) -> Vec<Diff> {
+    let mut versions: Vec<(semver::Version, Manifest)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join(VERSIONS_DIR)) {
+        for e in entries.flatten() {
+            let manifest = crate::MANIFEST_FILE_NAMES
+                .iter()
+                .map(|n| e.path().join(n))
+                .find(|p| p.is_file());
+            if let Some(m) = manifest.and_then(|p| crate::lint::load(&p).ok())
+                && let Ok(v) = semver::Version::parse(&m.manifest.version)
+            {
+                versions.push((v, m.manifest));
+            }
+        }
+    }
+    if versions.is_empty() {
+        return Vec::new();
+    }
+    versions.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut chain: Vec<&Manifest> = versions.iter().map(|(_, m)| m).collect();
+    chain.push(current);
+    let mut out: Vec<Diff> = chain.windows(2).map(|w| diff(w[0], w[1])).collect();
+    out.reverse();
+    out
+}
+
 /// The bump from `old` to `new`, and whether it is enough for `required`. Below 1.0.0 the
 /// places shift, as Cargo reads them: a new minor version may break, a new patch may add.
 fn versions(old: &str, new: &str, required: Bump) -> (Bump, bool) {

@@ -246,6 +246,7 @@ fn dataset_files(
             }
         }
     }
+    let versions = assay_model::diff::version_history(&l.dir, &l.manifest);
     for (lang, page) in pages {
         let site = page.clone();
         let html = html::report(&ReportInput {
@@ -256,6 +257,7 @@ fn dataset_files(
             history,
             lang: *lang,
             site: Some(site),
+            versions: &versions,
         });
         files.insert(format!("{dir}/{}", page.file("index")), html.into_bytes());
     }

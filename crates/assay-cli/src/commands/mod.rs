@@ -9,6 +9,7 @@ use assay_model::{FieldRegistry, LoadedManifest};
 use crate::cli::{Cli, Command};
 use crate::exit::Status;
 
+mod accept;
 mod diff;
 mod fields;
 mod frictionless;
@@ -60,6 +61,8 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Import(args) => frictionless::import(&registry, args),
         Command::Export(args) => frictionless::export(&registry, args),
         Command::Diff(args) => diff::run(args),
+        Command::Submit(args) => pack::submit(&registry, args),
+        Command::Accept(args) => accept::run(&registry, args),
     }
 }
 

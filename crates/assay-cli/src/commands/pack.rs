@@ -16,6 +16,57 @@ pub fn run(registry: &FieldRegistry, args: PackArgs) -> Result<Status> {
         Ok(l) => l,
         Err(s) => return Ok(s),
     };
+    pack_loaded(&loaded, &args, None)
+}
+
+/// `assay submit`: the bag of `pack`, with the diff against the catalog's current version of
+/// the dataset (when it has one) inside, and what `accept` will say of the version.
+pub fn submit(registry: &FieldRegistry, args: crate::cli::SubmitArgs) -> Result<Status> {
+    let loaded = match load_dataset(&args.pack.dataset, registry) {
+        Ok(l) => l,
+        Err(s) => return Ok(s),
+    };
+    let current = match super::accept::current_version(&args.catalog, &loaded.manifest.name) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Status::Invalid);
+        }
+    };
+    let diff = current.map(|(_, old)| assay_model::diff::diff(&old.manifest, &loaded.manifest));
+    let diff_json = match &diff {
+        Some(d) => Some(super::pretty_json(d)?),
+        None => None,
+    };
+    match &diff {
+        Some(d) if !d.version_ok => eprintln!(
+            "warning: {} {} → {}: the changes need a new {:?} version; `assay accept` will refuse this bag\n  hint: `assay diff` lists the changes",
+            d.old_name, d.old_version, d.new_version, d.required_bump
+        ),
+        Some(d) => eprintln!(
+            "note: {} {} → {}: {} breaking, {} compatible, {} informational change(s)",
+            d.old_name,
+            d.old_version,
+            d.new_version,
+            d.count(assay_model::diff::Class::Breaking),
+            d.count(assay_model::diff::Class::Compatible),
+            d.count(assay_model::diff::Class::Informational)
+        ),
+        None => eprintln!(
+            "note: {} is new to {}",
+            loaded.manifest.name,
+            args.catalog.display()
+        ),
+    }
+    pack_loaded(&loaded, &args.pack, diff_json.as_deref())
+}
+
+fn pack_loaded(
+    loaded: &assay_model::LoadedManifest,
+    args: &PackArgs,
+    diff_json: Option<&str>,
+) -> Result<Status> {
+    let loaded = loaded.clone();
     let date = match &args.date {
         Some(d) if is_date(d) => d.clone(),
         Some(d) => {
@@ -104,6 +155,7 @@ pub fn run(registry: &FieldRegistry, args: PackArgs) -> Result<Status> {
         lock_text: &lock_text,
         report_json: &report_json,
         date: &date,
+        diff_json,
     };
     match pack(&input, &args.out) {
         Ok(p) => {

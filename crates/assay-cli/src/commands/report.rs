@@ -150,6 +150,7 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
                 history: &history,
                 lang: args.lang.into(),
                 site: None,
+                versions: &assay_model::diff::version_history(&loaded.dir, &loaded.manifest),
             })
         }
     };

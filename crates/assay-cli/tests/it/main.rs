@@ -19,4 +19,5 @@ mod profile;
 mod publish;
 mod quality;
 mod standards;
+mod submissions;
 mod validate;

@@ -29,6 +29,8 @@ pub struct ReportInput<'a> {
     /// its field page, its own documents (`report.json`, `croissant.json`, …) and the page in
     /// the other language.
     pub site: Option<crate::SitePage>,
+    /// The dataset's earlier versions: the diff of each pair, newest first.
+    pub versions: &'a [assay_model::diff::Diff],
 }
 
 /// Error-level checks that failed.
@@ -358,6 +360,20 @@ pub fn report(input: &ReportInput) -> String {
             upstream,
             process,
             tool_version => report.tool.version,
+            versions => input.versions.iter().map(|d| context! {
+                from => d.old_version,
+                to => d.new_version,
+                breaking => d.count(assay_model::diff::Class::Breaking),
+                compatible => d.count(assay_model::diff::Class::Compatible),
+                informational => d.count(assay_model::diff::Class::Informational),
+                changes => d.changes.iter().map(|c| context! {
+                    class => c.class.as_str(),
+                    class_text => t(lang, c.class.as_str()),
+                    rule => c.rule,
+                    at => c.at,
+                    message => c.message,
+                }).collect::<Vec<_>>(),
+            }).collect::<Vec<_>>(),
         },
     )
 }
