@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The test suite: installs the independent checkers the tests compare against (the Python
-# `bagit` and `pyld` packages, Microsoft's SARIF Multitool and playwright-core, pinned, into
+# `bagit`, `pyld` and `pre-commit` packages, Microsoft's SARIF Multitool and playwright-core,
+# pinned, into
 # .venv-test), then
 # runs every test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x .venv-test/bin/bagit.py ] || ! .venv-test/bin/python -c "import pyld" 2>/dev/null; then
+if [ ! -x .venv-test/bin/bagit.py ] || [ ! -x .venv-test/bin/pre-commit ] \
+  || ! .venv-test/bin/python -c "import pyld" 2>/dev/null; then
   [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
   .venv-test/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
 fi

@@ -41,6 +41,34 @@ pub fn manifest_schema() -> Value {
 }
 
 /// Pretty JSON with a trailing newline: the form committed under `schemas/`.
+/// The manifest schema's stable identifier (`$id`); a published site serves the same file at
+/// `schemas/manifest.schema.json`.
+pub const MANIFEST_SCHEMA_ID: &str = "https://assay.dev/schemas/manifest.schema.json";
+
+/// The first line of a manifest that `init` or `new` writes into `dir`: a
+/// `yaml-language-server` modeline, so editors (VS Code with the YAML extension, IntelliJ)
+/// complete and check the manifest. The schema is `ASSAY_SCHEMA_URL` when set (a catalog
+/// site's `…/schemas/manifest.schema.json`), else the nearest `schemas/manifest.schema.json`
+/// in a folder above `dir` (a checkout of the catalog), as a relative path, else the `$id`.
+pub fn modeline(dir: &std::path::Path) -> String {
+    let url = std::env::var("ASSAY_SCHEMA_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| {
+            let abs = std::path::absolute(dir).ok()?;
+            let mut up = String::new();
+            for a in abs.ancestors() {
+                if a.join("schemas/manifest.schema.json").is_file() {
+                    return Some(format!("{up}schemas/manifest.schema.json"));
+                }
+                up.push_str("../");
+            }
+            None
+        })
+        .unwrap_or_else(|| MANIFEST_SCHEMA_ID.to_string());
+    format!("# yaml-language-server: $schema={url}\n")
+}
+
 pub fn to_pretty(value: &Value) -> String {
     let mut s = serde_json::to_string_pretty(value).expect("a JSON value always serializes");
     s.push('\n');

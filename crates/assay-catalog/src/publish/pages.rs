@@ -34,6 +34,13 @@ pub(crate) fn write(
         left_out: left_out.to_vec(),
     };
     files.insert("index.json".into(), pretty(&index).into_bytes());
+    // The manifest schema at a stable place, for editors (`yaml-language-server`).
+    if let Some((_, text)) = assay_model::schema::all_schemas()
+        .into_iter()
+        .find(|(n, _)| *n == "manifest.schema.json")
+    {
+        files.insert("schemas/manifest.schema.json".into(), text.into_bytes());
+    }
     files.insert(
         "index.parquet".into(),
         assay_validate::catalog_table::index_parquet(&index).map_err(Error::Document)?,

@@ -65,7 +65,11 @@ pub fn run(registry: &FieldRegistry, args: InitArgs) -> Result<Status> {
             });
         }
     };
-    let text = drafted.text;
+    let text = format!(
+        "{}{}",
+        assay_model::schema::modeline(&args.dir),
+        drafted.text
+    );
     assay_integrity::lock::write_atomic(&target, text.as_bytes())?;
     // `.assay/` holds the run history and the redaction key: never committed.
     let ignore = args.dir.join(".gitignore");

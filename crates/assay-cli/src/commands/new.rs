@@ -71,6 +71,7 @@ pub fn run(registry: &FieldRegistry, args: NewArgs) -> Result<Status> {
     };
     std::fs::create_dir_all(&args.dir)?;
     let target = args.dir.join("dataset.yaml");
+    let text = format!("{}{text}", assay_model::schema::modeline(&args.dir));
     assay_integrity::lock::write_atomic(&target, text.as_bytes())?;
     let columns: usize = reference
         .resources

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod authoring;
 mod bad_input;
 mod cases;
 mod corpus;
