@@ -163,6 +163,9 @@ const DIMENSIONS: &[(&str, &str)] = &[
     ("timeliness", "timeliness"),
 ];
 
+/// The SQL of an `expression` check in a quality rule: the failing rows counted.
+const SQL_PREFIX: &str = "SELECT COUNT(*) FROM {object} WHERE NOT (";
+
 /// A quality rule that maps to a check, or `None` (the rule stays in `x-odcs`).
 fn rule_to_check(rule: &Map<String, Value>, column: Option<&str>) -> Option<Value> {
     const KNOWN: &[&str] = &[
@@ -177,15 +180,39 @@ fn rule_to_check(rule: &Map<String, Value>, column: Option<&str>) -> Option<Valu
         "severity",
         "dimension",
         "description",
+        "name",
+        "query",
     ];
     if rule.keys().any(|k| !KNOWN.contains(&k.as_str())) {
         return None;
     }
-    if rule.get("type").is_some_and(|t| t != "library") {
+    let mut check = Map::new();
+    // A table's SQL rule that counts the rows failing a row predicate is an `expression`.
+    if rule.get("type").is_some_and(|t| t == "sql") {
+        let query = rule.get("query")?.as_str()?;
+        let predicate = query
+            .strip_prefix(SQL_PREFIX)?
+            .strip_suffix(')')
+            .filter(|p| !p.trim().is_empty())?;
+        if column.is_some()
+            || rule.get("mustBe")?.as_f64() != Some(0.0)
+            || rule.keys().any(|k| {
+                !matches!(
+                    k.as_str(),
+                    "type" | "query" | "mustBe" | "severity" | "dimension" | "description" | "name"
+                )
+            })
+        {
+            return None;
+        }
+        check.insert("check".into(), "expression".into());
+        check.insert("sql".into(), predicate.into());
+        return finish_check(rule, check);
+    }
+    if rule.get("type").is_some_and(|t| t != "library") || rule.contains_key("query") {
         return None;
     }
     let metric = rule.get("metric")?.as_str()?;
-    let mut check = Map::new();
     let percent = rule.get("unit").and_then(Value::as_str) == Some("percent");
     if rule
         .get("unit")
@@ -210,8 +237,14 @@ fn rule_to_check(rule: &Map<String, Value>, column: Option<&str>) -> Option<Valu
         }
     };
     match (metric, column) {
-        ("nullValues", Some(c)) => {
-            if rule.contains_key("arguments") {
+        ("nullValues", Some(c)) | ("missingValues", Some(c)) => {
+            // `missingValues` counting nulls only is `nullValues`.
+            let only_nulls = rule
+                .get("arguments")
+                .is_some_and(|a| a == &json!({"missingValues": [null]}));
+            if metric == "nullValues" && rule.contains_key("arguments")
+                || metric == "missingValues" && !only_nulls
+            {
                 return None;
             }
             check.insert("check".into(), "not_null".into());
@@ -274,6 +307,11 @@ fn rule_to_check(rule: &Map<String, Value>, column: Option<&str>) -> Option<Valu
         }
         _ => return None,
     }
+    finish_check(rule, check)
+}
+
+/// The severity, dimension, description and name of a quality rule, on its check.
+fn finish_check(rule: &Map<String, Value>, mut check: Map<String, Value>) -> Option<Value> {
     match rule.get("severity").and_then(Value::as_str) {
         None | Some("error") => {}
         Some("warning") => {
@@ -287,6 +325,9 @@ fn rule_to_check(rule: &Map<String, Value>, column: Option<&str>) -> Option<Valu
     }
     if let Some(d) = rule.get("description") {
         check.insert("description".into(), d.as_str()?.into());
+    }
+    if let Some(n) = rule.get("name") {
+        check.insert("name".into(), n.as_str()?.into());
     }
     Some(Value::Object(check))
 }
@@ -306,8 +347,15 @@ fn check_to_rule(check: &Value) -> Option<(Option<String>, Value)> {
         "severity",
         "dimension",
         "description",
+        "name",
+        "sql",
     ];
     if c.keys().any(|k| !KNOWN.contains(&k.as_str())) {
+        return None;
+    }
+    if c.get("severity")
+        .is_some_and(|s| s != "warn" && s != "error")
+    {
         return None;
     }
     let column = c.get("column").and_then(Value::as_str).map(str::to_string);
@@ -345,6 +393,17 @@ fn check_to_rule(check: &Value) -> Option<(Option<String>, Value)> {
             rule.insert("arguments".into(), json!({"pattern": c.get("pattern")?}));
             share(&mut rule);
         }
+        "expression" => {
+            if c.contains_key("mostly") {
+                return None;
+            }
+            rule.insert("type".into(), "sql".into());
+            rule.insert(
+                "query".into(),
+                format!("{SQL_PREFIX}{})", c.get("sql")?.as_str()?).into(),
+            );
+            rule.insert("mustBe".into(), json!(0));
+        }
         "row_count" => {
             rule.insert("metric".into(), "rowCount".into());
             match (c.get("min"), c.get("max")) {
@@ -374,6 +433,9 @@ fn check_to_rule(check: &Value) -> Option<(Option<String>, Value)> {
     }
     if let Some(d) = c.get("description") {
         rule.insert("description".into(), d.clone());
+    }
+    if let Some(n) = c.get("name") {
+        rule.insert("name".into(), n.clone());
     }
     Some((column, Value::Object(rule)))
 }
@@ -513,6 +575,35 @@ fn freshness_of(sla: &Value) -> Option<(String, Value)> {
     };
     let check = json!({"check": "freshness", "column": column, "maxAge": max_age});
     (sla_of(&check, table).as_ref() == Some(sla)).then(|| (table.to_string(), check))
+}
+
+/// A licence as an authoritative definition of type `license`: its page (`path`, or the SPDX
+/// page of an SPDX identifier) and its identifier. `None` when it has a title, which the
+/// definition has no place for.
+fn license_definition(l: &Value) -> Option<Value> {
+    let o = l.as_object()?;
+    if o.keys().any(|k| !matches!(k.as_str(), "name" | "path")) {
+        return None;
+    }
+    let name = o.get("name")?.as_str()?;
+    let url = match o.get("path") {
+        Some(p) => p.as_str()?.to_string(),
+        None => crate::dcat::license_url(name),
+    };
+    url.contains("://")
+        .then(|| json!({"type": "license", "url": url, "description": name}))
+}
+
+/// The licence of an authoritative definition that [`license_definition`] would write.
+fn license_of(d: &Value) -> Option<Value> {
+    if d.get("type")? != "license" {
+        return None;
+    }
+    let name = d.get("description")?.as_str()?;
+    let url = d.get("url")?.as_str()?;
+    [json!({"name": name}), json!({"name": name, "path": url})]
+        .into_iter()
+        .find(|candidate| license_definition(candidate).as_ref() == Some(d))
 }
 
 /// Imports an ODCS contract (already parsed from YAML or JSON).
@@ -708,6 +799,34 @@ pub fn import(contract: &Value, field: &str) -> Result<Imported, String> {
         );
         rest.insert("slaProperties".into(), Value::Array(slas_left));
     }
+    // Authoritative definitions of type `license` are the licences.
+    let mut definitions_left = Vec::new();
+    let mut licenses = Vec::new();
+    for d in top
+        .get("authoritativeDefinitions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        match license_of(d) {
+            Some(l) => licenses.push(l),
+            None => definitions_left.push(d.clone()),
+        }
+    }
+    if !licenses.is_empty() {
+        m.insert("licenses".into(), Value::Array(licenses));
+    }
+    if !definitions_left.is_empty() {
+        note(
+            &mut notes,
+            "/authoritativeDefinitions".into(),
+            "authoritative definitions other than licences kept in `x-odcs`",
+        );
+        rest.insert(
+            "authoritativeDefinitions".into(),
+            Value::Array(definitions_left),
+        );
+    }
     let (ours, others) = split_custom(top.get("customProperties"));
     for (k, v) in ours {
         match k.as_str() {
@@ -740,6 +859,7 @@ pub fn import(contract: &Value, field: &str) -> Result<Imported, String> {
                 | "customProperties"
                 | "team"
                 | "slaProperties"
+                | "authoritativeDefinitions"
         ) {
             continue;
         }
@@ -1307,6 +1427,20 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
     if !slas.is_empty() {
         c.insert("slaProperties".into(), Value::Array(slas));
     }
+    // The licences as authoritative definitions, then the definitions an import kept.
+    let license_defs: Option<Vec<Value>> = mv
+        .get("licenses")
+        .and_then(Value::as_array)
+        .map(|ls| ls.iter().map(license_definition).collect())
+        .unwrap_or(Some(Vec::new()));
+    let licenses_as_definitions = license_defs.is_some();
+    let mut definitions = license_defs.unwrap_or_default();
+    if let Some(Value::Array(kept)) = extras.get("authoritativeDefinitions") {
+        definitions.extend(kept.iter().cloned());
+    }
+    if !definitions.is_empty() {
+        c.insert("authoritativeDefinitions".into(), Value::Array(definitions));
+    }
     // The owner and steward as the team, unless an import kept the contract's own.
     let team = extras
         .get("team")
@@ -1328,6 +1462,7 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
                 | "servers"
                 | "slaProperties"
                 | "team"
+                | "authoritativeDefinitions"
         ) {
             c.insert(k.clone(), v.clone());
         }
@@ -1352,7 +1487,9 @@ pub fn export(manifest: &Manifest, extras: Option<&Value>) -> (Value, Vec<Note>)
         "sources",
         "lineage",
     ] {
-        if team_holds_parties && (k == "owner" || k == "steward") {
+        if team_holds_parties && (k == "owner" || k == "steward")
+            || licenses_as_definitions && k == "licenses"
+        {
             continue;
         }
         if let Some(v) = mv.get(k)
@@ -1473,6 +1610,7 @@ resources:
       - {check: in_set, column: status, values: [RUN, IDLE], severity: warn}
       - {check: row_count, min: 10, max: 1000}
       - {check: freshness, column: ts, maxAge: P2D}
+      - {check: expression, name: value-positive, sql: "value >= 0", description: No negative readings}
 "#;
         let doc = assay_model::source::parse(yaml.as_bytes()).unwrap().value;
         let m: Manifest = serde_json::from_value(doc.clone()).unwrap();
@@ -1485,12 +1623,37 @@ resources:
             json!([{"property": "latency", "value": 2, "unit": "d", "element": "readings.ts"}])
         );
         assert_eq!(contract["team"]["members"][0]["tags"], json!(["owner"]));
+        // The expression is the table's SQL rule.
+        let sql = contract["schema"][0]["quality"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["type"] == "sql")
+            .unwrap();
+        assert_eq!(
+            sql["query"],
+            "SELECT COUNT(*) FROM {object} WHERE NOT (value >= 0)"
+        );
+        assert_eq!(sql["name"], "value-positive");
+        // The licence is an authoritative definition.
+        assert_eq!(
+            contract["authoritativeDefinitions"],
+            json!([{"type": "license", "url": "https://spdx.org/licenses/CC-BY-4.0.html", "description": "CC-BY-4.0"}])
+        );
         assert!(
             notes.iter().any(|n| n.message.contains("`enum` of")),
             "{notes:?}"
         );
         let back = import(&contract, "IF-C999").unwrap();
         assert!(back.document.get("x-odcs").is_none(), "{:#}", back.document);
-        assert_eq!(manifest_of(&back.document), m);
+        // The same manifest; the checks may come back in another order (by where ODCS keeps
+        // them: columns, the table, SLAs).
+        let sorted = |mut m: Manifest| {
+            for r in &mut m.resources {
+                r.checks.sort_by_key(|c| c.display_name());
+            }
+            m
+        };
+        assert_eq!(sorted(manifest_of(&back.document)), sorted(m));
     }
 }
