@@ -6,24 +6,8 @@ use super::*;
 /// reviews an import sees what to check. Values that YAML could misread (numbers-as-text,
 /// `yes`/`no`, `null`, text with `:` or `#` …) are double-quoted.
 pub fn to_yaml(manifest: &Manifest, notes: &[Note]) -> String {
-    let mut out = String::new();
-    if !notes.is_empty() {
-        out.push_str(&format!(
-            "# {} note(s) from the conversion; review them, then delete these lines:\n",
-            notes.len()
-        ));
-        for n in notes {
-            let line = n.to_string().replace(['\r', '\n'], " ");
-            out.push_str("# ");
-            out.push_str(&line);
-            out.push('\n');
-        }
-    }
     let value = serde_json::to_value(manifest).expect("a manifest always serializes to JSON");
-    if let Value::Object(map) = &value {
-        yaml_map(&mut out, map, 0, false);
-    }
-    out
+    document_to_yaml(&value, notes)
 }
 
 /// As [`to_yaml`], for a manifest document given as JSON (which may hold `x-` keys).

@@ -349,13 +349,23 @@ fn flag(d: &mut Differ, at: &str, o: &Value, n: &Value, key: &str, rules: [&'sta
     }
 }
 
-/// A lower bound at `key` (`minimum`, `min`, `minLength`): raised or added narrows.
-fn lower_bound(
+/// Which way a bound narrows.
+#[derive(Clone, Copy)]
+enum Side {
+    /// `minimum`, `min`, `minLength`: raised (or added) narrows.
+    Lower,
+    /// `maximum`, `max`, `maxLength`: lowered (or added) narrows.
+    Upper,
+}
+
+/// A bound at `key`: narrowed is breaking (`rules[0]`), widened compatible (`rules[1]`).
+fn bound(
     d: &mut Differ,
     at: &str,
     o: &Value,
     n: &Value,
     key: &str,
+    side: Side,
     rules: [&'static str; 2],
 ) {
     let (a, b) = (&o[key], &n[key]);
@@ -365,7 +375,11 @@ fn lower_bound(
     let narrowed = match (a.is_null(), b.is_null()) {
         (true, false) => true,
         (false, true) => false,
-        _ => less(a, b).unwrap_or(true),
+        _ => match side {
+            Side::Lower => less(a, b),
+            Side::Upper => less(b, a),
+        }
+        .unwrap_or(true),
     };
     let (class, rule) = if narrowed {
         (Class::Breaking, rules[0])
@@ -380,7 +394,17 @@ fn lower_bound(
     );
 }
 
-/// An upper bound at `key`: lowered or added narrows.
+fn lower_bound(
+    d: &mut Differ,
+    at: &str,
+    o: &Value,
+    n: &Value,
+    key: &str,
+    rules: [&'static str; 2],
+) {
+    bound(d, at, o, n, key, Side::Lower, rules);
+}
+
 fn upper_bound(
     d: &mut Differ,
     at: &str,
@@ -389,26 +413,7 @@ fn upper_bound(
     key: &str,
     rules: [&'static str; 2],
 ) {
-    let (a, b) = (&o[key], &n[key]);
-    if a == b {
-        return;
-    }
-    let narrowed = match (a.is_null(), b.is_null()) {
-        (true, false) => true,
-        (false, true) => false,
-        _ => less(b, a).unwrap_or(true),
-    };
-    let (class, rule) = if narrowed {
-        (Class::Breaking, rules[0])
-    } else {
-        (Class::Compatible, rules[1])
-    };
-    d.push(
-        class,
-        rule,
-        at,
-        format!("`{key}` {} → {}", show(a), show(b)),
-    );
+    bound(d, at, o, n, key, Side::Upper, rules);
 }
 
 /// A set of allowed values at `key`: a value removed (or a set added) narrows, a value added
