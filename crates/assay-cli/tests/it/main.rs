@@ -19,6 +19,7 @@ mod privacy;
 mod profile;
 mod publish;
 mod quality;
+mod serve;
 mod standards;
 mod submissions;
 mod validate;
