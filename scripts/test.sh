@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The test suite: installs the independent checkers the tests compare against (the Python
-# `bagit`, `pyld` and `pre-commit` packages, Microsoft's SARIF Multitool and playwright-core,
-# pinned, into
-# .venv-test), then
-# runs every test of the workspace.
+# The test suite: installs the independent checkers and servers the tests compare against and
+# start (the Python `bagit`, `pyld` and `pre-commit` packages, the S3-compatible `moto_server`
+# from `moto[server]`, Microsoft's SARIF Multitool and playwright-core, pinned, into
+# .venv-test), then runs every test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv-test/bin/bagit.py ] || [ ! -x .venv-test/bin/pre-commit ] \
+  || [ ! -x .venv-test/bin/moto_server ] \
   || ! .venv-test/bin/python -c "import pyld" 2>/dev/null; then
   [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
   .venv-test/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt

@@ -17,10 +17,44 @@ use globset::{GlobBuilder, GlobMatcher};
 /// One data file of a resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ResolvedFile {
-    /// Path relative to the dataset folder, `/`-separated.
+    /// Path relative to the dataset folder, `/`-separated; for an object in a store, its URL.
     pub rel: String,
-    /// Path on disk (dataset folder joined with `rel`).
+    /// Path on disk (dataset folder joined with `rel`); for an object in a store, the URL.
     pub path: PathBuf,
+    /// For an object in a store (`s3://`, `gs://`, `az://`, `https://`), what its listing said.
+    pub remote: Option<RemoteObjectInfo>,
+}
+
+/// What a store's listing (or `HEAD`) says about one object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RemoteObjectInfo {
+    /// Size in bytes.
+    pub size: u64,
+    /// The store's entity tag, when it gives one.
+    pub etag: Option<String>,
+    /// The store's version id, when the bucket is versioned.
+    pub version: Option<String>,
+}
+
+/// The URL schemes of object stores a resource path may use (`docs/storage.md`).
+pub const REMOTE_SCHEMES: &[&str] = &[
+    "s3", "s3a", "gs", "az", "adl", "azure", "abfs", "abfss", "http", "https",
+];
+
+/// The scheme of a path written as a URL (`s3://bucket/key` gives `s3`), known or not; `None`
+/// for a path in the dataset folder.
+pub fn url_scheme(pattern: &str) -> Option<&str> {
+    let (scheme, _) = pattern.split_once("://")?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// True when `pattern` names objects in a store rather than files in the dataset folder.
+pub fn is_remote(pattern: &str) -> bool {
+    url_scheme(pattern).is_some()
 }
 
 /// Why a resource path is unacceptable or matched nothing.
@@ -76,6 +110,16 @@ pub enum PathProblem {
         /// What was exceeded.
         what: String,
     },
+    /// A URL whose scheme is not one of [`REMOTE_SCHEMES`].
+    UnknownScheme {
+        /// The pattern as written.
+        pattern: String,
+    },
+    /// A URL resolved by the storage layer, not in the dataset folder (`assay_storage::resolve`).
+    Remote {
+        /// The pattern as written.
+        pattern: String,
+    },
     /// The folder could not be listed.
     Io {
         /// The pattern as written.
@@ -96,6 +140,8 @@ impl PathProblem {
             | PathProblem::Escapes { pattern, .. }
             | PathProblem::Dangling { pattern, .. }
             | PathProblem::NoMatch { pattern }
+            | PathProblem::UnknownScheme { pattern }
+            | PathProblem::Remote { pattern }
             | PathProblem::Io { pattern, .. }
             | PathProblem::TooMany { pattern, .. } => pattern,
         }
@@ -143,6 +189,19 @@ impl fmt::Display for PathProblem {
             PathProblem::NoMatch { pattern } => {
                 write!(f, "resource path `{pattern}` matches no file")
             }
+            PathProblem::UnknownScheme { pattern } => write!(
+                f,
+                "resource path `{pattern}` has an unknown URL scheme; use one of {} (docs/storage.md)",
+                REMOTE_SCHEMES
+                    .iter()
+                    .map(|s| format!("{s}://"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            PathProblem::Remote { pattern } => write!(
+                f,
+                "resource path `{pattern}` is in an object store; this command reads only the dataset folder"
+            ),
             PathProblem::Io { pattern, message } => {
                 write!(f, "cannot list files for `{pattern}`: {message}")
             }
@@ -157,6 +216,17 @@ impl fmt::Display for PathProblem {
 /// Checks a pattern's spelling without touching the file system.
 pub fn check_pattern(pattern: &str) -> Result<(), PathProblem> {
     let p = pattern.to_string();
+    if let Some(scheme) = url_scheme(pattern) {
+        if !REMOTE_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
+            return Err(PathProblem::UnknownScheme { pattern: p });
+        }
+        let rest = &pattern[scheme.len() + 3..];
+        if rest.split('/').any(|c| c == "..") {
+            return Err(PathProblem::ParentDir { pattern: p });
+        }
+        matcher(rest)?;
+        return Ok(());
+    }
     if pattern.starts_with('/') || pattern.starts_with('~') || has_drive_prefix(pattern) {
         return Err(PathProblem::Absolute { pattern: p });
     }
@@ -291,6 +361,15 @@ pub fn resolve(dataset_dir: &Path, patterns: &[&str]) -> (Vec<ResolvedFile>, Vec
         }
     };
     for pattern in patterns {
+        if is_remote(pattern) {
+            problems.push(match check_pattern(pattern) {
+                Err(p) => p,
+                Ok(()) => PathProblem::Remote {
+                    pattern: pattern.to_string(),
+                },
+            });
+            continue;
+        }
         let mut escapes = Vec::new();
         match resolve_one(dataset_dir, &root, pattern, &mut escapes) {
             Ok(found) if found.is_empty() && escapes.is_empty() => {
@@ -323,6 +402,7 @@ fn resolve_one(
             Ok(real) if real.starts_with(root) => Ok(real.is_file().then(|| ResolvedFile {
                 rel: rel.to_string(),
                 path,
+                remote: None,
             })),
             Ok(real) => Err(PathProblem::Escapes {
                 pattern: pattern.to_string(),

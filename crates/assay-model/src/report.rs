@@ -41,6 +41,19 @@ pub struct Report {
     /// Conformance to the field standard the manifest names in `conformsTo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conformance: Option<Conformance>,
+    /// What the run asked of object stores, when any resource is in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<StorageUse>,
+}
+
+/// Requests made to object stores during a run, and the bytes they returned: a run whose
+/// checks the footers decide fetches little more than the footers (`docs/storage.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StorageUse {
+    /// Requests: listings, `HEAD`s and ranged `GET`s (retries inside one are not counted).
+    pub requests: u64,
+    /// Bytes of object data fetched.
+    pub bytes_fetched: u64,
 }
 
 /// Whether a dataset keeps the shape of the field standard it declares (`conformsTo`).
@@ -221,9 +234,13 @@ pub struct FileReport {
     pub path: String,
     /// Size in bytes.
     pub bytes: u64,
-    /// sha256 of the bytes read, lowercase hex.
+    /// sha256 of the bytes read, lowercase hex (local files; objects in a store are hashed by
+    /// `assay lock` and `assay verify`, not by a validation that reads only some of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// The store's entity tag, for an object in a store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
     /// Rows, from the footer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,

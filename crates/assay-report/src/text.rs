@@ -105,6 +105,18 @@ pub fn render_text(report: &Report, color: bool) -> String {
         s.rows,
         s.bytes
     );
+    if let Some(u) = &report.storage {
+        let share = if s.bytes > 0 {
+            u.bytes_fetched as f64 * 100.0 / s.bytes as f64
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            out,
+            "object storage: {} requests, {} bytes fetched ({share:.1}% of the data)",
+            u.requests, u.bytes_fetched
+        );
+    }
     if let Some(q) = &report.quality {
         let dims: Vec<String> = q
             .dimensions

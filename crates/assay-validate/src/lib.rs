@@ -23,6 +23,7 @@ pub mod history;
 mod infer;
 pub mod lint_sql;
 pub mod profile;
+pub mod source;
 mod spill;
 pub mod values;
 
@@ -41,6 +42,20 @@ pub enum Error {
         /// The resources the manifest has, comma-separated.
         known: String,
     },
+    /// A store holding the data refused, could not be reached, or is misconfigured.
+    #[error("{0}")]
+    Storage(assay_storage::StorageError),
+}
+
+impl Error {
+    /// The exit code: 2 for the user's mistake or configuration, 3 for data that could not
+    /// be read.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::UnknownResource { .. } => 2,
+            Error::Storage(e) => e.exit_code(),
+        }
+    }
 }
 
 /// Validates a dataset as every command but `validate` itself does: at the reference time, with

@@ -111,7 +111,11 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(Status::Invalid);
+            return Ok(if e.exit_code() == 3 {
+                Status::Unreadable
+            } else {
+                Status::Invalid
+            });
         }
     };
     // Values of data that is not public leave the machine only as tokens: every format but the

@@ -5,7 +5,7 @@ use crate::support::{assay, check_named, stderr, stdout, temp_dir};
 
 #[path = "../../../../xtask/src/bearing.rs"]
 #[allow(dead_code)]
-mod bearing;
+pub(crate) mod bearing;
 
 const NOW: &str = "2026-04-05T00:00:00Z";
 

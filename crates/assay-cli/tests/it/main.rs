@@ -21,5 +21,6 @@ mod publish;
 mod quality;
 mod serve;
 mod standards;
+mod storage;
 mod submissions;
 mod validate;

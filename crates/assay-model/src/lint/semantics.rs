@@ -315,6 +315,15 @@ impl Semantics<'_> {
                     self.error(&pointer, "bad-glob", problem.to_string(), None)
                 }
                 PathProblem::Io { .. } => self.error(&pointer, "io", problem.to_string(), None),
+                // Objects in a store are listed when the data is read, not by the linter,
+                // which stays offline.
+                PathProblem::Remote { .. } => {}
+                PathProblem::UnknownScheme { .. } => self.error(
+                    &pointer,
+                    "unknown-scheme",
+                    problem.to_string(),
+                    Some("a local path is relative to the manifest's folder, without a scheme".into()),
+                ),
                 PathProblem::TooMany { .. } => {
                     self.error(&pointer, "too-many-files", problem.to_string(), None)
                 }

@@ -10,7 +10,6 @@ use arrow::compute::cast;
 use arrow::datatypes::DataType;
 use arrow::row::{RowConverter, SortField};
 use assay_model::check::ForeignKey;
-use assay_model::paths;
 use assay_model::report::Sample;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -222,7 +221,8 @@ fn target_keys(
         .iter()
         .find(|r| r.name == resource)
         .ok_or_else(|| format!("foreign key target `{resource}` is not a resource"))?;
-    let (files, problems) = paths::resolve(&cx.loaded.dir, &r.path.patterns());
+    let (files, problems) = assay_storage::resolve(&cx.loaded.dir, &r.path.patterns())
+        .map_err(|e| format!("foreign key target `{resource}`: {e}"))?;
     // An empty or unreadable parent would let every key "pass": the check is not evaluated.
     if files.is_empty() {
         let why = problems
@@ -249,7 +249,7 @@ fn target_keys(
     let spill_err = |e: std::io::Error| format!("cannot spill foreign key target keys: {e}");
     let budget = cx.options.memory_limit / 4;
     for f in files {
-        let file = std::fs::File::open(&f.path).map_err(|e| format!("{}: {e}", f.rel))?;
+        let file = crate::source::Source::open(&cx.loaded.dir, &f)?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)
             .map_err(|e| format!("{}: {e}", f.rel))?;
         let schema = builder.schema().clone();

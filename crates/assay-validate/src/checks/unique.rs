@@ -88,7 +88,7 @@ impl Kernel for UniqueCheck {
 
     fn begin_resource(&mut self, _: &mut Tally, cx: &ResourceCx) {
         if let [column] = self.columns.as_slice() {
-            self.isolated = isolated_row_groups(cx.files, column);
+            self.isolated = isolated_row_groups(&cx.loaded.dir, cx.files, column);
         }
         let pk: Vec<&str> = cx
             .resource
@@ -403,10 +403,14 @@ fn rel(files: &[ResolvedFile], i: usize) -> String {
 /// Row groups whose exact [min, max] of `column` overlaps no other row group's, over all files
 /// of a resource. Empty when any row group lacks exact statistics, or the column is not
 /// integer-like.
-fn isolated_row_groups(files: &[ResolvedFile], column: &str) -> HashSet<(u32, usize)> {
+fn isolated_row_groups(
+    dir: &std::path::Path,
+    files: &[ResolvedFile],
+    column: &str,
+) -> HashSet<(u32, usize)> {
     let mut intervals: Vec<(i64, i64, u32, usize)> = Vec::new();
     for (fi, f) in files.iter().enumerate() {
-        let Ok(file) = std::fs::File::open(&f.path) else {
+        let Ok(file) = crate::source::Source::open(dir, f) else {
             return HashSet::new();
         };
         let Ok(meta) = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()) else {

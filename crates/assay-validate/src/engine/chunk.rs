@@ -9,13 +9,43 @@ use bytes::Bytes;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use sha2::{Digest, Sha256};
 
-/// The bytes of one row group (or of the whole file, as a fallback), served to the Parquet
-/// reader as if they were the file: reads outside them are errors, never panics.
+/// The bytes of one row group (or of the whole file, as a fallback, or of the column chunks
+/// fetched from a store), served to the Parquet reader as if they were the file: reads outside
+/// them are errors, never panics.
 #[derive(Clone)]
 pub(crate) struct Chunk {
-    pub base: u64,
-    pub data: Bytes,
+    /// Pieces of the file as (offset, bytes), sorted by offset, not overlapping.
+    pub pieces: Arc<Vec<(u64, Bytes)>>,
     pub file_len: u64,
+}
+
+impl Chunk {
+    /// One contiguous piece.
+    pub fn one(base: u64, data: Bytes, file_len: u64) -> Chunk {
+        Chunk {
+            pieces: Arc::new(vec![(base, data)]),
+            file_len,
+        }
+    }
+
+    /// The piece holding offset `start`: its offset and bytes.
+    fn piece(&self, start: u64) -> Option<&(u64, Bytes)> {
+        let i = self.pieces.partition_point(|(base, _)| *base <= start);
+        let p = self.pieces.get(i.checked_sub(1)?)?;
+        (start <= p.0 + p.1.len() as u64).then_some(p)
+    }
+
+    fn outside(&self, start: u64, length: usize) -> parquet::errors::ParquetError {
+        let held: Vec<String> = self
+            .pieces
+            .iter()
+            .map(|(b, d)| format!("[{b}, {})", b + d.len() as u64))
+            .collect();
+        parquet::errors::ParquetError::General(format!(
+            "read of {length} bytes at offset {start} falls outside the bytes read {}",
+            held.join(", ")
+        ))
+    }
 }
 
 impl parquet::file::reader::Length for Chunk {
@@ -29,25 +59,20 @@ impl parquet::file::reader::ChunkReader for Chunk {
 
     fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
         use bytes::Buf;
-        // Everything from `start` to the end of the bytes held; `get_bytes` refuses a start
-        // outside them.
-        let data_end = self.base + self.data.len() as u64;
-        let len = data_end.saturating_sub(start) as usize;
-        Ok(self.get_bytes(start, len)?.reader())
+        // Everything from `start` to the end of the piece that holds it.
+        match self.piece(start) {
+            Some((base, data)) => Ok(data.slice((start - base) as usize..).reader()),
+            None => Err(self.outside(start, 0)),
+        }
     }
 
     fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
-        let end = start.checked_add(length as u64);
-        let data_end = self.base + self.data.len() as u64;
-        match end {
-            Some(end) if start >= self.base && end <= data_end => {
-                let s = (start - self.base) as usize;
-                Ok(self.data.slice(s..s + length))
+        match self.piece(start) {
+            Some((base, data)) if (start - base) as usize + length <= data.len() => {
+                let s = (start - base) as usize;
+                Ok(data.slice(s..s + length))
             }
-            _ => Err(parquet::errors::ParquetError::General(format!(
-                "read of {length} bytes at offset {start} falls outside the row group's bytes [{}, {data_end})",
-                self.base
-            ))),
+            _ => Err(self.outside(start, length)),
         }
     }
 }
@@ -178,7 +203,7 @@ pub(crate) fn describe_parquet_error(e: &str) -> String {
 /// Reads a file's bytes once, in file order, hashing them: row group by row group when the row
 /// groups lie in file order (as every mainstream writer lays them out), or the whole file at
 /// once otherwise.
-pub(crate) struct ByteReader<'a> {
+pub(crate) struct LocalBytes<'a> {
     file: std::fs::File,
     hasher: Sha256,
     pos: u64,
@@ -189,7 +214,7 @@ pub(crate) struct ByteReader<'a> {
     progress: Option<&'a Arc<dyn crate::Progress>>,
 }
 
-impl<'a> ByteReader<'a> {
+impl<'a> LocalBytes<'a> {
     /// Starts at the first byte; reads the whole file now when its row groups are out of
     /// order. An error is the reason the file cannot be read.
     pub fn new(
@@ -197,7 +222,7 @@ impl<'a> ByteReader<'a> {
         metadata: &parquet::file::metadata::ParquetMetaData,
         file_len: u64,
         progress: Option<&'a Arc<dyn crate::Progress>>,
-    ) -> Result<ByteReader<'a>, String> {
+    ) -> Result<LocalBytes<'a>, String> {
         use sha2::Digest;
         use std::io::{Read, Seek};
         let ranges = row_group_ranges(metadata, file_len);
@@ -215,13 +240,9 @@ impl<'a> ByteReader<'a> {
             if let Some(p) = progress {
                 p.advance(pos);
             }
-            whole = Some(Chunk {
-                base: 0,
-                data: Bytes::from(data),
-                file_len,
-            });
+            whole = Some(Chunk::one(0, Bytes::from(data), file_len));
         }
-        Ok(ByteReader {
+        Ok(LocalBytes {
             file,
             hasher,
             pos,
@@ -248,11 +269,7 @@ impl<'a> ByteReader<'a> {
         if let Some(p) = self.progress {
             p.advance(data.len() as u64);
         }
-        let chunk = Chunk {
-            base: self.pos,
-            data: Bytes::from(data),
-            file_len: self.file_len,
-        };
+        let chunk = Chunk::one(self.pos, Bytes::from(data), self.file_len);
         self.pos = end;
         Ok(chunk)
     }
@@ -274,5 +291,92 @@ impl<'a> ByteReader<'a> {
             }
         }
         Ok((self.pos, assay_model::hex(&self.hasher.finalize())))
+    }
+}
+
+/// Where the engine's main pass gets each row group's bytes.
+pub(crate) enum ByteReader<'a> {
+    /// A local file: every byte once, in order, hashed.
+    Local(LocalBytes<'a>),
+    /// An object in a store: only the column chunks the checks need, nothing when the
+    /// statistics decided every check; not hashed (`assay lock` and `verify` hash objects).
+    Remote {
+        object: assay_storage::RemoteObject,
+        /// The bytes the footer read fetched (the last 64 KiB, or all of a small file): column
+        /// chunks inside them are not fetched again.
+        tail: (u64, Bytes),
+        progress: Option<&'a Arc<dyn crate::Progress>>,
+    },
+}
+
+impl ByteReader<'_> {
+    /// The bytes of row group `rg` the decoder needs for the `projection` (root column indexes;
+    /// `None` when no check needs the data): `None` when nothing was read for it.
+    pub fn row_group(
+        &mut self,
+        rg: usize,
+        meta: &parquet::file::metadata::ParquetMetaData,
+        projection: Option<&[usize]>,
+    ) -> Result<Option<Chunk>, String> {
+        match self {
+            ByteReader::Local(l) => l.row_group(rg).map(Some),
+            ByteReader::Remote {
+                object,
+                tail,
+                progress,
+            } => {
+                let Some(projection) = projection else {
+                    return Ok(None);
+                };
+                let descr = meta.file_metadata().schema_descr();
+                let mut ranges: Vec<std::ops::Range<u64>> = meta
+                    .row_group(rg)
+                    .columns()
+                    .iter()
+                    .enumerate()
+                    .filter(|(leaf, _)| projection.contains(&descr.get_column_root_idx(*leaf)))
+                    .map(|(_, c)| {
+                        let (start, len) = c.byte_range();
+                        start..start.saturating_add(len)
+                    })
+                    .collect();
+                ranges.sort_by_key(|r| (r.start, r.end));
+                ranges.dedup();
+                let (base, held) = (tail.0, &tail.1);
+                let in_tail =
+                    |r: &std::ops::Range<u64>| r.start >= base && r.end <= base + held.len() as u64;
+                let fetch: Vec<std::ops::Range<u64>> =
+                    ranges.iter().filter(|r| !in_tail(r)).cloned().collect();
+                let mut data = object
+                    .get_ranges(&fetch)
+                    .map_err(|e| e.message.clone())?
+                    .into_iter();
+                let fetched: u64 = fetch.iter().map(|r| r.end - r.start).sum();
+                if let Some(p) = progress {
+                    p.advance(fetched);
+                }
+                let mut pieces = Vec::with_capacity(ranges.len());
+                for r in &ranges {
+                    let bytes = if in_tail(r) {
+                        held.slice((r.start - base) as usize..(r.end - base) as usize)
+                    } else {
+                        data.next().unwrap_or_default()
+                    };
+                    pieces.push((r.start, bytes));
+                }
+                Ok(Some(Chunk {
+                    pieces: Arc::new(pieces),
+                    file_len: object.size(),
+                }))
+            }
+        }
+    }
+
+    /// Ends the file: the bytes it holds and, for a local file, their sha256.
+    pub fn finish(self) -> Result<(u64, Option<String>), String> {
+        match self {
+            ByteReader::Local(l) => l.finish().map(|(n, h)| (n, Some(h))),
+            ByteReader::Remote { object, .. } => Ok((object.size(), None)),
+        }
     }
 }

@@ -9,7 +9,7 @@ use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use sha2::{Digest, Sha256};
 
 use super::Options;
-use super::chunk::{ByteReader, HashWriter, describe_parquet_error};
+use super::chunk::{ByteReader, Chunk, HashWriter, LocalBytes, describe_parquet_error};
 use super::resource::Slot;
 use super::schedule::{self, FileRun};
 use super::schema_check::SchemaSlot;
@@ -18,6 +18,7 @@ use crate::conformance;
 
 /// Validates one file: its schema into `schema_slot`, its rows into every check.
 pub(crate) fn validate_file(
+    dir: &std::path::Path,
     file_index: u32,
     files: &[ResolvedFile],
     r: &Resource,
@@ -31,6 +32,7 @@ pub(crate) fn validate_file(
         path: f.rel.clone(),
         bytes: 0,
         sha256: None,
+        etag: None,
         rows: None,
         row_groups: None,
         error: None,
@@ -39,7 +41,12 @@ pub(crate) fn validate_file(
         schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
         report.error = Some(msg);
     };
-    let (file, arrow_meta) = match open(f, &mut report) {
+    let opened = match &f.remote {
+        None => open(f, &mut report).map(|(file, meta)| (Opened::Local(file), meta)),
+        Some(info) => open_remote(dir, f, info, options, &mut report)
+            .map(|(object, tail, meta)| (Opened::Remote(object, tail), meta)),
+    };
+    let (file, arrow_meta) = match opened {
         Ok(opened) => opened,
         Err(msg) => {
             fail(&mut report, msg);
@@ -73,13 +80,21 @@ pub(crate) fn validate_file(
         schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
         report.error = Some(msg);
     };
-    let mut bytes = match ByteReader::new(file, &metadata, report.bytes, options.progress.as_ref())
-    {
-        Ok(b) => b,
-        Err(e) => {
-            fail(&mut report, e);
-            return report;
+    let mut bytes = match file {
+        Opened::Local(file) => {
+            match LocalBytes::new(file, &metadata, report.bytes, options.progress.as_ref()) {
+                Ok(b) => ByteReader::Local(b),
+                Err(e) => {
+                    fail(&mut report, e);
+                    return report;
+                }
+            }
         }
+        Opened::Remote(object, tail) => ByteReader::Remote {
+            object,
+            tail,
+            progress: options.progress.as_ref(),
+        },
     };
     let run = FileRun {
         file_index,
@@ -96,7 +111,7 @@ pub(crate) fn validate_file(
     match bytes.finish() {
         Ok((read, sha256)) => {
             report.bytes = read;
-            report.sha256 = Some(sha256);
+            report.sha256 = sha256;
         }
         Err(e) => {
             fail(&mut report, e);
@@ -165,20 +180,30 @@ fn open(
         Err(e) if e.starts_with("corrupt footer") => return refuse(report, e),
         Err(e) => return refuse(report, describe_parquet_error(&e)),
     };
+    if let Err(why) = check_footer(&arrow_meta, report) {
+        return if why.starts_with("the file is encrypted") {
+            Err(why)
+        } else {
+            refuse(report, why)
+        };
+    }
+    Ok((file, arrow_meta))
+}
+
+/// The limits on row groups and columns, and the refusal of an encrypted file, from the footer;
+/// fills the rows and row groups of `report`.
+fn check_footer(arrow_meta: &ArrowReaderMetadata, report: &mut FileReport) -> Result<(), String> {
     let metadata = arrow_meta.metadata();
     let (groups, columns) = (
         metadata.num_row_groups(),
         metadata.file_metadata().schema_descr().num_columns(),
     );
     if groups > limits::MAX_ROW_GROUPS || columns > limits::MAX_COLUMNS {
-        return refuse(
-            report,
-            format!(
-                "the footer declares {groups} row groups of {columns} columns; the limits are {} row groups and {} columns (docs/security.md)",
-                limits::MAX_ROW_GROUPS,
-                limits::MAX_COLUMNS
-            ),
-        );
+        return Err(format!(
+            "the footer declares {groups} row groups of {columns} columns; the limits are {} row groups and {} columns (docs/security.md)",
+            limits::MAX_ROW_GROUPS,
+            limits::MAX_COLUMNS
+        ));
     }
     report.rows = Some(metadata.file_metadata().num_rows().max(0) as u64);
     report.row_groups = Some(metadata.num_row_groups() as u64);
@@ -194,7 +219,51 @@ fn open(
             "the file is encrypted (Parquet modular encryption, plaintext footer: {encrypted} column chunk(s) encrypted) and no key was given"
         ));
     }
-    Ok((file, arrow_meta))
+    Ok(())
+}
+
+/// A file opened for the main pass.
+enum Opened {
+    Local(std::fs::File),
+    Remote(assay_storage::RemoteObject, (u64, bytes::Bytes)),
+}
+
+/// Opens an object in a store and reads its footer: one ranged request for the last 64 KiB
+/// (two for a larger footer). The size and ETag come from the listing; every later read is
+/// conditional on that ETag.
+fn open_remote(
+    dir: &std::path::Path,
+    f: &ResolvedFile,
+    info: &assay_model::paths::RemoteObjectInfo,
+    options: &Options,
+    report: &mut FileReport,
+) -> Result<
+    (
+        assay_storage::RemoteObject,
+        (u64, bytes::Bytes),
+        ArrowReaderMetadata,
+    ),
+    String,
+> {
+    report.bytes = info.size;
+    report.etag = info.etag.clone();
+    let stores = assay_storage::Stores::for_dir(dir).map_err(|e| e.message)?;
+    let object = assay_storage::RemoteObject::new(&stores, &f.rel, info.size, info.etag.clone())
+        .map_err(|e| e.message)?;
+    let (base, tail) = object
+        .footer(limits::MAX_FOOTER_BYTES)
+        .map_err(|e| e.message)?;
+    if let Some(p) = &options.progress {
+        p.advance(tail.len() as u64);
+    }
+    let chunk = Chunk::one(base, tail.clone(), info.size);
+    let arrow_meta = match crate::footer::load(&chunk, info.size) {
+        Ok(m) => m,
+        Err(e) if e.starts_with("corrupt footer") => return Err(e),
+        Err(e) => return Err(describe_parquet_error(&e)),
+    };
+    check_footer(&arrow_meta, report)?;
+    Ok((object, (base, tail), arrow_meta))
 }
 
 /// Schema conformance of one file, and drift from the resource's first file.

@@ -19,8 +19,8 @@ use assay_model::report::{CheckStatus, DatasetIdentity, Report, RunStatus, Summa
 use assay_model::{LoadedManifest, Resource, hex};
 use sha2::{Digest, Sha256};
 
-mod chunk;
-mod file;
+pub(crate) mod chunk;
+pub(crate) mod file;
 pub(crate) mod plan;
 mod resource;
 mod schedule;
@@ -132,14 +132,27 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
     };
     let mut check_set = Vec::new();
     let mut reports = Vec::new();
-    for r in resources {
+    // Every resource's files first: a store that refuses or cannot be reached stops the run
+    // before anything is read.
+    let usage_before = assay_storage::usage();
+    let mut resolved = Vec::new();
+    for r in &resources {
+        resolved.push(
+            assay_storage::resolve(&loaded.dir, &r.path.patterns())
+                .map_err(crate::Error::Storage)?,
+        );
+    }
+    let remote = resolved
+        .iter()
+        .any(|(files, _)| files.iter().any(|f| f.remote.is_some()));
+    for (r, files) in resources.into_iter().zip(resolved) {
         let planned = plan::plan(r);
         check_set.push(serde_json::json!({
             "resource": r.name,
             "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
         }));
         reports.push(resource::validate_resource(
-            loaded, r, planned, options, &history,
+            loaded, r, planned, options, &history, files,
         ));
     }
     let check_set_sha256 = hex(&Sha256::digest(
@@ -166,6 +179,13 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         now: options.now_text.clone(),
         quality: None,
         conformance: assay_model::report::Conformance::of(m),
+        storage: remote.then(|| {
+            let after = assay_storage::usage();
+            assay_model::report::StorageUse {
+                requests: after.requests - usage_before.requests,
+                bytes_fetched: after.bytes - usage_before.bytes,
+            }
+        }),
     };
     let access = access_facts(loaded, &report);
     report.quality = Some(assay_model::quality::score(

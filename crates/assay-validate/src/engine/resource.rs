@@ -31,14 +31,16 @@ pub(crate) fn validate_resource(
     planned: Vec<(CheckOrigin, Check)>,
     options: &Options,
     history: &Result<Vec<crate::history::Entry>, String>,
+    (files, problems): (Vec<paths::ResolvedFile>, Vec<paths::PathProblem>),
 ) -> ResourceReport {
-    let (files, problems) = paths::resolve(&loaded.dir, &r.path.patterns());
     if let Some(p) = &options.progress {
         p.add_total(
             files
                 .iter()
-                .filter_map(|f| std::fs::metadata(&f.path).ok())
-                .map(|m| m.len())
+                .filter_map(|f| match &f.remote {
+                    Some(info) => Some(info.size),
+                    None => std::fs::metadata(&f.path).ok().map(|m| m.len()),
+                })
                 .sum(),
         );
     }
@@ -85,6 +87,7 @@ pub(crate) fn validate_resource(
         // end of the run (the fuzz targets look for such files; each one found is fixed).
         let fr = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             validate_file(
+                &loaded.dir,
                 i as u32,
                 &files,
                 r,
@@ -100,6 +103,7 @@ pub(crate) fn validate_resource(
                 .map(|m| m.len())
                 .unwrap_or(0),
             sha256: None,
+            etag: None,
             rows: None,
             row_groups: None,
             error: Some(format!(

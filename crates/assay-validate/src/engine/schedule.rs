@@ -75,14 +75,16 @@ pub(crate) fn row_groups(
                 rows: rgm.num_rows().max(0) as u64,
             };
             let need = decide(slots, &stats, run.rel);
-            let chunk = match bytes.row_group(rg) {
+            let wanted = columns(slots, need, schema, run);
+            let projection = wanted.as_ref().map(|(_, idx)| idx.as_slice());
+            let chunk = match bytes.row_group(rg, metadata, projection) {
                 Ok(c) => c,
                 Err(e) => {
                     failure = Some(format!("row group {rg}: {e}"));
                     break;
                 }
             };
-            let Some((need, idx)) = columns(slots, need, schema, run) else {
+            let (Some((need, idx)), Some(chunk)) = (wanted, chunk) else {
                 pending.insert(rg, (vec![], Ok(vec![])));
                 merge_ready(
                     slots,

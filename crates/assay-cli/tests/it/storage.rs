@@ -1,0 +1,457 @@
+//! Data in object storage: a real S3-compatible server (`moto_server`, from PyPI, installed by
+//! `scripts/test.sh` into `.venv-test`) started on a free loopback port for each test, the
+//! example datasets uploaded to it, and `assay` run against `s3://` paths.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use crate::support::{TEST_KEY, repo, stderr, stdout, temp_dir};
+
+/// A `moto_server` on a free loopback port, stopped when dropped.
+struct S3 {
+    child: Child,
+    endpoint: String,
+}
+
+impl S3 {
+    /// Starts the server; `auth` makes it check credentials (every key is then unknown).
+    fn start(auth: bool) -> S3 {
+        let bin = repo().join(".venv-test/bin/moto_server");
+        assert!(
+            bin.exists(),
+            "{} is missing: run scripts/test.sh, which installs moto[server] from PyPI",
+            bin.display()
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut cmd = Command::new(bin);
+        cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if auth {
+            cmd.env("INITIAL_NO_AUTH_ACTION_COUNT", "0");
+        }
+        let child = cmd.spawn().expect("moto_server starts");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let start = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed().as_secs() < 30,
+                "moto_server did not listen on {endpoint}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        S3 { child, endpoint }
+    }
+
+    /// Creates `bucket` (if needed) and uploads each (local file, key).
+    fn upload(&self, bucket: &str, files: &[(PathBuf, String)]) {
+        let mut args = vec![
+            "-c".to_string(),
+            UPLOAD.to_string(),
+            self.endpoint.clone(),
+            bucket.to_string(),
+        ];
+        for (local, key) in files {
+            args.push(local.display().to_string());
+            args.push(key.clone());
+        }
+        let out = Command::new(repo().join(".venv-test/bin/python"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "upload: {}", stderr(&out));
+    }
+}
+
+impl Drop for S3 {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// boto3 (which moto brings): create a bucket and upload files.
+const UPLOAD: &str = r#"
+import sys, boto3
+endpoint, bucket = sys.argv[1], sys.argv[2]
+s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test",
+                  aws_secret_access_key="test", region_name="us-east-1")
+try:
+    s3.create_bucket(Bucket=bucket)
+except s3.exceptions.BucketAlreadyOwnedByYou:
+    pass
+pairs = sys.argv[3:]
+for local, key in zip(pairs[0::2], pairs[1::2]):
+    if local == "-":
+        s3.delete_object(Bucket=bucket, Key=key)
+    else:
+        s3.upload_file(local, bucket, key)
+"#;
+
+/// A marker standing for a secret: it must appear in no output.
+const MARKER: &str = "SECRET-MARKER-8c1f0e2d9b7a";
+
+/// `assay ARGS` in `cwd` with the S3 settings of the standard variables and nothing else of
+/// the caller's AWS environment.
+fn assay_s3(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_assay"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("ASSAY_REGISTRY")
+        .env(assay_model::redact::KEY_ENV, TEST_KEY)
+        .env("NO_COLOR", "1");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") || k.starts_with("AZURE_") || k.starts_with("GOOGLE_") {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the assay binary runs")
+}
+
+/// The standard variables for the loopback server.
+fn s3_env(s3: &S3) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ENDPOINT", s3.endpoint.clone()),
+        ("AWS_ALLOW_HTTP", "true".into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ACCESS_KEY_ID", "test".into()),
+        ("AWS_SECRET_ACCESS_KEY", MARKER.into()),
+    ]
+}
+
+fn env_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The five example datasets.
+fn examples() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for field in std::fs::read_dir(repo().join("catalog")).unwrap() {
+        let field = field.unwrap().path();
+        if !field.is_dir() {
+            continue;
+        }
+        for d in std::fs::read_dir(&field).unwrap() {
+            let d = d.unwrap().path();
+            if d.join("dataset.yaml").exists() && !crate::support::is_standard(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Copies `dataset`'s manifest to `to` with its `data/` paths pointing at
+/// `s3://BUCKET/NAME/data/`, and uploads its data files there.
+fn remote_copy(s3: &S3, bucket: &str, dataset: &Path, to: &Path) -> String {
+    let name = dataset.file_name().unwrap().to_string_lossy().to_string();
+    std::fs::create_dir_all(to).unwrap();
+    let yaml = std::fs::read_to_string(dataset.join("dataset.yaml")).unwrap();
+    let prefix = format!("s3://{bucket}/{name}/data/");
+    let rewritten = yaml
+        .replace("path: data/", &format!("path: {prefix}"))
+        .replace("path: [data/", &format!("path: [{prefix}"));
+    assert_ne!(rewritten, yaml, "{name}: no data path rewritten");
+    std::fs::write(to.join("dataset.yaml"), rewritten).unwrap();
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dataset.join("data")).unwrap() {
+        let p = e.unwrap().path();
+        let key = format!("{name}/data/{}", p.file_name().unwrap().to_string_lossy());
+        files.push((p, key));
+    }
+    files.sort();
+    s3.upload(bucket, &files);
+    prefix
+}
+
+/// A local copy of `dataset` without its lock (the remote copy has none either).
+fn local_copy(dataset: &Path, to: &Path) {
+    std::fs::create_dir_all(to.join("data")).unwrap();
+    std::fs::copy(dataset.join("dataset.yaml"), to.join("dataset.yaml")).unwrap();
+    for e in std::fs::read_dir(dataset.join("data")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join("data").join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+/// The outcome of every check (name, status, counts, samples), with sample files named by
+/// their base name so a local and a remote run compare.
+fn outcomes(doc: &serde_json::Value) -> serde_json::Value {
+    let mut v = doc["resources"].clone();
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("files");
+                if let Some(serde_json::Value::String(f)) = m.get_mut("file") {
+                    *f = f.rsplit('/').next().unwrap().to_string();
+                }
+                for (_, x) in m.iter_mut() {
+                    strip(x);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            serde_json::Value::String(s) => {
+                // Messages name files: by their base name.
+                if let Some(i) = s.find("s3://") {
+                    let end = s[i + 5..]
+                        .find(|c: char| c.is_whitespace() || c == '`' || c == ':')
+                        .map_or(s.len(), |e| i + 5 + e);
+                    let base = s[i..end].rsplit('/').next().unwrap().to_string();
+                    *s = format!("{}{}{}", &s[..i], base, &s[end..]);
+                }
+                *s = s.replace("data/", "");
+            }
+            _ => {}
+        }
+    }
+    strip(&mut v);
+    v
+}
+
+#[test]
+fn every_example_dataset_validates_the_same_from_s3_as_from_disk() {
+    let s3 = S3::start(false);
+    let root = temp_dir("s3-examples");
+    // The endpoint and keys through storage.yaml, by the variables it names.
+    std::fs::write(
+        root.join("storage.yaml"),
+        "stores:\n  - url: s3://lake\n    env:\n      endpoint: TEST_LAKE_ENDPOINT\n      access_key_id: TEST_LAKE_KEY\n      secret_access_key: TEST_LAKE_SECRET\n    options:\n      region: us-east-1\n      allow_http: \"true\"\n",
+    )
+    .unwrap();
+    let env = [
+        ("TEST_LAKE_ENDPOINT", s3.endpoint.as_str()),
+        ("TEST_LAKE_KEY", "test"),
+        ("TEST_LAKE_SECRET", MARKER),
+    ];
+    for dataset in examples() {
+        let name = dataset.file_name().unwrap().to_string_lossy().to_string();
+        let remote = root.join("remote").join(&name);
+        let local = root.join("local").join(&name);
+        remote_copy(&s3, "lake", &dataset, &remote);
+        local_copy(&dataset, &local);
+        let args = [
+            "validate",
+            ".",
+            "--format",
+            "json",
+            "--now",
+            "2025-08-01T00:00:00Z",
+            "--no-history",
+        ];
+        let l = assay_s3(&local, &args, &[]);
+        let r = assay_s3(&remote, &args, &env);
+        assert_eq!(
+            l.status.code(),
+            r.status.code(),
+            "{name}: exit codes differ; remote stderr: {}",
+            stderr(&r)
+        );
+        let ld: serde_json::Value = serde_json::from_slice(&l.stdout).unwrap();
+        let rd: serde_json::Value = serde_json::from_slice(&r.stdout)
+            .unwrap_or_else(|e| panic!("{name}: no JSON report ({e}): {}", stderr(&r)));
+        crate::support::assert_valid_report(&rd);
+        let (lo, ro) = (outcomes(&ld), outcomes(&rd));
+        for (a, b) in lo.as_array().unwrap().iter().zip(ro.as_array().unwrap()) {
+            for (ca, cb) in a["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(b["checks"].as_array().unwrap())
+            {
+                assert_eq!(ca, cb, "{name}: outcomes differ");
+            }
+        }
+        assert_eq!(lo, ro, "{name}: outcomes differ");
+        assert_eq!(ld["summary"], rd["summary"], "{name}");
+        // Every object is named by its URL, with the store's ETag and its size.
+        for (lr, rr) in ld["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(rd["resources"].as_array().unwrap())
+        {
+            for (lf, rf) in lr["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(rr["files"].as_array().unwrap())
+            {
+                let url = rf["path"].as_str().unwrap();
+                assert!(url.starts_with("s3://lake/"), "{url}");
+                assert_eq!(
+                    url.rsplit('/').next(),
+                    lf["path"].as_str().unwrap().rsplit('/').next()
+                );
+                assert_eq!(lf["bytes"], rf["bytes"], "{url}");
+                assert!(rf["etag"].is_string(), "{url}: no etag");
+                assert!(
+                    rf["sha256"].is_null(),
+                    "{url}: a partial read has no sha256"
+                );
+            }
+        }
+        let used = &rd["storage"];
+        assert!(used["requests"].as_u64().unwrap() >= 2, "{name}: {used}");
+        assert!(
+            ld.get("storage").is_none(),
+            "{name}: a local run fetched nothing"
+        );
+        let fetched = used["bytes_fetched"].as_u64().unwrap();
+        let size = rd["summary"]["bytes"].as_u64().unwrap();
+        assert!(
+            fetched <= size + 64 * 1024,
+            "{name}: fetched {fetched} of {size}"
+        );
+        for out in [&r.stdout, &r.stderr] {
+            assert!(
+                !String::from_utf8_lossy(out).contains(MARKER),
+                "{name}: secret leaked"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn checks_the_footers_decide_fetch_only_the_footer() {
+    let s3 = S3::start(false);
+    let root = temp_dir("s3-footer");
+    let data = root.join("bearing");
+    crate::first_hour::bearing::write(&data).unwrap();
+    let files: Vec<(PathBuf, String)> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let key = format!("bearing/{}", p.file_name().unwrap().to_string_lossy());
+            (p, key)
+        })
+        .collect();
+    let size: u64 = files
+        .iter()
+        .map(|(p, _)| std::fs::metadata(p).unwrap().len())
+        .sum();
+    s3.upload("lake", &files);
+    let dir = root.join("remote");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Footer statistics decide both checks: no null serial, loads within a wide range.
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: bearing-remote\nversion: 1.0.0\nfield: IF-C345\nsensitivity: public\nresources:\n  - name: runs\n    path: s3://lake/bearing/*.parquet\n    schema:\n      fieldsMatch: subset\n      fields:\n        - {name: serial, type: string, constraints: {required: true}}\n        - {name: load_kn, type: float64}\n    checks:\n      - {check: range, column: load_kn, min: -1000, max: 1000}\n",
+    )
+    .unwrap();
+    let env = s3_env(&s3);
+    let out = assay_s3(
+        &dir,
+        &["validate", ".", "--format", "json", "--no-history"],
+        &env_refs(&env),
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", stderr(&out)));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let fetched = doc["storage"]["bytes_fetched"].as_u64().unwrap();
+    let requests = doc["storage"]["requests"].as_u64().unwrap();
+    // One listing and one footer read per file; the footers are all that is fetched.
+    let n = files.len() as u64;
+    assert_eq!(requests, 1 + n, "{}", doc["storage"]);
+    assert!(
+        fetched <= n * 64 * 1024 && fetched * 5 < size,
+        "fetched {fetched} of {size} bytes"
+    );
+    for c in doc["resources"][0]["checks"].as_array().unwrap() {
+        assert_eq!(c["status"], "pass", "{c}");
+    }
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn store_errors_are_located_and_never_show_a_secret() {
+    let s3 = S3::start(false);
+    let root = temp_dir("s3-errors");
+    let dataset = examples().into_iter().next().unwrap();
+    let dir = root.join("ds");
+    let prefix = remote_copy(&s3, "lake", &dataset, &dir);
+    let env = s3_env(&s3);
+    let validate = ["validate", ".", "--no-history"];
+    let run = |dir: &Path, env: &[(&str, &str)]| {
+        let out = assay_s3(dir, &validate, env);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!all.contains(MARKER), "secret leaked: {all}");
+        (out.status.code(), all)
+    };
+
+    // No credentials at all: a configuration error before any request.
+    let (code, text) = run(&dir, &[("AWS_ENDPOINT", &s3.endpoint)]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("s3://lake") && text.contains("no credentials"),
+        "{text}"
+    );
+
+    // A bucket that does not exist.
+    let manifest = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
+    let nobucket = root.join("nobucket");
+    std::fs::create_dir_all(&nobucket).unwrap();
+    std::fs::write(
+        nobucket.join("dataset.yaml"),
+        manifest.replace("s3://lake/", "s3://no-such-bucket/"),
+    )
+    .unwrap();
+    let (code, text) = run(&nobucket, &env_refs(&env));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("s3://no-such-bucket") && text.contains("bucket does not exist"),
+        "{text}"
+    );
+
+    // An unknown scheme: the linter refuses the manifest.
+    let unknown = root.join("unknown");
+    std::fs::create_dir_all(&unknown).unwrap();
+    std::fs::write(
+        unknown.join("dataset.yaml"),
+        manifest.replace("s3://lake/", "ftp://lake/"),
+    )
+    .unwrap();
+    let (code, text) = run(&unknown, &env_refs(&env));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("unknown URL scheme"), "{text}");
+
+    // A truncated object: a data error naming the URL.
+    let truncated = root.join("truncated.parquet");
+    let first = std::fs::read_dir(dataset.join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let bytes = std::fs::read(&first).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let key = format!(
+        "{}{}",
+        prefix.trim_start_matches("s3://lake/"),
+        first.file_name().unwrap().to_string_lossy()
+    );
+    s3.upload("lake", &[(truncated, key.clone())]);
+    let (code, text) = run(&dir, &env_refs(&env));
+    assert_eq!(code, Some(3), "{text}");
+    assert!(
+        text.contains(&format!("s3://lake/{key}")) && text.contains("not a readable Parquet file"),
+        "{text}"
+    );
+
+    // A server that checks credentials: refused, exit 2, the secret nowhere.
+    let guarded = S3::start(true);
+    let mut genv = s3_env(&guarded);
+    genv[0].1 = guarded.endpoint.clone();
+    let (code, text) = run(&dir, &env_refs(&genv));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("s3://lake") && text.contains("403"), "{text}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
