@@ -30,6 +30,8 @@ pub struct FileFacts {
     pub sha256: String,
     /// The footer's facts, or why the bytes are not a readable Parquet file.
     pub footer: Result<FooterFacts, FileError>,
+    /// The store's ETag, for an object in a store.
+    pub etag: Option<String>,
 }
 
 /// What the footer says.
@@ -102,8 +104,70 @@ pub fn hash_parquet(path: &Path) -> Result<FileFacts, FileError> {
         bytes: len,
         sha256: hex(&hasher.finalize()),
         footer,
+        etag: None,
     })
 }
+
+/// Hashes a file of the dataset in `dir`, local or in a store: for an object, its bytes as
+/// they stream (one `GET`, conditional on the listing's ETag), then its footer (one ranged
+/// `GET` of the last 64 KiB).
+pub fn hash_file(
+    dir: &Path,
+    f: &assay_model::paths::ResolvedFile,
+) -> Result<FileFacts, FileError> {
+    let Some(info) = &f.remote else {
+        return hash_parquet(&f.path);
+    };
+    let object = remote_object(dir, f, info)?;
+    let (bytes, sha256) = object
+        .sha256(&mut |_| {})
+        .map_err(|e| FileError::Io(e.message))?;
+    let footer = remote_footer(&object);
+    Ok(FileFacts {
+        bytes,
+        sha256,
+        footer,
+        etag: info.etag.clone(),
+    })
+}
+
+/// The size and footer of a file of the dataset in `dir` (for `verify --quick`): for an
+/// object in a store, its listed size and one ranged read of its last 64 KiB.
+pub fn footer_of(
+    dir: &Path,
+    f: &assay_model::paths::ResolvedFile,
+) -> Result<(u64, FooterFacts), FileError> {
+    let Some(info) = &f.remote else {
+        return read_footer(&f.path);
+    };
+    let object = remote_object(dir, f, info)?;
+    Ok((info.size, remote_footer(&object)?))
+}
+
+fn remote_object(
+    dir: &Path,
+    f: &assay_model::paths::ResolvedFile,
+    info: &assay_model::paths::RemoteObjectInfo,
+) -> Result<assay_storage::RemoteObject, FileError> {
+    let stores = assay_storage::Stores::for_dir(dir).map_err(|e| FileError::Io(e.message))?;
+    assay_storage::RemoteObject::new(&stores, &f.rel, info.size, info.etag.clone())
+        .map_err(|e| FileError::Io(e.message))
+}
+
+fn remote_footer(object: &assay_storage::RemoteObject) -> Result<FooterFacts, FileError> {
+    let (_, tail) = object
+        .footer(MAX_FOOTER_BYTES)
+        .map_err(|e| FileError::NotParquet(e.message))?;
+    let n = tail.len();
+    let meta_len = u32::from_le_bytes([tail[n - 8], tail[n - 7], tail[n - 6], tail[n - 5]]) as usize;
+    let meta = &tail[n - 8 - meta_len..n - 8];
+    ParquetMetaDataReader::decode_metadata(meta)
+        .map(|m| footer_facts(&m))
+        .map_err(|e| FileError::NotParquet(format!("the footer does not decode: {e}")))
+}
+
+/// The most footer bytes a file may declare (as the engine's limit, `docs/security.md`).
+const MAX_FOOTER_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads only the footer of `path` (for `verify --quick`): size and footer facts.
 pub fn read_footer(path: &Path) -> Result<(u64, FooterFacts), FileError> {

@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assay_model::LoadedManifest;
 use assay_model::lock::{LOCK_FILE_NAME, Lock, LockedFile, LockedManifest};
-use assay_model::paths::{self, PathProblem, ResolvedFile};
+use assay_model::paths::{PathProblem, ResolvedFile};
 
-use crate::hash::{FileError, FileFacts, hash_parquet};
+use crate::hash::{FileError, FileFacts, hash_file};
 
 /// Why a dataset could not be locked.
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +42,16 @@ pub fn resolve(
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for r in &loaded.manifest.resources {
-        let (files, mut p) = paths::resolve(&loaded.dir, &r.path.patterns());
+        let (files, mut p) = match assay_storage::resolve(&loaded.dir, &r.path.patterns()) {
+            Ok(found) => found,
+            Err(e) => (
+                Vec::new(),
+                vec![PathProblem::Io {
+                    pattern: e.url.clone(),
+                    message: e.message,
+                }],
+            ),
+        };
         problems.append(&mut p);
         out.push((r.name.clone(), files));
     }
@@ -55,6 +64,7 @@ pub fn resolve(
 
 /// Hashes `files` on `jobs` threads; results keyed by relative path.
 pub fn hash_all(
+    dir: &Path,
     files: &[&ResolvedFile],
     jobs: usize,
 ) -> BTreeMap<String, Result<FileFacts, FileError>> {
@@ -66,7 +76,7 @@ pub fn hash_all(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(f) = files.get(i) else { break };
-                    let r = hash_parquet(&f.path);
+                    let r = hash_file(dir, f);
                     results
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -89,7 +99,7 @@ pub fn compute(loaded: &LoadedManifest, jobs: usize) -> Result<Lock, LockError> 
         }
     }
     let list: Vec<&ResolvedFile> = unique.values().copied().collect();
-    let facts = hash_all(&list, jobs);
+    let facts = hash_all(&loaded.dir, &list, jobs);
     let errors: Vec<String> = facts
         .iter()
         .filter_map(|(rel, r)| match r {
@@ -110,6 +120,7 @@ pub fn compute(loaded: &LoadedManifest, jobs: usize) -> Result<Lock, LockError> 
             rows: footer.rows,
             row_groups: footer.row_groups,
             schema: footer.schema.clone(),
+            etag: f.etag.clone(),
         }
     };
     let m = &loaded.manifest;

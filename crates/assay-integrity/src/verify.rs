@@ -8,7 +8,7 @@ use assay_model::lock::Lock;
 use assay_model::paths::ResolvedFile;
 use serde::Serialize;
 
-use crate::hash::{FileError, read_footer};
+use crate::hash::{FileError, footer_of};
 use crate::lock::{hash_all, lock_path, resolve};
 
 /// One way the data on disk differs from the lock.
@@ -306,7 +306,7 @@ pub fn verify_with(
     }
     v.files = on_disk.len();
     let list: Vec<&ResolvedFile> = on_disk.values().copied().collect();
-    let facts = Facts::read(&list, mode, jobs);
+    let facts = Facts::read(&loaded.dir, &list, mode, jobs);
     v.bytes_hashed = facts.bytes_hashed;
     let mut reported = BTreeSet::new();
     for (name, files) in &current {
@@ -354,8 +354,8 @@ fn current_files(
                     .resources
                     .iter()
                     .map(|r| {
-                        let (files, _) =
-                            assay_model::paths::resolve(&loaded.dir, &r.path.patterns());
+                        let (files, _) = assay_storage::resolve(&loaded.dir, &r.path.patterns())
+                            .unwrap_or_default();
                         (r.name.clone(), files)
                     })
                     .collect(),
@@ -366,6 +366,8 @@ fn current_files(
 
 /// What was read of the files now on disk: sizes (or why not), hashes (full mode) and footers.
 struct Facts {
+    /// The listing's ETag of each object in a store.
+    etags: BTreeMap<String, Option<String>>,
     sizes: BTreeMap<String, Result<u64, FileError>>,
     hashes: BTreeMap<String, String>,
     footers: BTreeMap<String, crate::hash::FooterFacts>,
@@ -373,8 +375,9 @@ struct Facts {
 }
 
 impl Facts {
-    fn read(list: &[&ResolvedFile], mode: Mode, jobs: usize) -> Facts {
+    fn read(dir: &std::path::Path, list: &[&ResolvedFile], mode: Mode, jobs: usize) -> Facts {
         let mut facts = Facts {
+            etags: BTreeMap::new(),
             sizes: BTreeMap::new(),
             hashes: BTreeMap::new(),
             footers: BTreeMap::new(),
@@ -382,7 +385,7 @@ impl Facts {
         };
         match mode {
             Mode::Full => {
-                for (rel, r) in hash_all(list, jobs) {
+                for (rel, r) in hash_all(dir, list, jobs) {
                     match r {
                         Ok(f) => {
                             facts.bytes_hashed += f.bytes;
@@ -402,7 +405,10 @@ impl Facts {
             }
             Mode::Quick => {
                 for f in list {
-                    match read_footer(&f.path) {
+                    if let Some(info) = &f.remote {
+                        facts.etags.insert(f.rel.clone(), info.etag.clone());
+                    }
+                    match footer_of(dir, f) {
                         Ok((len, footer)) => {
                             facts.sizes.insert(f.rel.clone(), Ok(len));
                             facts.footers.insert(f.rel.clone(), footer);
@@ -515,6 +521,20 @@ fn compare_file(
                 });
             }
             let hashed_and_changed = hash.is_some_and(|h| *h != lf.sha256);
+            // Quick mode reads no bytes: for an object, a new ETag says it was rewritten.
+            if mode == Mode::Quick
+                && let (Some(locked), Some(now)) = (&lf.etag, facts.etags.get(rel))
+                && now.as_ref() != Some(locked)
+            {
+                d.push(Difference::FooterChanged {
+                    path: path.clone(),
+                    what: format!(
+                        "the object was rewritten: its ETag is {} (locked: {locked})",
+                        now.as_deref().unwrap_or("none")
+                    ),
+                });
+                return;
+            }
             match facts.footers.get(rel) {
                 // The bytes differ already; a footer difference adds nothing.
                 _ if hashed_and_changed => {}

@@ -133,6 +133,10 @@ pub struct LockedFile {
     /// sha256 of the canonical form of the file's Parquet schema: `sha256:<hex>`.
     #[schemars(regex(pattern = r"^sha256:[0-9a-f]{64}$"))]
     pub schema: String,
+    /// For an object in a store (`path` is then its URL): the store's ETag when locked, which
+    /// `verify --quick` compares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
 /// The identity of one file that a digest covers.
@@ -310,6 +314,7 @@ mod tests {
             rows: 1,
             row_groups: 1,
             schema: format!("sha256:{}", "0".repeat(64)),
+            etag: None,
         }
     }
 

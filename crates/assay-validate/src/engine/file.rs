@@ -16,17 +16,28 @@ use super::schema_check::SchemaSlot;
 use crate::checks::FileCx;
 use crate::conformance;
 
+/// Which file of a resource: the dataset's folder (where a `storage.yaml` is found), the
+/// resource's files and the index of this one.
+pub(crate) struct FileAt<'a> {
+    pub dir: &'a std::path::Path,
+    pub files: &'a [ResolvedFile],
+    pub index: u32,
+}
+
 /// Validates one file: its schema into `schema_slot`, its rows into every check.
 pub(crate) fn validate_file(
-    dir: &std::path::Path,
-    file_index: u32,
-    files: &[ResolvedFile],
+    at: FileAt,
     r: &Resource,
     pk: &[String],
     slots: &mut [Slot],
     schema_slot: &mut SchemaSlot,
     options: &Options,
 ) -> FileReport {
+    let FileAt {
+        dir,
+        files,
+        index: file_index,
+    } = at;
     let f = &files[file_index as usize];
     let mut report = FileReport {
         path: f.rel.clone(),

@@ -9,7 +9,7 @@ use assay_model::report::{CheckOrigin, ResourceReport, Sample};
 use assay_model::{LoadedManifest, Resource};
 
 use super::Options;
-use super::file::validate_file;
+use super::file::{FileAt, validate_file};
 use super::schema_check::SchemaSlot;
 use super::tally::Tally;
 use crate::checks::{self, DynFile, DynKernel, FinishCx, ResourceCx};
@@ -87,9 +87,11 @@ pub(crate) fn validate_resource(
         // end of the run (the fuzz targets look for such files; each one found is fixed).
         let fr = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             validate_file(
-                &loaded.dir,
-                i as u32,
-                &files,
+                FileAt {
+                    dir: &loaded.dir,
+                    files: &files,
+                    index: i as u32,
+                },
                 r,
                 &pk,
                 &mut slots,
