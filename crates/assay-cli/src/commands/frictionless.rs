@@ -151,7 +151,8 @@ pub fn export(registry: &FieldRegistry, args: ExportArgs) -> Result<Status> {
         .resources
         .iter()
         .map(|r| {
-            let (found, _) = assay_model::paths::resolve(&loaded.dir, &r.path.patterns());
+            let (found, _) =
+                assay_storage::resolve(&loaded.dir, &r.path.patterns()).unwrap_or_default();
             (r.name.clone(), found.into_iter().map(|f| f.rel).collect())
         })
         .collect();

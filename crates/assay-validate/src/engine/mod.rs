@@ -245,18 +245,20 @@ pub(crate) fn access_facts(
         .and_then(|t| assay_model::lock::Lock::parse(&t).ok())
         .filter(|l| l.dataset == loaded.manifest.name);
     let locked_match = lock.map(|l| {
-        let locked: std::collections::BTreeMap<&str, (&str, u64)> = l
+        type Locked<'a> = (&'a str, Option<&'a str>, u64);
+        let locked: std::collections::BTreeMap<&str, Locked> = l
             .resources
             .iter()
             .flat_map(|r| r.files.iter())
-            .map(|f| (f.path.as_str(), (f.sha256.as_str(), f.bytes)))
+            .map(|f| (f.path.as_str(), (f.sha256.as_str(), f.etag.as_deref(), f.bytes)))
             .collect();
         files
             .iter()
-            .filter(|f| {
-                f.sha256
-                    .as_deref()
-                    .is_some_and(|h| locked.get(f.path.as_str()) == Some(&(h, f.bytes)))
+            .filter(|f| match (locked.get(f.path.as_str()), &f.sha256, &f.etag) {
+                (Some((h, _, n)), Some(sha), _) => h == sha && *n == f.bytes,
+                // An object in a store is not hashed by a validation: its ETag stands in.
+                (Some((_, Some(e), n)), None, Some(etag)) => e == etag && *n == f.bytes,
+                _ => false,
             })
             .count() as u64
     });
