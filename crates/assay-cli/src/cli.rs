@@ -74,6 +74,11 @@ pub struct ValidateArgs {
     /// Do not append this run's metrics to the dataset's history (`.assay/history/`).
     #[arg(long)]
     pub no_history: bool,
+    /// Read and hash every byte of objects in a store, as for local files, so the report has
+    /// their sha256 (by default only the footers and the column chunks the checks need are
+    /// fetched; docs/storage.md).
+    #[arg(long)]
+    pub hash: bool,
     /// Show values of personal and non-public columns in JSON, JUnit, SARIF, GitHub and
     /// OpenLineage output (redacted by default: they leave the machine).
     #[arg(long, conflicts_with = "redact")]

@@ -111,14 +111,11 @@ pub fn hash_parquet(path: &Path) -> Result<FileFacts, FileError> {
 /// Hashes a file of the dataset in `dir`, local or in a store: for an object, its bytes as
 /// they stream (one `GET`, conditional on the listing's ETag), then its footer (one ranged
 /// `GET` of the last 64 KiB).
-pub fn hash_file(
-    dir: &Path,
-    f: &assay_model::paths::ResolvedFile,
-) -> Result<FileFacts, FileError> {
+pub fn hash_file(dir: &Path, f: &assay_model::paths::ResolvedFile) -> Result<FileFacts, FileError> {
     let Some(info) = &f.remote else {
         return hash_parquet(&f.path);
     };
-    let object = remote_object(dir, f, info)?;
+    let object = remote_object(dir, info)?;
     let (bytes, sha256) = object
         .sha256(&mut |_| {})
         .map_err(|e| FileError::Io(e.message))?;
@@ -140,18 +137,16 @@ pub fn footer_of(
     let Some(info) = &f.remote else {
         return read_footer(&f.path);
     };
-    let object = remote_object(dir, f, info)?;
+    let object = remote_object(dir, info)?;
     Ok((info.size, remote_footer(&object)?))
 }
 
 fn remote_object(
     dir: &Path,
-    f: &assay_model::paths::ResolvedFile,
     info: &assay_model::paths::RemoteObjectInfo,
 ) -> Result<assay_storage::RemoteObject, FileError> {
     let stores = assay_storage::Stores::for_dir(dir).map_err(|e| FileError::Io(e.message))?;
-    assay_storage::RemoteObject::new(&stores, &f.rel, info.size, info.etag.clone())
-        .map_err(|e| FileError::Io(e.message))
+    assay_storage::RemoteObject::open(&stores, info).map_err(|e| FileError::Io(e.message))
 }
 
 fn remote_footer(object: &assay_storage::RemoteObject) -> Result<FooterFacts, FileError> {
@@ -159,7 +154,8 @@ fn remote_footer(object: &assay_storage::RemoteObject) -> Result<FooterFacts, Fi
         .footer(MAX_FOOTER_BYTES)
         .map_err(|e| FileError::NotParquet(e.message))?;
     let n = tail.len();
-    let meta_len = u32::from_le_bytes([tail[n - 8], tail[n - 7], tail[n - 6], tail[n - 5]]) as usize;
+    let meta_len =
+        u32::from_le_bytes([tail[n - 8], tail[n - 7], tail[n - 6], tail[n - 5]]) as usize;
     let meta = &tail[n - 8 - meta_len..n - 8];
     ParquetMetaDataReader::decode_metadata(meta)
         .map(|m| footer_facts(&m))

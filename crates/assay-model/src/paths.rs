@@ -17,7 +17,8 @@ use globset::{GlobBuilder, GlobMatcher};
 /// One data file of a resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ResolvedFile {
-    /// Path relative to the dataset folder, `/`-separated; for an object in a store, its URL.
+    /// Path relative to the dataset folder, `/`-separated; for an object a URL names, that URL
+    /// (an object found under the catalog's `storage.yaml` root keeps its relative path).
     pub rel: String,
     /// Path on disk (dataset folder joined with `rel`); for an object in a store, the URL.
     pub path: PathBuf,
@@ -28,6 +29,8 @@ pub struct ResolvedFile {
 /// What a store's listing (or `HEAD`) says about one object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RemoteObjectInfo {
+    /// The object's URL.
+    pub url: String,
     /// Size in bytes.
     pub size: u64,
     /// The store's entity tag, when it gives one.
@@ -50,6 +53,32 @@ pub fn url_scheme(pattern: &str) -> Option<&str> {
     (first.is_ascii_alphabetic()
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
     .then_some(scheme)
+}
+
+/// The `storage.yaml` that applies to a dataset folder: `$ASSAY_STORAGE_CONFIG` when set, else
+/// the nearest one in `dir` or a folder above it (`docs/storage.md`).
+pub fn storage_config_path(dir: &Path) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ASSAY_STORAGE_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    start
+        .ancestors()
+        .map(|d| d.join("storage.yaml"))
+        .find(|c| c.is_file())
+}
+
+/// True when the `storage.yaml` that applies to `dir` declares a `root:`: the dataset's relative
+/// paths then name objects in a store, which the (offline) linter does not list.
+pub fn data_in_store(dir: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct RootOnly {
+        root: Option<String>,
+    }
+    storage_config_path(dir)
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| serde_saphyr::from_str::<RootOnly>(&t).ok())
+        .is_some_and(|c| c.root.is_some())
 }
 
 /// True when `pattern` names objects in a store rather than files in the dataset folder.

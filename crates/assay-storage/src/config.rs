@@ -27,6 +27,10 @@ pub const CONFIG_FILE_NAME: &str = "storage.yaml";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StorageConfig {
+    /// Where the data of the catalog lives: a relative resource path of a dataset in folder
+    /// `F` (below this file's folder) resolves to `ROOT/F/path` (`s3://lake/catalog`, say).
+    #[serde(default)]
+    pub root: Option<String>,
     /// One entry per store.
     #[serde(default)]
     pub stores: Vec<StoreConfig>,
@@ -62,17 +66,10 @@ impl StorageConfig {
     /// Finds and reads the `storage.yaml` for a dataset folder: `$ASSAY_STORAGE_CONFIG` when
     /// set, else the nearest one in `dir` or a folder above it; none is an empty config.
     pub fn discover(dir: &Path) -> Result<StorageConfig, String> {
-        if let Some(p) = std::env::var_os("ASSAY_STORAGE_CONFIG") {
-            return StorageConfig::read(Path::new(&p));
+        match assay_model::paths::storage_config_path(dir) {
+            Some(p) => StorageConfig::read(&p),
+            None => Ok(StorageConfig::default()),
         }
-        let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        for d in start.ancestors() {
-            let candidate = d.join(CONFIG_FILE_NAME);
-            if candidate.is_file() {
-                return StorageConfig::read(&candidate);
-            }
-        }
-        Ok(StorageConfig::default())
     }
 
     /// Reads and checks one file.
@@ -82,6 +79,16 @@ impl StorageConfig {
         let mut config: StorageConfig =
             serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         config.source = Some(path.to_path_buf());
+        if let Some(root) = &config.root
+            && (assay_model::paths::url_scheme(root).is_none()
+                || assay_model::paths::check_pattern(root).is_err()
+                || root.contains(['*', '?', '[', '{']))
+        {
+            return Err(format!(
+                "{}: `root` must be a store URL without globs, such as s3://bucket/catalog (docs/storage.md)",
+                path.display()
+            ));
+        }
         for (i, s) in config.stores.iter().enumerate() {
             let at = format!("{}: stores[{i}] ({})", path.display(), s.url);
             if assay_model::paths::url_scheme(&s.url).is_none() {
@@ -108,6 +115,23 @@ impl StorageConfig {
             }
         }
         Ok(config)
+    }
+
+    /// The URL prefix a dataset in `dir` reads its relative paths from, when `root` is set:
+    /// the root joined with the dataset folder's path below this file's folder.
+    pub fn dataset_root(&self, dir: &Path) -> Option<String> {
+        let root = self.root.as_ref()?;
+        let base = self.source.as_ref()?.parent()?;
+        let base = base.canonicalize().unwrap_or_else(|_| base.to_path_buf());
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let below = dir.strip_prefix(&base).ok()?;
+        let mut url = root.trim_end_matches('/').to_string();
+        for c in below.components() {
+            url.push('/');
+            url.push_str(&c.as_os_str().to_string_lossy());
+        }
+        url.push('/');
+        Some(url)
     }
 
     /// The entry for the store at `root` (`scheme://authority`), if any.

@@ -23,8 +23,8 @@ pub mod secrets;
 mod stores;
 
 pub use error::{Kind, StorageError};
-pub use object::{RemoteObject, Usage, usage};
-pub use resolve::resolve;
+pub use object::{ObjectReader, RemoteObject, Usage, usage};
+pub use resolve::{object_at, resolve};
 pub use stores::{Stores, split_url};
 
 use std::sync::OnceLock;

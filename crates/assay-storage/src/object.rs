@@ -79,20 +79,18 @@ impl std::fmt::Debug for RemoteObject {
 }
 
 impl RemoteObject {
-    /// The object at `url` whose listing gave `size` and `etag`.
-    pub fn new(
+    /// The object a listing described.
+    pub fn open(
         stores: &crate::Stores,
-        url: &str,
-        size: u64,
-        etag: Option<String>,
+        info: &assay_model::paths::RemoteObjectInfo,
     ) -> Result<RemoteObject, StorageError> {
-        let (store, path) = stores.store(url)?;
+        let (store, path) = stores.store(&info.url)?;
         Ok(RemoteObject {
             store,
             path,
-            url: url.to_string(),
-            size,
-            etag,
+            url: info.url.clone(),
+            size: info.size,
+            etag: info.etag.clone(),
         })
     }
 
@@ -272,6 +270,53 @@ impl RemoteObject {
             }
             Ok((read, assay_model::hex(&hasher.finalize())))
         })
+    }
+}
+
+/// An object's bytes as a blocking [`std::io::Read`], from one streaming `GET` conditional on
+/// its ETag: what a reader that wants every byte in order (hashing, say) takes.
+pub struct ObjectReader {
+    stream: futures::stream::BoxStream<'static, object_store::Result<Bytes>>,
+    current: Bytes,
+    url: String,
+}
+
+impl RemoteObject {
+    /// Starts one streaming read of the whole object.
+    pub fn reader(&self) -> Result<ObjectReader, StorageError> {
+        count_request();
+        let result = runtime()
+            .block_on(self.store.get_opts(&self.path, self.options(None)))
+            .map_err(|e| StorageError::from_store(&self.url, &e))?;
+        Ok(ObjectReader {
+            stream: result.into_stream(),
+            current: Bytes::new(),
+            url: self.url.clone(),
+        })
+    }
+}
+
+impl std::io::Read for ObjectReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use futures::StreamExt;
+        while self.current.is_empty() {
+            match runtime().block_on(self.stream.next()) {
+                None => return Ok(0),
+                Some(Ok(piece)) => {
+                    BYTES.fetch_add(piece.len() as u64, Ordering::Relaxed);
+                    self.current = piece;
+                }
+                Some(Err(e)) => {
+                    return Err(std::io::Error::other(
+                        StorageError::from_store(&self.url, &e).message,
+                    ));
+                }
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        self.current = self.current.slice(n..);
+        Ok(n)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Resource paths to files, local or in a store.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use assay_model::paths::{self, MAX_FILES, PathProblem, RemoteObjectInfo, ResolvedFile};
 use futures::TryStreamExt;
@@ -18,31 +20,78 @@ pub fn resolve(
 ) -> Result<(Vec<ResolvedFile>, Vec<PathProblem>), StorageError> {
     let (local, remote): (Vec<&str>, Vec<&str>) =
         patterns.iter().partition(|p| !paths::is_remote(p));
-    let (mut files, mut problems) = if local.is_empty() {
+    // With a catalog root in storage.yaml, relative paths name objects under it too.
+    let stores = Stores::for_dir(dir)?;
+    let root = stores.config().dataset_root(dir);
+    let (mut files, mut problems) = if local.is_empty() || root.is_some() {
         (Vec::new(), Vec::new())
     } else {
         paths::resolve(dir, &local)
     };
-    if remote.is_empty() {
-        return Ok((files, problems));
+    let mut wanted: Vec<(&str, String)> = remote.iter().map(|p| (*p, p.to_string())).collect();
+    if let Some(root) = &root {
+        for p in &local {
+            if let Err(problem) = paths::check_pattern(p) {
+                problems.push(problem);
+                continue;
+            }
+            wanted.push((p, format!("{root}{p}")));
+        }
     }
-    let stores = Stores::for_dir(dir)?;
-    for pattern in remote {
-        if let Err(p) = paths::check_pattern(pattern) {
+    for (pattern, url) in wanted {
+        if let Err(p) = paths::check_pattern(&url) {
             problems.push(p);
             continue;
         }
-        let found = list(&stores, pattern)?;
+        let mut found = list(&stores, &url)?;
+        // Found under the root: named by the path relative to the dataset, as on disk.
+        if let Some(root) = &root
+            && !paths::is_remote(pattern)
+        {
+            for f in &mut found {
+                if let Some(rel) = f.rel.strip_prefix(root.as_str()) {
+                    f.rel = rel.to_string();
+                }
+            }
+        }
+        let pattern = pattern.to_string();
         if found.is_empty() {
-            problems.push(PathProblem::NoMatch {
-                pattern: pattern.to_string(),
-            });
+            problems.push(PathProblem::NoMatch { pattern });
         }
         files.extend(found);
     }
     files.sort();
     files.dedup_by(|a, b| a.rel == b.rel);
+    for f in &files {
+        if let Some(info) = &f.remote {
+            remember(dir, &f.rel, info, &stores);
+        }
+    }
     Ok((files, problems))
+}
+
+type Known = HashMap<PathBuf, (Arc<Stores>, RemoteObjectInfo)>;
+
+fn known() -> &'static Mutex<Known> {
+    static KNOWN: OnceLock<Mutex<Known>> = OnceLock::new();
+    KNOWN.get_or_init(Default::default)
+}
+
+/// Remembers an object found by [`resolve`] under the paths a caller may name it by: the
+/// dataset folder joined with its report path, and its URL.
+fn remember(dir: &Path, rel: &str, info: &RemoteObjectInfo, stores: &Arc<Stores>) {
+    let mut k = known().lock().unwrap_or_else(|p| p.into_inner());
+    for key in [dir.join(rel), PathBuf::from(&info.url)] {
+        k.insert(key, (stores.clone(), info.clone()));
+    }
+}
+
+/// The object this process resolved to `path` (the dataset folder joined with the path a
+/// report names it by, or its URL), for readers that are handed paths; `None` for a local file.
+pub fn object_at(path: &Path) -> Option<Result<crate::RemoteObject, StorageError>> {
+    let k = known().lock().unwrap_or_else(|p| p.into_inner());
+    let (stores, info) = k.get(path)?;
+    Some(crate::RemoteObject::open(stores, info))
 }
 
 /// The objects `pattern` names: one `HEAD` for a plain URL, a listing under the literal prefix
@@ -54,8 +103,9 @@ fn list(stores: &Stores, pattern: &str) -> Result<Vec<ResolvedFile>, StorageErro
         let url = format!("{root}/{key}");
         ResolvedFile {
             rel: url.clone(),
-            path: PathBuf::from(url),
+            path: PathBuf::from(&url),
             remote: Some(RemoteObjectInfo {
+                url: url.clone(),
                 size: meta.size,
                 etag: meta.e_tag.clone(),
                 version: meta.version.clone(),

@@ -58,6 +58,11 @@ impl Stores {
             .clone())
     }
 
+    /// The configuration these stores were built from.
+    pub fn config(&self) -> &StorageConfig {
+        &self.config
+    }
+
     /// The store holding `url`, and the object's path in it.
     pub fn store(
         &self,

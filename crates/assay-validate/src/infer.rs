@@ -9,7 +9,7 @@ use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 
 /// Reads only the footer of `path` and returns the declared fields matching it exactly.
 pub fn infer_fields_from_file(path: &Path) -> Result<Vec<Field>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = crate::source::Source::open_path(path)?;
     let meta = ArrowReaderMetadata::load(&file, Default::default())
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(infer_fields(meta.schema().fields()))

@@ -69,6 +69,9 @@ pub fn validate_at(
         now_us,
         now_text: now_text.to_string(),
         quality: quality_config(&loaded.dir)?,
+        // Every command but `validate` hashes every file, local or in a store, so what it
+        // publishes or packs is the same wherever the bytes live.
+        hash_remote: true,
         ..Default::default()
     };
     crate::validate(loaded, &options).map_err(|e| e.to_string())

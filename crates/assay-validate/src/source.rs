@@ -31,9 +31,23 @@ impl Source {
             None => std::fs::File::open(&f.path)
                 .map(Source::Local)
                 .map_err(|e| format!("{}: cannot read: {e}", f.rel)),
-            Some(info) => RemoteReader::open(dir, f, info)
+            Some(info) => RemoteReader::open(dir, info)
                 .map(|r| Source::Remote(Arc::new(r)))
                 .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Opens the file at `path`: an object this process resolved (named by the dataset folder
+    /// joined with its report path, or by its URL), else a local file.
+    pub fn open_path(path: &std::path::Path) -> Result<Source, String> {
+        match assay_storage::object_at(path) {
+            Some(object) => object
+                .and_then(RemoteReader::of)
+                .map(|r| Source::Remote(Arc::new(r)))
+                .map_err(|e| e.to_string()),
+            None => std::fs::File::open(path)
+                .map(Source::Local)
+                .map_err(|e| format!("{}: cannot read: {e}", path.display())),
         }
     }
 
@@ -60,14 +74,17 @@ pub struct RemoteReader {
 }
 
 impl RemoteReader {
-    /// Fetches the footer of `f` and learns where its column chunks are.
+    /// Fetches the footer of the object and learns where its column chunks are.
     pub fn open(
         dir: &std::path::Path,
-        f: &ResolvedFile,
         info: &assay_model::paths::RemoteObjectInfo,
     ) -> Result<RemoteReader, StorageError> {
         let stores = Stores::for_dir(dir)?;
-        let object = RemoteObject::new(&stores, &f.rel, info.size, info.etag.clone())?;
+        RemoteReader::of(RemoteObject::open(&stores, info)?)
+    }
+
+    /// Fetches the footer of `object` and learns where its column chunks are.
+    pub fn of(object: RemoteObject) -> Result<RemoteReader, StorageError> {
         let footer = object.footer(MAX_FOOTER)?;
         let tail = crate::engine::chunk::Chunk::one(footer.0, footer.1.clone(), object.size());
         let mut chunks = BTreeMap::new();
@@ -99,7 +116,8 @@ impl RemoteReader {
     fn bytes(&self, start: u64, len: Option<usize>) -> parquet::errors::Result<Bytes> {
         let serve = |base: u64, data: &Bytes| -> Option<Bytes> {
             let end_of = base + data.len() as u64;
-            if start < base || start > end_of {
+            // A read from the very end of a piece is the start of the next one.
+            if start < base || start >= end_of {
                 return None;
             }
             let s = (start - base) as usize;

@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use assay_model::paths::ResolvedFile;
+
 use arrow::array::{Array, StringArray};
 use arrow::compute::cast;
 use arrow::datatypes::DataType;
@@ -19,10 +21,30 @@ pub fn distinct_text(
     min_chars: usize,
     limit: usize,
 ) -> Result<BTreeSet<String>, String> {
+    let resolved: Vec<ResolvedFile> = files
+        .iter()
+        .map(|p| ResolvedFile {
+            rel: p.display().to_string(),
+            path: p.to_path_buf(),
+            remote: None,
+        })
+        .collect();
+    distinct_text_of(Path::new("."), &resolved, column, min_chars, limit)
+}
+
+/// [`distinct_text`] over a dataset's resolved files (in `dir`), local or in a store.
+pub fn distinct_text_of(
+    dir: &Path,
+    files: &[ResolvedFile],
+    column: &str,
+    min_chars: usize,
+    limit: usize,
+) -> Result<BTreeSet<String>, String> {
     let mut out = BTreeSet::new();
-    for path in files {
-        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    for f in files {
+        let path = Path::new(&f.rel);
+        let file = crate::source::Source::open(dir, f)?;
+        let len = file.len();
         let meta =
             crate::footer::load(&file, len).map_err(|e| format!("{}: {e}", path.display()))?;
         let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta);

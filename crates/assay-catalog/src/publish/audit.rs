@@ -35,18 +35,40 @@ impl Audit {
         let mut owners: Vec<String> = Vec::new();
         for (loaded, _, _, report) in published {
             for (resource, column) in Policy::personal(&loaded.manifest) {
-                let files: Vec<std::path::PathBuf> = report
+                let readable: std::collections::BTreeSet<&str> = report
                     .resources
                     .iter()
                     .filter(|r| r.name == resource)
                     .flat_map(|r| r.files.iter())
                     .filter(|f| f.error.is_none())
-                    .map(|f| loaded.dir.join(&f.path))
+                    .map(|f| f.path.as_str())
                     .collect();
-                let refs: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
-                let values =
-                    assay_validate::values::distinct_text(&refs, &column, MIN_CHARS, MAX_VALUES)
-                        .map_err(|e| {
+                // The files again (local, or objects in a store), those the validation read.
+                let resource_patterns: Vec<&str> = loaded
+                    .manifest
+                    .resources
+                    .iter()
+                    .filter(|r| r.name == resource)
+                    .flat_map(|r| r.path.patterns())
+                    .collect();
+                let (files, _) = assay_storage::resolve(&loaded.dir, &resource_patterns).map_err(|e| {
+                    Error::Document(format!(
+                        "{}: personal column `{resource}.{column}` could not be read for the audit: {e}",
+                        loaded.manifest.name
+                    ))
+                })?;
+                let files: Vec<_> = files
+                    .into_iter()
+                    .filter(|f| readable.contains(f.rel.as_str()))
+                    .collect();
+                let values = assay_validate::values::distinct_text_of(
+                    &loaded.dir,
+                    &files,
+                    &column,
+                    MIN_CHARS,
+                    MAX_VALUES,
+                )
+                .map_err(|e| {
                             Error::Document(format!(
                                 "{}: personal column `{resource}.{column}` could not be read for the audit: {e}",
                                 loaded.manifest.name

@@ -100,6 +100,7 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
     if let Some(j) = args.jobs {
         options.jobs = j.max(1);
     }
+    options.hash_remote = args.hash;
     if let Some(b) = &bar {
         options.progress = Some(b.clone());
     }

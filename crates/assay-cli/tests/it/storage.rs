@@ -495,7 +495,10 @@ fn lock_and_verify_catch_every_tamper_of_objects_in_a_store() {
             args.push("--quick");
         }
         let out = assay_s3(&dir, &args, &env);
-        (out.status.code(), format!("{}{}", stdout(&out), stderr(&out)))
+        (
+            out.status.code(),
+            format!("{}{}", stdout(&out), stderr(&out)),
+        )
     };
     for quick in [false, true] {
         let (code, text) = verify(quick);
@@ -528,18 +531,27 @@ fn lock_and_verify_catch_every_tamper_of_objects_in_a_store() {
     let mut changed = bytes.clone();
     changed[100] ^= 0xff;
     std::fs::write(&tampered, &changed).unwrap();
-    s3.upload("lake", &[(tampered.clone(), key_of("readings-2025-06.parquet"))]);
+    s3.upload(
+        "lake",
+        &[(tampered.clone(), key_of("readings-2025-06.parquet"))],
+    );
     let (code, text) = verify(false);
     assert_ne!(code, Some(0), "{text}");
     assert!(text.contains("readings-2025-06.parquet"), "{text}");
-    assert!(text.to_lowercase().contains("content") || text.contains("sha256"), "{text}");
+    assert!(
+        text.to_lowercase().contains("content") || text.contains("sha256"),
+        "{text}"
+    );
     let (code, text) = verify(true);
     assert_ne!(code, Some(0), "{text}");
     assert!(text.contains("ETag"), "{text}");
 
     // Replaced by a shorter object.
     std::fs::write(&tampered, &bytes[..bytes.len() - 10]).unwrap();
-    s3.upload("lake", &[(tampered.clone(), key_of("readings-2025-06.parquet"))]);
+    s3.upload(
+        "lake",
+        &[(tampered.clone(), key_of("readings-2025-06.parquet"))],
+    );
     for quick in [false, true] {
         let (code, text) = verify(quick);
         assert_ne!(code, Some(0), "{text}");
@@ -566,5 +578,111 @@ fn lock_and_verify_catch_every_tamper_of_objects_in_a_store() {
     let (code, text) = verify(true);
     assert_ne!(code, Some(0), "{text}");
     assert!(text.contains("readings-2025-08.parquet"), "{text}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir(dir) {
+        let rel = e
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.insert(rel, std::fs::read(&e).unwrap());
+    }
+    out
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_example_catalog_published_from_a_bucket_is_the_site_published_from_disk() {
+    let s3 = S3::start(false);
+    let root = temp_dir("s3-publish");
+    let local = root.join("local/catalog");
+    crate::support::example_catalog(&local);
+    // The same catalog with its data in the bucket instead: storage.yaml's root says where.
+    let remote = root.join("remote/catalog");
+    crate::support::example_catalog(&remote);
+    let mut uploads = Vec::new();
+    for f in walkdir(&remote) {
+        let rel = f
+            .strip_prefix(&remote)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.ends_with(".parquet") {
+            uploads.push((f.clone(), format!("catalog/{rel}")));
+        }
+    }
+    assert!(uploads.len() >= 6, "{uploads:?}");
+    s3.upload("lake", &uploads);
+    for (f, _) in &uploads {
+        std::fs::remove_file(f).unwrap();
+    }
+    std::fs::write(
+        remote.join("storage.yaml"),
+        "root: s3://lake/catalog\nstores:\n  - url: s3://lake\n    env:\n      endpoint: TEST_LAKE_ENDPOINT\n      access_key_id: TEST_LAKE_KEY\n      secret_access_key: TEST_LAKE_SECRET\n    options:\n      region: us-east-1\n      allow_http: \"true\"\n",
+    )
+    .unwrap();
+    let env = [
+        ("TEST_LAKE_ENDPOINT", s3.endpoint.as_str()),
+        ("TEST_LAKE_KEY", "test"),
+        ("TEST_LAKE_SECRET", MARKER),
+    ];
+    let args = [
+        "publish",
+        "catalog",
+        "--out",
+        "site",
+        "--now",
+        "2025-08-01T00:00:00Z",
+    ];
+    let l = assay_s3(&root.join("local"), &args, &[]);
+    assert_eq!(l.status.code(), Some(0), "{}", stderr(&l));
+    let r = assay_s3(&root.join("remote"), &args, &env);
+    assert_eq!(r.status.code(), Some(0), "{}{}", stdout(&r), stderr(&r));
+    let (lt, rt) = (
+        tree(&root.join("local/site")),
+        tree(&root.join("remote/site")),
+    );
+    assert_eq!(
+        lt.keys().collect::<Vec<_>>(),
+        rt.keys().collect::<Vec<_>>(),
+        "the sites hold different files: {}{}",
+        stdout(&r),
+        stderr(&r)
+    );
+    for (k, v) in &lt {
+        assert!(rt[k] == *v, "{k} differs between the sites");
+        assert!(!String::from_utf8_lossy(v).contains(MARKER));
+    }
+    // The locks made on disk verify against the bucket, and the data is nowhere on disk.
+    let v = assay_s3(
+        &root.join("remote/catalog/IF-C31/steel-production-batches"),
+        &["verify", "."],
+        &env,
+    );
+    assert_eq!(v.status.code(), Some(0), "{}{}", stdout(&v), stderr(&v));
+    assert!(
+        !root
+            .join("remote/catalog/IF-C31/steel-production-batches/data")
+            .exists()
+            || walkdir(&root.join("remote/catalog/IF-C31/steel-production-batches/data"))
+                .is_empty()
+    );
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -285,6 +285,16 @@ impl Semantics<'_> {
             crate::manifest::PathSpec::One(_) => format!("{base}/path"),
             crate::manifest::PathSpec::Many(_) => format!("{base}/path/{i}"),
         };
+        // Under a storage.yaml root, relative paths are objects in the store: listed when the
+        // data is read, not by the linter, which stays offline.
+        if paths::data_in_store(&self.loaded.dir) {
+            for p in &patterns {
+                if let Err(problem) = paths::check_pattern(p) {
+                    self.error(&pointer_of(0), "path-escape", problem.to_string(), None);
+                }
+            }
+            return;
+        }
         let (_, problems) = paths::resolve(&self.loaded.dir, &patterns);
         for problem in problems {
             let i = patterns

@@ -567,8 +567,8 @@ pub fn draft(dir: &Path, options: &DraftOptions) -> Result<Draft, String> {
     for g in &groups {
         let p: Profile = profile(&g.files, &options.profile)?;
         let meta = {
-            let f = std::fs::File::open(&g.files[0].1).map_err(|e| e.to_string())?;
-            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let f = crate::source::Source::open_path(&g.files[0].1)?;
+            let len = f.len();
             crate::footer::load(&f, len)?
         };
         let fields = crate::infer::infer_fields(meta.schema().fields().iter());

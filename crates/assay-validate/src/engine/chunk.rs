@@ -204,7 +204,7 @@ pub(crate) fn describe_parquet_error(e: &str) -> String {
 /// groups lie in file order (as every mainstream writer lays them out), or the whole file at
 /// once otherwise.
 pub(crate) struct LocalBytes<'a> {
-    file: std::fs::File,
+    file: Box<dyn std::io::Read + 'a>,
     hasher: Sha256,
     pos: u64,
     file_len: u64,
@@ -218,19 +218,16 @@ impl<'a> LocalBytes<'a> {
     /// Starts at the first byte; reads the whole file now when its row groups are out of
     /// order. An error is the reason the file cannot be read.
     pub fn new(
-        mut file: std::fs::File,
+        mut file: Box<dyn std::io::Read + 'a>,
         metadata: &parquet::file::metadata::ParquetMetaData,
         file_len: u64,
         progress: Option<&'a Arc<dyn crate::Progress>>,
     ) -> Result<LocalBytes<'a>, String> {
         use sha2::Digest;
-        use std::io::{Read, Seek};
         let ranges = row_group_ranges(metadata, file_len);
         let mut hasher = Sha256::new();
         let mut pos = 0;
         let mut whole = None;
-        file.seek(std::io::SeekFrom::Start(0))
-            .map_err(|e| format!("cannot read: {e}"))?;
         if ranges.is_none() {
             let mut data = Vec::with_capacity(file_len as usize);
             file.read_to_end(&mut data)

@@ -54,7 +54,7 @@ pub(crate) fn validate_file(
     };
     let opened = match &f.remote {
         None => open(f, &mut report).map(|(file, meta)| (Opened::Local(file), meta)),
-        Some(info) => open_remote(dir, f, info, options, &mut report)
+        Some(info) => open_remote(dir, info, options, &mut report)
             .map(|(object, tail, meta)| (Opened::Remote(object, tail), meta)),
     };
     let (file, arrow_meta) = match opened {
@@ -92,8 +92,38 @@ pub(crate) fn validate_file(
         report.error = Some(msg);
     };
     let mut bytes = match file {
-        Opened::Local(file) => {
-            match LocalBytes::new(file, &metadata, report.bytes, options.progress.as_ref()) {
+        Opened::Local(mut file) => {
+            use std::io::Seek;
+            let start = file
+                .seek(std::io::SeekFrom::Start(0))
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|_| {
+                    LocalBytes::new(
+                        Box::new(file),
+                        &metadata,
+                        report.bytes,
+                        options.progress.as_ref(),
+                    )
+                });
+            match start {
+                Ok(b) => ByteReader::Local(b),
+                Err(e) => {
+                    fail(&mut report, e);
+                    return report;
+                }
+            }
+        }
+        // Every byte, hashed, as for a local file (`--hash`, and what `publish` reads).
+        Opened::Remote(object, _) if options.hash_remote => {
+            let start = object.reader().map_err(|e| e.message).and_then(|r| {
+                LocalBytes::new(
+                    Box::new(r),
+                    &metadata,
+                    report.bytes,
+                    options.progress.as_ref(),
+                )
+            });
+            match start {
                 Ok(b) => ByteReader::Local(b),
                 Err(e) => {
                     fail(&mut report, e);
@@ -244,7 +274,6 @@ enum Opened {
 /// conditional on that ETag.
 fn open_remote(
     dir: &std::path::Path,
-    f: &ResolvedFile,
     info: &assay_model::paths::RemoteObjectInfo,
     options: &Options,
     report: &mut FileReport,
@@ -259,8 +288,7 @@ fn open_remote(
     report.bytes = info.size;
     report.etag = info.etag.clone();
     let stores = assay_storage::Stores::for_dir(dir).map_err(|e| e.message)?;
-    let object = assay_storage::RemoteObject::new(&stores, &f.rel, info.size, info.etag.clone())
-        .map_err(|e| e.message)?;
+    let object = assay_storage::RemoteObject::open(&stores, info).map_err(|e| e.message)?;
     let (base, tail) = object
         .footer(limits::MAX_FOOTER_BYTES)
         .map_err(|e| e.message)?;

@@ -63,6 +63,10 @@ pub struct Options {
     pub memory_limit: u64,
     /// Grade thresholds, weights and caps (a catalog's `quality.json`).
     pub quality: assay_model::quality::QualityConfig,
+    /// Read every byte of objects in a store, in order, and hash them, as for local files
+    /// (`validate --hash`, and `publish`): the report then has each object's sha256, at the
+    /// cost of the statistics-first savings.
+    pub hash_remote: bool,
 }
 
 impl std::fmt::Debug for Options {
@@ -92,6 +96,7 @@ impl Default for Options {
             progress: None,
             memory_limit: 1 << 30,
             quality: Default::default(),
+            hash_remote: false,
         }
     }
 }
@@ -250,16 +255,23 @@ pub(crate) fn access_facts(
             .resources
             .iter()
             .flat_map(|r| r.files.iter())
-            .map(|f| (f.path.as_str(), (f.sha256.as_str(), f.etag.as_deref(), f.bytes)))
+            .map(|f| {
+                (
+                    f.path.as_str(),
+                    (f.sha256.as_str(), f.etag.as_deref(), f.bytes),
+                )
+            })
             .collect();
         files
             .iter()
-            .filter(|f| match (locked.get(f.path.as_str()), &f.sha256, &f.etag) {
-                (Some((h, _, n)), Some(sha), _) => h == sha && *n == f.bytes,
-                // An object in a store is not hashed by a validation: its ETag stands in.
-                (Some((_, Some(e), n)), None, Some(etag)) => e == etag && *n == f.bytes,
-                _ => false,
-            })
+            .filter(
+                |f| match (locked.get(f.path.as_str()), &f.sha256, &f.etag) {
+                    (Some((h, _, n)), Some(sha), _) => h == sha && *n == f.bytes,
+                    // An object in a store is not hashed by a validation: its ETag stands in.
+                    (Some((_, Some(e), n)), None, Some(etag)) => e == etag && *n == f.bytes,
+                    _ => false,
+                },
+            )
             .count() as u64
     });
     let m = &loaded.manifest;

@@ -94,8 +94,8 @@ pub fn profile(files: &[(String, PathBuf)], options: &ProfileOptions) -> Result<
 pub fn tables(files: &[(String, PathBuf)]) -> Result<Vec<Vec<(String, PathBuf)>>, String> {
     let mut out: Vec<(arrow::datatypes::SchemaRef, Vec<(String, PathBuf)>)> = Vec::new();
     for (name, path) in files {
-        let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let file = crate::source::Source::open_path(path).map_err(|e| format!("{name}: {e}"))?;
+        let len = file.len();
         let meta = crate::footer::load(&file, len)
             .map_err(|e| format!("{name}: not a readable Parquet file: {e}"))?;
         match out
@@ -113,8 +113,8 @@ pub fn tables(files: &[(String, PathBuf)]) -> Result<Vec<Vec<(String, PathBuf)>>
 fn open(files: &[(String, PathBuf)]) -> Result<Vec<(String, ArrowReaderMetadata)>, String> {
     let mut metas: Vec<(String, ArrowReaderMetadata)> = Vec::new();
     for (name, path) in files {
-        let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let file = crate::source::Source::open_path(path).map_err(|e| format!("{name}: {e}"))?;
+        let len = file.len();
         let meta = crate::footer::load(&file, len).map_err(|e| {
             if e.starts_with("corrupt footer") {
                 format!("{name}: {e}")

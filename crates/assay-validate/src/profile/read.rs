@@ -36,7 +36,7 @@ pub(crate) fn read_row_group(
 ) -> Result<RowGroupOut, String> {
     let (name, path) = file;
     let err = |e: &dyn std::fmt::Display| format!("{name}: row group {rg}: {e}");
-    let f = std::fs::File::open(path).map_err(|e| err(&e))?;
+    let f = crate::source::Source::open_path(path).map_err(|e| err(&e))?;
     let columns: Vec<&str> = decoded
         .iter()
         .filter(|&&i| kind_of(meta.schema().field(i).data_type()) == Kind::Str)
