@@ -53,7 +53,15 @@ struct Sums {
 
 /// Copies `from` to `to` (or only reads it, when `to` is `None`), hashing as it goes.
 fn copy_hashing(from: &Path, to: Option<&Path>) -> std::io::Result<Sums> {
-    let mut src = File::open(from)?;
+    // An object in a store (under a storage.yaml root) streams from it, read once.
+    let mut src: Box<dyn Read> = match assay_storage::object_at(from) {
+        Some(object) => Box::new(
+            object
+                .and_then(|o| o.reader())
+                .map_err(|e| std::io::Error::other(e.to_string()))?,
+        ),
+        None => Box::new(File::open(from)?),
+    };
     let mut dst = to.map(File::create).transpose()?;
     let mut buf = vec![0u8; BUFFER_BYTES];
     let (mut h256, mut h512, mut bytes) = (Sha256::new(), Sha512::new(), 0u64);
@@ -182,6 +190,11 @@ fn write_bag(input: &PackInput<'_>, root: &Path) -> Result<Packed, PackError> {
     let mut m512 = String::new();
     let mut total = 0u64;
     for (rel, locked) in &files {
+        if assay_model::paths::is_remote(rel) {
+            return Err(PackError::Io(format!(
+                "{rel}: a bag holds files under data/ by their path in the dataset; name objects in a store through a storage.yaml `root:` to pack them (docs/storage.md)"
+            )));
+        }
         let dest = root.join("data").join(rel);
         if let Some(d) = dest.parent() {
             std::fs::create_dir_all(d).map_err(|e| io(d, e))?;

@@ -46,6 +46,21 @@ pub struct Report {
     pub storage: Option<StorageUse>,
 }
 
+impl Report {
+    /// Leaves out what a store added to the run (the requests made, and each hashed object's
+    /// ETag): what is published or packed describes the data, not where this run read it
+    /// from, so a catalog in a store and on disk give the same bytes.
+    pub fn without_transport(mut self) -> Report {
+        self.storage = None;
+        for f in self.resources.iter_mut().flat_map(|r| r.files.iter_mut()) {
+            if f.sha256.is_some() {
+                f.etag = None;
+            }
+        }
+        self
+    }
+}
+
 /// Requests made to object stores during a run, and the bytes they returned: a run whose
 /// checks the footers decide fetches little more than the footers (`docs/storage.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -394,19 +394,11 @@ fn dataset(loaded: &LoadedManifest, options: &PublishOptions) -> Result<Examined
         }
         return Ok(Ok((lock, lock_text, c.report, true)));
     }
-    let mut report = match assay_validate::validate_at(loaded, options.now_us, &options.now_text) {
-        Ok(r) => r,
+    // The site describes the data, not where this run read it from.
+    let report = match assay_validate::validate_at(loaded, options.now_us, &options.now_text) {
+        Ok(r) => r.without_transport(),
         Err(reason) => return Ok(Err(("validate", reason))),
     };
-    // The site describes the data, not where this run read it from: what a store added (the
-    // requests made, each object's ETag) is left out, so a catalog published from a store and
-    // from disk gives the same bytes. The sha256 of every object is there.
-    report.storage = None;
-    for f in report.resources.iter_mut().flat_map(|r| r.files.iter_mut()) {
-        if f.sha256.is_some() {
-            f.etag = None;
-        }
-    }
     // The validation hashed every file in its one read: compare with the lock.
     let changed = content_changes(&lock, &report);
     if !changed.is_empty() {

@@ -116,8 +116,9 @@ fn pack_loaded(
     };
     // The report in the bag is graded as `assay validate` grades it: with the catalog's
     // quality.json.
+    // What is packed describes the data, not where this run read it from.
     let report = match super::validate::validate_at(&loaded, now_us, &now_text) {
-        Ok(r) => r,
+        Ok(r) => r.without_transport(),
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(Status::Invalid);

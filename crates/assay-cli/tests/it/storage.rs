@@ -670,6 +670,42 @@ fn the_example_catalog_published_from_a_bucket_is_the_site_published_from_disk()
         assert!(rt[k] == *v, "{k} differs between the sites");
         assert!(!String::from_utf8_lossy(v).contains(MARKER));
     }
+    // A bag packed from the bucket is the bag packed from disk.
+    for side in ["local", "remote"] {
+        let ds = root
+            .join(side)
+            .join("catalog/IF-C341/boiler-sensor-telemetry");
+        let bag = root.join(side).join("bag");
+        let e: &[(&str, &str)] = if side == "remote" { &env } else { &[] };
+        let out = assay_s3(
+            &ds,
+            &[
+                "pack",
+                ".",
+                "--out",
+                bag.to_str().unwrap(),
+                "--now",
+                "2025-08-01T00:00:00Z",
+                "--date",
+                "2025-08-01",
+            ],
+            e,
+        );
+        assert_eq!(out.status.code(), Some(0), "{side}: {}", stderr(&out));
+    }
+    let (lb, rb) = (
+        tree(&root.join("local/bag")),
+        tree(&root.join("remote/bag")),
+    );
+    assert_eq!(lb.keys().collect::<Vec<_>>(), rb.keys().collect::<Vec<_>>());
+    for (k, v) in &lb {
+        assert!(rb[k] == *v, "bag file {k} differs");
+    }
+    assert!(
+        lb.keys().any(|k| k.ends_with(".parquet")),
+        "{:?}",
+        lb.keys()
+    );
     // The locks made on disk verify against the bucket, and the data is nowhere on disk.
     let v = assay_s3(
         &root.join("remote/catalog/IF-C31/steel-production-batches"),
