@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The test suite: installs the independent checkers and servers the tests compare against and
-# start (the Python `bagit`, `pyld` and `pre-commit` packages, the S3-compatible `moto_server`
-# from `moto[server]`, Microsoft's SARIF Multitool and playwright-core, pinned, into
-# .venv-test), then runs every test of the workspace.
+# The test suite: installs the independent checkers the tests compare against and the servers
+# they start, pinned, into .venv-test: the Python `bagit`, `pyld` and `pre-commit` packages, the
+# S3-compatible `moto_server` (moto[server]) and the Azure SDK for Python, from PyPI; Azurite,
+# Microsoft's SARIF Multitool and playwright-core, from npm. Then it runs every test of the
+# workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv-test/bin/bagit.py ] || [ ! -x .venv-test/bin/pre-commit ] \
   || [ ! -x .venv-test/bin/moto_server ] \
+  || ! .venv-test/bin/python -c "import azure.storage.blob" 2>/dev/null \
   || ! .venv-test/bin/python -c "import pyld" 2>/dev/null; then
   [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
   .venv-test/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
@@ -25,5 +27,10 @@ fi
 if [ ! -d .venv-test/node/node_modules/playwright-core ]; then
   mkdir -p .venv-test/node
   npm install --silent --no-audit --no-fund --prefix .venv-test/node playwright-core@1.65.1 >/dev/null
+fi
+# Azurite (Azure Blob Storage's emulator), from npm, for the object-storage tests.
+if [ ! -x .venv-test/node/node_modules/.bin/azurite-blob ]; then
+  mkdir -p .venv-test/node
+  npm install --silent --no-audit --no-fund --prefix .venv-test/node azurite@3.35.0 >/dev/null
 fi
 cargo test --workspace --locked "$@"
