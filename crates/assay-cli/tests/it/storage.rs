@@ -116,7 +116,16 @@ fn assay_s3(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().expect("the assay binary runs")
+    let out = cmd.output().expect("the assay binary runs");
+    // Whatever the command, its output never holds the secret.
+    for text in [&out.stdout, &out.stderr] {
+        assert!(
+            !String::from_utf8_lossy(text).contains(MARKER),
+            "`assay {}` printed the secret",
+            args.join(" ")
+        );
+    }
+    out
 }
 
 /// The standard variables for the loopback server.
@@ -314,11 +323,26 @@ fn every_example_dataset_validates_the_same_from_s3_as_from_disk() {
             fetched <= size + 64 * 1024,
             "{name}: fetched {fetched} of {size}"
         );
-        for out in [&r.stdout, &r.stderr] {
-            assert!(
-                !String::from_utf8_lossy(out).contains(MARKER),
-                "{name}: secret leaked"
+        // Every output format, to a file: no secret (stdout and stderr are checked by
+        // `assay_s3`).
+        for format in ["text", "json", "junit", "sarif", "github"] {
+            let out_file = remote.join(format!("report.{format}"));
+            let r = assay_s3(
+                &remote,
+                &[
+                    "validate",
+                    ".",
+                    "--format",
+                    format,
+                    "--no-history",
+                    "--out",
+                    out_file.to_str().unwrap(),
+                ],
+                &env,
             );
+            assert_eq!(r.status.code(), l.status.code(), "{name} {format}");
+            let written = std::fs::read_to_string(&out_file).unwrap();
+            assert!(!written.contains(MARKER), "{name} {format}: secret written");
         }
     }
     std::fs::remove_dir_all(&root).unwrap();
@@ -870,12 +894,18 @@ fn an_example_dataset_validates_the_same_from_azure_blob_storage() {
 
 /// A static file server that answers `HEAD`, `GET` and `GET` with `Range: bytes=a-b`, with an
 /// ETag and `If-Match`, as a CDN or object gateway does; on a free loopback port, on a thread.
-fn range_server(dir: PathBuf) -> (String, std::sync::Arc<tiny_http::Server>) {
+/// With `replace_after`, the objects are "replaced" (their ETag changes) after that many
+/// requests.
+fn range_server(
+    dir: PathBuf,
+    replace_after: Option<usize>,
+) -> (String, std::sync::Arc<tiny_http::Server>) {
     let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
     let url = format!("http://{}", server.server_addr().to_ip().unwrap());
     let s = server.clone();
     std::thread::spawn(move || {
-        for req in s.incoming_requests() {
+        for (n, req) in s.incoming_requests().enumerate() {
+            let replaced = replace_after.is_some_and(|after| n >= after);
             let path = dir.join(req.url().trim_start_matches('/'));
             let Ok(bytes) = std::fs::read(&path) else {
                 let _ = req.respond(tiny_http::Response::empty(404));
@@ -883,8 +913,9 @@ fn range_server(dir: PathBuf) -> (String, std::sync::Arc<tiny_http::Server>) {
             };
             let etag = {
                 use sha2::Digest;
+                let v = if replaced { "2" } else { "1" };
                 format!(
-                    "\"{}\"",
+                    "\"{}-v{v}\"",
                     &assay_model::hex(&sha2::Sha256::digest(&bytes))[..16]
                 )
             };
@@ -938,7 +969,7 @@ fn range_server(dir: PathBuf) -> (String, std::sync::Arc<tiny_http::Server>) {
 fn a_dataset_over_https_style_urls_validates_the_same_as_from_disk() {
     let root = temp_dir("http");
     let dataset = repo().join("catalog/IF-C31/steel-production-batches");
-    let (url, server) = range_server(dataset.clone());
+    let (url, server) = range_server(dataset.clone(), None);
     let remote = root.join("remote");
     std::fs::create_dir_all(&remote).unwrap();
     let yaml = std::fs::read_to_string(dataset.join("dataset.yaml")).unwrap();
@@ -982,6 +1013,22 @@ fn a_dataset_over_https_style_urls_validates_the_same_as_from_disk() {
     assert_eq!(r.status.code(), Some(3), "{}", stdout(&r));
     assert!(
         stdout(&r).contains(&format!("{url}/nowhere/heats.parquet")),
+        "{}",
+        stdout(&r)
+    );
+    server.unblock();
+    // An object replaced after it was listed: every later read is conditional on the listed
+    // ETag, so the run stops on that file instead of reading a mix of two versions.
+    let (url, server) = range_server(dataset.clone(), Some(1));
+    std::fs::write(
+        remote.join("dataset.yaml"),
+        yaml.replace("path: data/", &format!("path: {url}/data/")),
+    )
+    .unwrap();
+    let r = assay_s3(&remote, &["validate", ".", "--no-history"], &[]);
+    assert_eq!(r.status.code(), Some(3), "{}", stdout(&r));
+    assert!(
+        stdout(&r).contains("the object was replaced during the run"),
         "{}",
         stdout(&r)
     );
