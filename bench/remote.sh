@@ -13,7 +13,7 @@ runs=${RUNS:-3}
 tgt=${CARGO_TARGET_DIR:-target}
 data=bench/data/$rows
 file=$data/data/sensors.parquet
-cargo build --release --locked -q -p assay-cli -p xtask
+[ -n "${NO_BUILD:-}" ] || cargo build --release --locked -q -p assay-cli -p xtask
 if [ ! -f "$file" ]; then
   "$tgt"/release/xtask bench-data "$data" "$rows"
 fi

@@ -222,7 +222,8 @@ pub fn null_rates(dataset_dir: &Path, report: &Report) -> Vec<(String, String, f
         let mut nulls: std::collections::BTreeMap<String, Option<u64>> = Default::default();
         let mut rows = 0u64;
         for f in r.files.iter().filter(|f| f.error.is_none()) {
-            let Ok(file) = std::fs::File::open(dataset_dir.join(&f.path)) else {
+            // A local file, or an object this run resolved (its footer is cached).
+            let Ok(file) = crate::source::Source::open_path(&dataset_dir.join(&f.path)) else {
                 continue;
             };
             let Ok(meta) =

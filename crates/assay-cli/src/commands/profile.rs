@@ -1,7 +1,7 @@
 //! `assay profile`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use assay_validate::profile::{ProfileOptions, profile};
@@ -13,7 +13,24 @@ use crate::exit::Status;
 fn files(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, String> {
     let mut out = std::collections::BTreeMap::new();
     for p in paths {
-        if p.is_dir() {
+        let text = p.to_string_lossy();
+        if assay_model::paths::is_remote(&text) {
+            // Objects in a store: a URL, a glob, or a prefix ending in `/` (every Parquet
+            // object under it), with the credentials of docs/storage.md.
+            let pattern = if text.ends_with('/') {
+                format!("{text}**/*.parquet")
+            } else {
+                text.to_string()
+            };
+            let (found, problems) =
+                assay_storage::resolve(Path::new("."), &[&pattern]).map_err(|e| e.to_string())?;
+            if let Some(problem) = problems.first() {
+                return Err(problem.to_string());
+            }
+            for f in found {
+                out.insert(f.rel.clone(), f.path);
+            }
+        } else if p.is_dir() {
             for e in walkdir::WalkDir::new(p)
                 .follow_links(false)
                 .sort_by_file_name()

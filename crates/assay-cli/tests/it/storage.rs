@@ -608,6 +608,11 @@ fn lock_and_verify_catch_every_tamper_of_objects_in_a_store() {
     std::fs::remove_dir_all(&root).unwrap();
 }
 
+/// A data file of an example dataset (`FIELD/NAME`) in the repository.
+fn dataset_file(dataset: &str, name: &str) -> PathBuf {
+    repo().join("catalog").join(dataset).join("data").join(name)
+}
+
 /// Every file under `dir`, by relative path, with its bytes.
 fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
@@ -732,6 +737,51 @@ fn the_example_catalog_published_from_a_bucket_is_the_site_published_from_disk()
         lb.keys().any(|k| k.ends_with(".parquet")),
         "{:?}",
         lb.keys()
+    );
+    // `assay profile` of a prefix in the bucket is the profile of the files on disk.
+    // (Run in the catalog folder, where its storage.yaml names the credentials.)
+    let steel = "IF-C31/steel-production-batches/data/";
+    let lp = assay_s3(&local, &["profile", steel], &[]);
+    let rp = assay_s3(
+        &remote,
+        &["profile", &format!("s3://lake/catalog/{steel}")],
+        &env,
+    );
+    assert_eq!(rp.status.code(), Some(0), "{}", stderr(&rp));
+    assert_eq!(stdout(&lp), stdout(&rp).replace("s3://lake/catalog/", ""));
+    // `assay init` of a new dataset folder under the root drafts from the objects under it, as
+    // from the same files on disk.
+    s3.upload(
+        "lake",
+        &[(
+            dataset_file("IF-C31/steel-production-batches", "heats.parquet"),
+            "catalog/IF-C31/new-heats/data/heats.parquet".to_string(),
+        )],
+    );
+    let local_new = root.join("local/catalog/IF-C31/new-heats");
+    std::fs::create_dir_all(local_new.join("data")).unwrap();
+    std::fs::copy(
+        dataset_file("IF-C31/steel-production-batches", "heats.parquet"),
+        local_new.join("data/heats.parquet"),
+    )
+    .unwrap();
+    let remote_new = remote.join("IF-C31/new-heats");
+    std::fs::create_dir_all(&remote_new).unwrap();
+    let init = [
+        "init",
+        ".",
+        "--field",
+        "IF-C31",
+        "--now",
+        "2025-08-01T00:00:00Z",
+    ];
+    let li = assay_s3(&local_new, &init, &[]);
+    assert_eq!(li.status.code(), Some(0), "{}", stderr(&li));
+    let ri = assay_s3(&remote_new, &init, &env);
+    assert_eq!(ri.status.code(), Some(0), "{}", stderr(&ri));
+    assert_eq!(
+        std::fs::read_to_string(local_new.join("dataset.yaml")).unwrap(),
+        std::fs::read_to_string(remote_new.join("dataset.yaml")).unwrap()
     );
     // The locks made on disk verify against the bucket, and the data is nowhere on disk.
     let v = assay_s3(

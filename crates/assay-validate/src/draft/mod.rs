@@ -67,8 +67,8 @@ fn groups(dir: &Path) -> Result<Vec<Group>, String> {
     }
     let mut by_schema: Vec<(arrow::datatypes::SchemaRef, Vec<(String, PathBuf)>)> = Vec::new();
     for (rel, path) in files {
-        let f = std::fs::File::open(&path).map_err(|e| format!("{rel}: {e}"))?;
-        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let f = crate::source::Source::open_path(&path).map_err(|e| format!("{rel}: {e}"))?;
+        let len = f.len();
         let meta = crate::footer::load(&f, len)
             .map_err(|e| format!("{rel}: not a readable Parquet file: {e}"))?;
         match by_schema
@@ -144,6 +144,13 @@ fn groups(dir: &Path) -> Result<Vec<Group>, String> {
 }
 
 fn walkdir(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    // A dataset folder under a storage.yaml root: its data is the objects under
+    // ROOT/<folder>/ (docs/storage.md), named by their relative paths as on disk.
+    if assay_model::paths::data_in_store(dir) {
+        let (files, _) =
+            assay_storage::resolve(dir, &["**/*.parquet"]).map_err(|e| e.to_string())?;
+        return Ok(files.into_iter().map(|f| (f.rel, f.path)).collect());
+    }
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
