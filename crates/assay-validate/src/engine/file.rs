@@ -113,8 +113,12 @@ pub(crate) fn validate_file(
                 }
             }
         }
-        // Every byte, hashed, as for a local file (`--hash`, and what `publish` reads).
-        Opened::Remote(object, _) if options.hash_remote => {
+        // Every byte, hashed, as for a local file: with `--hash` (and in what `publish`
+        // reads), and when the checks need most of the object anyway: one streaming request
+        // then costs less than one per row group, and gives the sha256.
+        Opened::Remote(object, _)
+            if options.hash_remote || mostly_needed(&metadata, &schema, slots, pk) =>
+        {
             let start = object.reader().map_err(|e| e.message).and_then(|r| {
                 LocalBytes::new(
                     Box::new(r),
@@ -261,6 +265,41 @@ fn check_footer(arrow_meta: &ArrowReaderMetadata, report: &mut FileReport) -> Re
         ));
     }
     Ok(())
+}
+
+/// True when the column chunks the checks could need (every column a check reads, and the
+/// primary key, in every row group, before statistics decide any) are at least half of the
+/// object's bytes.
+fn mostly_needed(
+    metadata: &parquet::file::metadata::ParquetMetaData,
+    schema: &Schema,
+    slots: &[Slot],
+    pk: &[String],
+) -> bool {
+    let mut roots: Vec<usize> = slots
+        .iter()
+        .filter_map(|s| s.file.as_ref())
+        .flat_map(|f| f.columns().to_vec())
+        .chain(pk.iter().cloned())
+        .filter_map(|c| schema.index_of(&c).ok())
+        .collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let descr = metadata.file_metadata().schema_descr();
+    let (mut needed, mut all) = (0u64, 0u64);
+    for rg in metadata.row_groups() {
+        for (leaf, c) in rg.columns().iter().enumerate() {
+            let (_, len) = c.byte_range();
+            all = all.saturating_add(len);
+            if roots
+                .binary_search(&descr.get_column_root_idx(leaf))
+                .is_ok()
+            {
+                needed = needed.saturating_add(len);
+            }
+        }
+    }
+    all > 0 && needed.saturating_mul(2) >= all
 }
 
 /// A file opened for the main pass.
