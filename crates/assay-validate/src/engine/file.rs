@@ -91,22 +91,22 @@ pub(crate) fn validate_file(
         schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
         report.error = Some(msg);
     };
+    // Every byte once, in order, hashed.
+    let len = report.bytes;
+    let in_order = |stream: Result<Box<dyn std::io::Read>, String>| {
+        stream.and_then(|r| {
+            LocalBytes::new(r, &metadata, len, options.progress.as_ref()).map(ByteReader::Local)
+        })
+    };
     let mut bytes = match file {
         Opened::Local(mut file) => {
             use std::io::Seek;
-            let start = file
+            let stream = file
                 .seek(std::io::SeekFrom::Start(0))
-                .map_err(|e| format!("cannot read: {e}"))
-                .and_then(|_| {
-                    LocalBytes::new(
-                        Box::new(file),
-                        &metadata,
-                        report.bytes,
-                        options.progress.as_ref(),
-                    )
-                });
-            match start {
-                Ok(b) => ByteReader::Local(b),
+                .map(|_| Box::new(file) as Box<dyn std::io::Read>)
+                .map_err(|e| format!("cannot read: {e}"));
+            match in_order(stream) {
+                Ok(b) => b,
                 Err(e) => {
                     fail(&mut report, e);
                     return report;
@@ -116,19 +116,20 @@ pub(crate) fn validate_file(
         // Every byte, hashed, as for a local file: with `--hash` (and in what `publish`
         // reads), and when the checks need most of the object anyway: one streaming request
         // then costs less than one per row group, and gives the sha256.
-        Opened::Remote(object, _)
+        Opened::Remote(object, tail)
             if options.hash_remote || mostly_needed(&metadata, &schema, slots, pk) =>
         {
-            let start = object.reader().map_err(|e| e.message).and_then(|r| {
-                LocalBytes::new(
-                    Box::new(r),
-                    &metadata,
-                    report.bytes,
-                    options.progress.as_ref(),
-                )
-            });
-            match start {
-                Ok(b) => ByteReader::Local(b),
+            // A small object is whole in the bytes the footer read fetched already.
+            let stream = if tail.0 == 0 && tail.1.len() as u64 == object.size() {
+                Ok(Box::new(std::io::Cursor::new(tail.1)) as Box<dyn std::io::Read>)
+            } else {
+                object
+                    .reader()
+                    .map(|r| Box::new(r) as Box<dyn std::io::Read>)
+                    .map_err(|e| e.message)
+            };
+            match in_order(stream) {
+                Ok(b) => b,
                 Err(e) => {
                     fail(&mut report, e);
                     return report;

@@ -1,6 +1,5 @@
 //! Azure Blob Storage (Azurite) and plain HTTP(S) servers.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
@@ -40,11 +39,7 @@ impl Azurite {
             "{} is missing: run scripts/test.sh, which installs azurite from npm",
             bin.display()
         );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let child = Command::new(bin)
             .args([
                 "--blobHost",
@@ -61,14 +56,7 @@ impl Azurite {
             .spawn()
             .expect("azurite starts");
         let mut child = child;
-        let start = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("azurite exited ({status}) before listening on port {port}");
-            }
-            assert!(start.elapsed().as_secs() < 60, "azurite did not listen");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
+        wait_listening(&mut child, port, "azurite");
         Azurite {
             child,
             url: format!("http://127.0.0.1:{port}"),
@@ -121,21 +109,7 @@ fn an_example_dataset_validates_the_same_from_azure_blob_storage() {
     .unwrap();
     let local = root.join("local");
     local_copy(&dataset, &local);
-    let args = [
-        "validate",
-        ".",
-        "--format",
-        "json",
-        "--now",
-        "2025-08-01T00:00:00Z",
-        "--no-history",
-    ];
-    let l = assay_s3(&local, &args, &[]);
-    let r = assay_s3(&remote, &args, &env);
-    assert_eq!(l.status.code(), r.status.code(), "{}", stderr(&r));
-    let ld: serde_json::Value = serde_json::from_slice(&l.stdout).unwrap();
-    let rd: serde_json::Value = serde_json::from_slice(&r.stdout)
-        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", stderr(&r)));
+    let (ld, rd) = validate_both(&local, &remote, &env);
     assert_eq!(outcomes(&ld), outcomes(&rd));
     for f in rd["resources"][0]["files"].as_array().unwrap() {
         assert!(
@@ -237,21 +211,7 @@ fn a_dataset_over_https_style_urls_validates_the_same_as_from_disk() {
     .unwrap();
     let local = root.join("local");
     local_copy(&dataset, &local);
-    let args = [
-        "validate",
-        ".",
-        "--format",
-        "json",
-        "--now",
-        "2025-08-01T00:00:00Z",
-        "--no-history",
-    ];
-    let l = assay_s3(&local, &args, &[]);
-    let r = assay_s3(&remote, &args, &[]);
-    assert_eq!(l.status.code(), r.status.code(), "{}", stderr(&r));
-    let ld: serde_json::Value = serde_json::from_slice(&l.stdout).unwrap();
-    let rd: serde_json::Value = serde_json::from_slice(&r.stdout)
-        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", stderr(&r)));
+    let (ld, rd) = validate_both(&local, &remote, &[]);
     let strip_http = |v: &serde_json::Value| {
         serde_json::from_str::<serde_json::Value>(&v.to_string().replace(&format!("{url}/"), ""))
             .unwrap()

@@ -13,6 +13,31 @@ use std::process::{Child, Command, Output, Stdio};
 
 use crate::support::{TEST_KEY, repo, stderr};
 
+/// A free loopback port.
+pub(super) fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (at most a minute) until the server `child` listens on `port`; a server that exits
+/// first fails the test with its status.
+pub(super) fn wait_listening(child: &mut Child, port: u16, what: &str) {
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited ({status}) before listening on port {port}");
+        }
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "{what} did not listen on port {port}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// A `moto_server` on a free loopback port, stopped when dropped.
 pub(super) struct S3 {
     child: Child,
@@ -28,11 +53,7 @@ impl S3 {
             "{} is missing: run scripts/test.sh, which installs moto[server] from PyPI",
             bin.display()
         );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let mut cmd = Command::new(bin);
         cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
@@ -41,18 +62,8 @@ impl S3 {
             cmd.env("INITIAL_NO_AUTH_ACTION_COUNT", "0");
         }
         let mut child = cmd.spawn().expect("moto_server starts");
+        wait_listening(&mut child, port, "moto_server");
         let endpoint = format!("http://127.0.0.1:{port}");
-        let start = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("moto_server exited ({status}) before listening on {endpoint}");
-            }
-            assert!(
-                start.elapsed().as_secs() < 30,
-                "moto_server did not listen on {endpoint}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
         S3 { child, endpoint }
     }
 
@@ -131,6 +142,33 @@ pub(super) fn assay_s3(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Outpu
         );
     }
     out
+}
+
+/// `assay validate . --format json` at a fixed reference time, without history.
+pub(super) const VALIDATE_JSON: [&str; 7] = [
+    "validate",
+    ".",
+    "--format",
+    "json",
+    "--now",
+    "2025-08-01T00:00:00Z",
+    "--no-history",
+];
+
+/// [`VALIDATE_JSON`] in a local copy and in a remote copy of a dataset (the remote one with
+/// `env`): both reports, once their exit codes are found equal.
+pub(super) fn validate_both(
+    local: &Path,
+    remote: &Path,
+    env: &[(&str, &str)],
+) -> (serde_json::Value, serde_json::Value) {
+    let l = assay_s3(local, &VALIDATE_JSON, &[]);
+    let r = assay_s3(remote, &VALIDATE_JSON, env);
+    assert_eq!(l.status.code(), r.status.code(), "{}", stderr(&r));
+    let ld: serde_json::Value = serde_json::from_slice(&l.stdout).unwrap();
+    let rd: serde_json::Value = serde_json::from_slice(&r.stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", stderr(&r)));
+    (ld, rd)
 }
 
 /// The standard variables for the loopback server.

@@ -26,17 +26,8 @@ fn every_example_dataset_validates_the_same_from_s3_as_from_disk() {
         let local = root.join("local").join(&name);
         remote_copy(&s3, "lake", &dataset, &remote);
         local_copy(&dataset, &local);
-        let args = [
-            "validate",
-            ".",
-            "--format",
-            "json",
-            "--now",
-            "2025-08-01T00:00:00Z",
-            "--no-history",
-        ];
-        let l = assay_s3(&local, &args, &[]);
-        let r = assay_s3(&remote, &args, &env);
+        let l = assay_s3(&local, &VALIDATE_JSON, &[]);
+        let r = assay_s3(&remote, &VALIDATE_JSON, &env);
         assert_eq!(
             l.status.code(),
             r.status.code(),
@@ -363,21 +354,10 @@ fn lock_and_verify_catch_every_tamper_of_objects_in_a_store() {
     }
     // A locked dataset in a store scores as the same locked dataset on disk: the ETag stands in
     // for the hash a validation does not compute.
-    let args = [
-        "validate",
-        ".",
-        "--format",
-        "json",
-        "--now",
-        "2025-08-01T00:00:00Z",
-        "--no-history",
-    ];
     let local = root.join("local");
     local_copy(&dataset, &local);
     std::fs::copy(dataset.join("dataset.lock"), local.join("dataset.lock")).unwrap();
-    let l: serde_json::Value =
-        serde_json::from_slice(&assay_s3(&local, &args, &[]).stdout).unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&assay_s3(&dir, &args, &env).stdout).unwrap();
+    let (l, r) = validate_both(&local, &dir, &env);
     assert_eq!(l["quality"], r["quality"]);
     let original = dataset.join("data/readings-2025-06.parquet");
     let bytes = std::fs::read(&original).unwrap();
