@@ -252,3 +252,86 @@ fn a_dataset_over_https_style_urls_validates_the_same_as_from_disk() {
     server.unblock();
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// A server that drops every connection halfway through a `GET`'s body (and answers `HEAD`
+/// whole), on a thread: a network that fails mid-file, every time.
+fn dropping_server(file: PathBuf) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let gets = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = gets.clone();
+    std::thread::spawn(move || {
+        let bytes = std::fs::read(&file).unwrap();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let text = String::from_utf8_lossy(&request).to_lowercase();
+            let (a, b) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("range: bytes="))
+                .and_then(|r| r.trim().split_once('-'))
+                .and_then(|(a, b)| Some((a.parse().ok()?, b.parse::<usize>().ok()?)))
+                .unwrap_or((0, bytes.len() - 1));
+            let body = &bytes[a..=b.min(bytes.len() - 1)];
+            let status = if text.contains("range:") {
+                format!(
+                    "206 Partial Content\r\nContent-Range: bytes {a}-{}/{}",
+                    a + body.len() - 1,
+                    bytes.len()
+                )
+            } else {
+                "200 OK".to_string()
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nETag: \"v1\"\r\nLast-Modified: Wed, 01 Oct 2025 00:00:00 GMT\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            if !text.starts_with("head") {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                // Half the body, then the connection is gone.
+                let _ = stream.write_all(&body[..body.len() / 2]);
+            }
+        }
+    });
+    (url, gets)
+}
+
+#[test]
+fn a_connection_dropped_mid_file_is_a_located_data_error_after_bounded_retries() {
+    let root = temp_dir("http-dropped");
+    let dataset = repo().join("catalog/IF-C31/steel-production-batches");
+    let (url, gets) = dropping_server(dataset.join("data/heats.parquet"));
+    let yaml = std::fs::read_to_string(dataset.join("dataset.yaml")).unwrap();
+    std::fs::write(
+        root.join("dataset.yaml"),
+        yaml.replace(
+            "path: data/heats.parquet",
+            &format!("path: {url}/heats.parquet"),
+        ),
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let r = assay_s3(&root, &["validate", ".", "--no-history"], &[]);
+    let text = format!("{}{}", stdout(&r), stderr(&r));
+    assert_eq!(r.status.code(), Some(3), "{text}");
+    assert!(text.contains(&format!("{url}/heats.parquet")), "{text}");
+    assert!(
+        text.contains("cannot read from the store (after retries)"),
+        "{text}"
+    );
+    // Retried, and boundedly so (object_store's retries of the body, at most 3 per request).
+    let gets = gets.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((2..=10).contains(&gets), "{gets} GETs");
+    // Bounded: three retries with backoff, not minutes.
+    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+    std::fs::remove_dir_all(&root).unwrap();
+}
