@@ -116,9 +116,7 @@ pub fn hash_file(dir: &Path, f: &assay_model::paths::ResolvedFile) -> Result<Fil
         return hash_parquet(&f.path);
     };
     let object = remote_object(dir, info)?;
-    let (bytes, sha256) = object
-        .sha256(&mut |_| {})
-        .map_err(|e| FileError::Io(e.message))?;
+    let (bytes, sha256) = object.sha256().map_err(|e| FileError::Io(e.message))?;
     let footer = remote_footer(&object);
     Ok(FileFacts {
         bytes,

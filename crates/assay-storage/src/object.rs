@@ -238,38 +238,34 @@ impl RemoteObject {
         })
     }
 
-    /// Reads every byte once, in order, hashing as it streams: the bytes read and their
-    /// sha256. `progress` is called with each piece's length.
-    pub fn sha256(&self, progress: &mut dyn FnMut(u64)) -> Result<(u64, String), StorageError> {
-        use futures::StreamExt;
-        runtime().block_on(async {
-            count_request();
-            let result = self
-                .store
-                .get_opts(&self.path, self.options(None))
-                .await
-                .map_err(|e| StorageError::from_store(&self.url, &e))?;
-            let mut stream = result.into_stream();
-            let mut hasher = Sha256::new();
-            let mut read = 0u64;
-            while let Some(piece) = stream.next().await {
-                let piece = piece.map_err(|e| StorageError::from_store(&self.url, &e))?;
-                BYTES.fetch_add(piece.len() as u64, Ordering::Relaxed);
-                hasher.update(&piece);
-                read += piece.len() as u64;
-                progress(piece.len() as u64);
+    /// Reads every byte once, in order, hashing as it streams ([`RemoteObject::reader`]): the
+    /// bytes read and their sha256.
+    pub fn sha256(&self) -> Result<(u64, String), StorageError> {
+        use std::io::Read;
+        let mut reader = self.reader()?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut read = 0u64;
+        loop {
+            let n = reader
+                .read(&mut buf)
+                .map_err(|e| StorageError::data(&self.url, e.to_string()))?;
+            if n == 0 {
+                break;
             }
-            if read != self.size {
-                return Err(StorageError::data(
-                    &self.url,
-                    format!(
-                        "the store sent {read} bytes, but the listing said {}: the object is truncated or changed",
-                        self.size
-                    ),
-                ));
-            }
-            Ok((read, assay_model::hex(&hasher.finalize())))
-        })
+            hasher.update(&buf[..n]);
+            read += n as u64;
+        }
+        if read != self.size {
+            return Err(StorageError::data(
+                &self.url,
+                format!(
+                    "the store sent {read} bytes, but the listing said {}: the object is truncated or changed",
+                    self.size
+                ),
+            ));
+        }
+        Ok((read, assay_model::hex(&hasher.finalize())))
     }
 }
 

@@ -171,6 +171,26 @@ pub(super) fn validate_both(
     (ld, rd)
 }
 
+/// Writes `dir/storage.yaml` for the bucket `lake` of `s3`: the endpoint and keys named by
+/// variables, `root:` when given. Returns those variables, the secret being [`MARKER`].
+pub(super) fn lake_storage_yaml<'a>(
+    s3: &'a S3,
+    dir: &Path,
+    root: Option<&str>,
+) -> [(&'static str, &'a str); 3] {
+    let root = root.map(|r| format!("root: {r}\n")).unwrap_or_default();
+    std::fs::write(
+        dir.join("storage.yaml"),
+        format!("{root}stores:\n  - url: s3://lake\n    env:\n      endpoint: TEST_LAKE_ENDPOINT\n      access_key_id: TEST_LAKE_KEY\n      secret_access_key: TEST_LAKE_SECRET\n    options:\n      region: us-east-1\n      allow_http: \"true\"\n"),
+    )
+    .unwrap();
+    [
+        ("TEST_LAKE_ENDPOINT", s3.endpoint.as_str()),
+        ("TEST_LAKE_KEY", "test"),
+        ("TEST_LAKE_SECRET", MARKER),
+    ]
+}
+
 /// The standard variables for the loopback server.
 pub(super) fn s3_env(s3: &S3) -> Vec<(&'static str, String)> {
     vec![

@@ -29,16 +29,7 @@ fn the_example_catalog_published_from_a_bucket_is_the_site_published_from_disk()
     for (f, _) in &uploads {
         std::fs::remove_file(f).unwrap();
     }
-    std::fs::write(
-        remote.join("storage.yaml"),
-        "root: s3://lake/catalog\nstores:\n  - url: s3://lake\n    env:\n      endpoint: TEST_LAKE_ENDPOINT\n      access_key_id: TEST_LAKE_KEY\n      secret_access_key: TEST_LAKE_SECRET\n    options:\n      region: us-east-1\n      allow_http: \"true\"\n",
-    )
-    .unwrap();
-    let env = [
-        ("TEST_LAKE_ENDPOINT", s3.endpoint.as_str()),
-        ("TEST_LAKE_KEY", "test"),
-        ("TEST_LAKE_SECRET", MARKER),
-    ];
+    let env = lake_storage_yaml(&s3, &remote, Some("s3://lake/catalog"));
     let args = [
         "publish",
         "catalog",

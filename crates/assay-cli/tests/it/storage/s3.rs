@@ -10,16 +10,7 @@ fn every_example_dataset_validates_the_same_from_s3_as_from_disk() {
     let s3 = S3::start(false);
     let root = temp_dir("s3-examples");
     // The endpoint and keys through storage.yaml, by the variables it names.
-    std::fs::write(
-        root.join("storage.yaml"),
-        "stores:\n  - url: s3://lake\n    env:\n      endpoint: TEST_LAKE_ENDPOINT\n      access_key_id: TEST_LAKE_KEY\n      secret_access_key: TEST_LAKE_SECRET\n    options:\n      region: us-east-1\n      allow_http: \"true\"\n",
-    )
-    .unwrap();
-    let env = [
-        ("TEST_LAKE_ENDPOINT", s3.endpoint.as_str()),
-        ("TEST_LAKE_KEY", "test"),
-        ("TEST_LAKE_SECRET", MARKER),
-    ];
+    let env = lake_storage_yaml(&s3, &root, None);
     for dataset in examples() {
         let name = dataset.file_name().unwrap().to_string_lossy().to_string();
         let remote = root.join("remote").join(&name);
