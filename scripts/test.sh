@@ -33,4 +33,10 @@ if [ ! -x .venv-test/node/node_modules/.bin/azurite-blob ]; then
   mkdir -p .venv-test/node
   npm install --silent --no-audit --no-fund --prefix .venv-test/node azurite@3.35.0 >/dev/null
 fi
+# Every run of `assay` in the tests keeps its cache of per-file results in a folder of this run,
+# never the user's (the tests' own helper sets one per test process; this covers the rest).
+ASSAY_CACHE_DIR="$(mktemp -d)"
+export ASSAY_CACHE_DIR
+trap 'rm -rf "$ASSAY_CACHE_DIR"' EXIT
+rm -rf target/tmp/assay-test-cache-*
 cargo test --workspace --locked "$@"

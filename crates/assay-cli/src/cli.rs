@@ -79,6 +79,19 @@ pub struct ValidateArgs {
     /// fetched; docs/storage.md).
     #[arg(long)]
     pub hash: bool,
+    /// Read and check every file, without the cache of per-file results kept by earlier runs
+    /// (docs/storage.md, "Caching").
+    #[arg(long)]
+    pub no_cache: bool,
+    /// The cache's folder (default: $ASSAY_CACHE_DIR, else $XDG_CACHE_HOME/assay, else
+    /// ~/.cache/assay).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Recognise an unchanged local file by its path, size, modification time and inode, as an
+    /// object in a store is by its ETag, instead of hashing it (a change that keeps all four
+    /// is not seen).
+    #[arg(long, conflicts_with = "no_cache")]
+    pub quick: bool,
     /// Show values of personal and non-public columns in JSON, JUnit, SARIF, GitHub and
     /// OpenLineage output (redacted by default: they leave the machine).
     #[arg(long, conflicts_with = "redact")]
@@ -570,6 +583,16 @@ pub enum Command {
     Serve(ServeArgs),
     /// SQL (DataFusion) over a published site's index.parquet, as the table `datasets`.
     Query(QueryArgs),
+    /// The cache of per-file results that makes validating again after a change fast: where
+    /// it is, how big, or empty it.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+        /// The cache's folder (default: $ASSAY_CACHE_DIR, else $XDG_CACHE_HOME/assay, else
+        /// ~/.cache/assay).
+        #[arg(long, value_name = "DIR", global = true)]
+        cache_dir: Option<PathBuf>,
+    },
     /// Check manifests for every problem: syntax, schema and semantic rules.
     Lint {
         /// Manifest files, or folders searched for dataset.yaml / dataset.json.
@@ -582,6 +605,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
     },
+}
+
+/// What `assay cache` does.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CacheAction {
+    /// Print the cache's folder.
+    Dir,
+    /// Entries and bytes in the cache.
+    Size,
+    /// Remove every entry.
+    Clean,
 }
 
 /// Parses a byte size: a number with an optional unit (B, KB, MB, GB, KiB, MiB, GiB; case-insensitive).

@@ -15,6 +15,7 @@
 //! The API is blocking: each call runs on one shared Tokio runtime, so the engine's worker
 //! threads call it as they would read a file.
 
+pub mod cache;
 pub mod config;
 mod error;
 mod object;

@@ -178,7 +178,37 @@ impl RemoteObject {
         {
             return Ok(hit.clone());
         }
-        let fetched = self.fetch_footer(max_footer)?;
+        // Across runs: the disk cache, for an object whose ETag names its version.
+        let disk = self.etag.as_ref().and_then(|etag| {
+            crate::cache::current().map(|c| {
+                let k = crate::cache::key([
+                    "footer".as_bytes(),
+                    self.url.as_bytes(),
+                    etag.as_bytes(),
+                    &self.size.to_le_bytes(),
+                ]);
+                (c, k)
+            })
+        });
+        let stored = disk.as_ref().and_then(|(c, k)| {
+            let p = c.get("footer", k)?;
+            let base = u64::from_le_bytes(p.get(..8)?.try_into().ok()?);
+            let tail = Bytes::copy_from_slice(&p[8..]);
+            (base.checked_add(tail.len() as u64) == Some(self.size)).then_some((base, tail))
+        });
+        let fetched = match stored {
+            Some(hit) => hit,
+            None => {
+                let fetched = self.fetch_footer(max_footer)?;
+                if let Some((c, k)) = &disk {
+                    let mut p = Vec::with_capacity(8 + fetched.1.len());
+                    p.extend_from_slice(&fetched.0.to_le_bytes());
+                    p.extend_from_slice(&fetched.1);
+                    c.put("footer", k, &p);
+                }
+                fetched
+            }
+        };
         let mut cache = footer_cache().lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= FOOTER_CACHE_ENTRIES {
             cache.clear();

@@ -27,6 +27,7 @@ pub mod source;
 mod spill;
 pub mod values;
 
+pub use engine::cache::{CacheOptions, CacheUsage, cache_usage};
 pub use engine::{Options, Progress, micros_to_rfc3339, validate};
 pub use infer::{infer_fields, infer_fields_from_file};
 

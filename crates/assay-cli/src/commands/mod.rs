@@ -46,6 +46,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             format,
         } => lint_cmd::run(&registry, &paths, strict, format),
         Command::Validate(args) => validate::run(&registry, args),
+        Command::Cache { action, cache_dir } => validate::cache(action, cache_dir),
         Command::Lock(args) => lock::run(&registry, args),
         Command::Verify(args) => verify::run(&registry, args),
         Command::Lineage(args) => lineage::run(&registry, args),

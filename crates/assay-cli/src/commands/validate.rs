@@ -101,12 +101,34 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         options.jobs = j.max(1);
     }
     options.hash_remote = args.hash;
+    if !args.no_cache
+        && let Some(dir) = args
+            .cache_dir
+            .clone()
+            .or_else(assay_storage::cache::DiskCache::default_dir)
+    {
+        options.cache = Some(assay_validate::CacheOptions {
+            disk: assay_storage::cache::DiskCache::new(dir),
+            trust_file_stat: args.quick,
+        });
+    }
     if let Some(b) = &bar {
         options.progress = Some(b.clone());
     }
     let result = assay_validate::validate(&loaded, &options);
     if let Some(b) = &bar {
         b.0.finish_and_clear();
+    }
+    let used = assay_validate::cache_usage();
+    if used.reused > 0 && !args.quiet {
+        let files: usize = match &result {
+            Ok(r) => r.resources.iter().map(|r| r.files.len()).sum(),
+            Err(_) => 0,
+        };
+        eprintln!(
+            "{} of {files} file(s) checked from the cache of earlier runs (--no-cache to read them all)",
+            used.reused
+        );
     }
     let report = match result {
         Ok(r) => r,
@@ -237,4 +259,34 @@ pub(crate) fn now_wall_clock() -> String {
 /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
 fn color_stdout() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// `assay cache dir|size|clean`.
+pub fn cache(action: crate::cli::CacheAction, dir: Option<std::path::PathBuf>) -> Result<Status> {
+    use crate::cli::CacheAction;
+    let Some(dir) = dir.or_else(assay_storage::cache::DiskCache::default_dir) else {
+        eprintln!(
+            "error: no cache folder: set ASSAY_CACHE_DIR, XDG_CACHE_HOME or HOME, or pass --cache-dir"
+        );
+        return Ok(Status::Invalid);
+    };
+    let cache = assay_storage::cache::DiskCache::new(&dir);
+    match action {
+        CacheAction::Dir => println!("{}", dir.display()),
+        CacheAction::Size => match cache.size() {
+            Ok((n, bytes)) => println!("{n} entries, {bytes} bytes in {}", dir.display()),
+            Err(e) => {
+                eprintln!("error: cannot read the cache at {}: {e}", dir.display());
+                return Ok(Status::Unreadable);
+            }
+        },
+        CacheAction::Clean => match cache.clean() {
+            Ok(n) => println!("removed {n} entries from {}", dir.display()),
+            Err(e) => {
+                eprintln!("error: cannot empty the cache at {}: {e}", dir.display());
+                return Ok(Status::Unreadable);
+            }
+        },
+    }
+    Ok(Status::Success)
 }

@@ -3,6 +3,7 @@
 mod support;
 
 mod authoring;
+mod cache;
 mod bad_input;
 mod cases;
 mod corpus;

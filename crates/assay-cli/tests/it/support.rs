@@ -24,8 +24,16 @@ pub fn assay(cwd: &Path, args: &[&str]) -> Output {
         // A fixed redaction key: the same inputs give the same tokens (and bytes) in every run.
         .env(assay_model::redact::KEY_ENV, TEST_KEY)
         .env("NO_COLOR", "1")
+        .env("ASSAY_CACHE_DIR", cache_dir())
         .output()
         .expect("the assay binary runs")
+}
+
+/// The cache folder of this test process's runs, never the user's: shared by its tests, so a
+/// later test may take files from it (an entry's key is everything its results depend on, so
+/// the report is the cold run's either way).
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("assay-test-cache-{}", std::process::id()))
 }
 
 pub fn stdout(o: &Output) -> String {

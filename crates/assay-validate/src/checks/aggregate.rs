@@ -11,6 +11,7 @@ use assay_model::check::{Aggregate, Stat};
 
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part};
 use crate::checks::CheckError;
+use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::engine::values::{bounds_text, plain};
 
@@ -143,6 +144,55 @@ impl Kernel for AggregateCheck {
         }
         part.evaluated += batch.batch.num_rows() as u64;
         Ok(())
+    }
+
+    fn cache_key(&self, _: &Aggregate) -> Option<String> {
+        Some(String::new())
+    }
+
+    fn encode_state(state: &Option<Agg>, e: &mut Enc) {
+        e.bool(state.is_some());
+        let Some(a) = state else { return };
+        e.u64(a.count);
+        e.u64(a.nulls);
+        e.f64(a.mean);
+        e.f64(a.m2);
+        e.f64(a.sum);
+        e.opt_f64(a.min);
+        e.opt_f64(a.max);
+        let mut distinct: Vec<&Box<[u8]>> = a.distinct.iter().collect();
+        distinct.sort_unstable();
+        e.u64(distinct.len() as u64);
+        for d in distinct {
+            e.bytes(d);
+        }
+        e.u64(a.values.len() as u64);
+        for v in &a.values {
+            e.f64(*v);
+        }
+    }
+
+    fn decode_state(d: &mut Dec) -> Option<Option<Agg>> {
+        if !d.bool()? {
+            return Some(None);
+        }
+        let mut a = Agg {
+            count: d.u64()?,
+            nulls: d.u64()?,
+            mean: d.f64()?,
+            m2: d.f64()?,
+            sum: d.f64()?,
+            min: d.opt_f64()?,
+            max: d.opt_f64()?,
+            ..Agg::default()
+        };
+        for _ in 0..d.u64()? {
+            a.distinct.insert(Box::from(d.bytes()?));
+        }
+        for _ in 0..d.u64()? {
+            a.values.push(d.f64()?);
+        }
+        Some(Some(a))
     }
 
     fn merge(&mut self, t: &mut Tally, part: Part, state: Option<Agg>, _: &MergeCx) {

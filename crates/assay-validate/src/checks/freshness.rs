@@ -5,6 +5,7 @@ use assay_model::check::{Freshness, IsoDuration};
 
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, RowGroupStats};
 use crate::checks::CheckError;
+use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::engine::values::{max_micros, micros_to_rfc3339};
 
@@ -65,6 +66,21 @@ impl Kernel for FreshnessCheck {
         }
         part.evaluated += batch.batch.num_rows() as u64;
         Ok(())
+    }
+
+    fn cache_key(&self, _: &String) -> Option<String> {
+        Some(String::new())
+    }
+
+    fn encode_state(newest: &Option<i64>, e: &mut Enc) {
+        e.bool(newest.is_some());
+        e.i64(newest.unwrap_or(0));
+    }
+
+    fn decode_state(d: &mut Dec) -> Option<Option<i64>> {
+        let some = d.bool()?;
+        let v = d.i64()?;
+        Some(some.then_some(v))
     }
 
     fn merge(&mut self, t: &mut Tally, part: Part, newest: Option<i64>, _: &MergeCx) {

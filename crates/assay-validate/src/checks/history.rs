@@ -8,6 +8,7 @@ use assay_model::check::Check;
 
 use super::{DynFile, DynKernel, FileCx, FinishCx, MergeCx, Part, ResourceCx, RowGroupStats};
 use crate::checks::CheckError;
+use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::history::{self, Judgement, Measured};
 
@@ -51,6 +52,14 @@ impl DynKernel for WithHistory {
 
     fn end_file(&mut self, t: &mut Tally, rows: u64) {
         self.base.end_file(t, rows)
+    }
+
+    fn encode_state(&self, state: &(dyn Any + Send), e: &mut Enc) -> bool {
+        self.base.encode_state(state, e)
+    }
+
+    fn decode_state(&self, d: &mut Dec) -> Option<Box<dyn Any + Send>> {
+        self.base.decode_state(d)
     }
 
     /// The base kind's own verdict is not wanted: only what it measured.

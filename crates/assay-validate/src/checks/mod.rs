@@ -33,6 +33,7 @@ use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 pub(crate) use error::CheckError;
 
 use crate::engine::Options;
+use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 
 mod aggregate;
@@ -285,6 +286,26 @@ pub(crate) trait Kernel: Send + 'static {
     fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
         let _ = (t, cx);
     }
+
+    /// For the cache of partial results (`engine::cache`): what this check's row-group
+    /// results in one file depend on beyond the check, the run's settings and the file's
+    /// bytes. `None` (the default) when they depend on other data, or the kind's state cannot
+    /// be encoded: the check then always reads the file.
+    fn cache_key(&self, file: &Self::File) -> Option<String> {
+        let _ = file;
+        None
+    }
+
+    /// Encodes a row group's state for the cache (called only when `cache_key` is `Some`).
+    fn encode_state(state: &Self::State, e: &mut Enc) {
+        let _ = (state, e);
+    }
+
+    /// Decodes what [`Kernel::encode_state`] wrote; `None` refuses the entry.
+    fn decode_state(d: &mut Dec) -> Option<Self::State> {
+        let _ = d;
+        None
+    }
 }
 
 /// A kind that only says, per row, whether the row fails.
@@ -369,6 +390,16 @@ impl<C: RowCheck> Kernel for Rows<C> {
         part.record(&f.mask, &values, batch, f.note.as_deref());
         Ok(())
     }
+
+    /// A failing mask depends on the row and what was prepared from the check and the file's
+    /// schema only.
+    fn cache_key(&self, _: &C::File) -> Option<String> {
+        Some(String::new())
+    }
+
+    fn decode_state(_: &mut Dec) -> Option<()> {
+        Some(())
+    }
 }
 
 /// A kernel with its `File` and `State` types erased, as the driver holds it.
@@ -380,11 +411,16 @@ pub(crate) trait DynKernel: Send {
     fn merge(&mut self, t: &mut Tally, part: Part, state: Box<dyn Any + Send>, cx: &MergeCx);
     fn end_file(&mut self, t: &mut Tally, rows: u64);
     fn finish(&mut self, t: &mut Tally, cx: &FinishCx);
+    /// Encodes a row-group state this kernel created; false when it is not this kernel's.
+    fn encode_state(&self, state: &(dyn Any + Send), e: &mut Enc) -> bool;
+    fn decode_state(&self, d: &mut Dec) -> Option<Box<dyn Any + Send>>;
 }
 
 /// A prepared file of one check, shared by the row-group workers.
 pub(crate) trait DynFile: Send + Sync {
     fn columns(&self) -> &[String];
+    /// See [`Kernel::cache_key`].
+    fn cache_key(&self) -> Option<&str>;
     fn new_state(&self) -> Box<dyn Any + Send>;
     fn update(
         &self,
@@ -404,6 +440,7 @@ struct Erased<K>(K);
 struct ErasedFile<K: Kernel> {
     file: K::File,
     columns: Vec<String>,
+    cache_key: Option<String>,
 }
 
 /// The driver hands each kernel back only the states it created; a mismatch is a bug.
@@ -421,7 +458,12 @@ impl<K: Kernel> DynKernel for Erased<K> {
     fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, CheckError> {
         let file = self.0.begin_file(cx)?;
         let columns = self.0.columns(&file);
-        Ok(Arc::new(ErasedFile::<K> { file, columns }))
+        let cache_key = self.0.cache_key(&file);
+        Ok(Arc::new(ErasedFile::<K> {
+            file,
+            columns,
+            cache_key,
+        }))
     }
 
     fn dictionary_column(&self) -> Option<&str> {
@@ -444,11 +486,29 @@ impl<K: Kernel> DynKernel for Erased<K> {
     fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
         self.0.finish(t, cx)
     }
+
+    fn encode_state(&self, state: &(dyn Any + Send), e: &mut Enc) -> bool {
+        match state.downcast_ref::<K::State>() {
+            Some(s) => {
+                K::encode_state(s, e);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn decode_state(&self, d: &mut Dec) -> Option<Box<dyn Any + Send>> {
+        K::decode_state(d).map(|s| Box::new(s) as Box<dyn Any + Send>)
+    }
 }
 
 impl<K: Kernel> DynFile for ErasedFile<K> {
     fn columns(&self) -> &[String] {
         &self.columns
+    }
+
+    fn cache_key(&self) -> Option<&str> {
+        self.cache_key.as_deref()
     }
 
     fn new_state(&self) -> Box<dyn Any + Send> {

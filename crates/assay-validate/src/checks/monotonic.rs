@@ -8,6 +8,7 @@ use assay_model::report::Sample;
 
 use super::{Batch, FileCx, Kernel, MergeCx, Part};
 use crate::checks::CheckError;
+use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::engine::values::plain;
 
@@ -74,6 +75,34 @@ impl Kernel for MonotonicCheck {
         }
         part.record(&BooleanArray::from(out), &[&a], batch, None);
         Ok(())
+    }
+
+    fn cache_key(&self, _: &Monotonic) -> Option<String> {
+        Some(String::new())
+    }
+
+    fn encode_state(ends: &Ends, e: &mut Enc) {
+        e.bool(ends.first.is_some());
+        if let Some((first, sample)) = &ends.first {
+            e.bytes(first);
+            e.sample(sample);
+        }
+        e.bool(ends.last.is_some());
+        if let Some(last) = &ends.last {
+            e.bytes(last);
+        }
+    }
+
+    fn decode_state(d: &mut Dec) -> Option<Ends> {
+        let first = match d.bool()? {
+            true => Some((Box::from(d.bytes()?), d.sample()?)),
+            false => None,
+        };
+        let last = match d.bool()? {
+            true => Some(Box::from(d.bytes()?)),
+            false => None,
+        };
+        Some(Ends { first, last })
     }
 
     fn merge(&mut self, t: &mut Tally, part: Part, ends: Ends, _: &MergeCx) {

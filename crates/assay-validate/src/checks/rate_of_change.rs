@@ -16,6 +16,7 @@ use assay_model::report::Sample;
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part};
 use crate::checks::CheckError;
 use crate::conformance;
+use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::engine::values::{micros, plain, render_encoded_key};
 use crate::spill::{ByteSpill, pack_loc, unpack_loc};
@@ -162,6 +163,22 @@ impl Kernel for RateOfChangeCheck {
             s.records.push((key.into_boxed_slice(), row));
         }
         Ok(())
+    }
+
+    fn cache_key(&self, _: &RocFile) -> Option<String> {
+        Some(String::new())
+    }
+
+    fn encode_state(s: &Records, e: &mut Enc) {
+        e.keyed(&s.records);
+        e.types(s.types.as_deref());
+    }
+
+    fn decode_state(d: &mut Dec) -> Option<Records> {
+        Some(Records {
+            records: d.keyed()?,
+            types: d.types()?,
+        })
     }
 
     fn merge(&mut self, t: &mut Tally, part: Part, s: Records, cx: &MergeCx) {

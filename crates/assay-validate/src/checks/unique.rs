@@ -20,6 +20,7 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, ResourceCx, RowGroupEnd};
 use crate::checks::CheckError;
 use crate::conformance;
+use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::engine::values::{fixed_width_key, plain, render_encoded_key, render_key};
 use crate::spill::{
@@ -177,6 +178,28 @@ impl Kernel for UniqueCheck {
                 note: Some(format!("first seen at {} row {first}", end.rel)),
             });
         }
+    }
+
+    /// A row group resolved on its own keeps no keys: which ones are depends on every file's
+    /// statistics, so they are part of the key.
+    fn cache_key(&self, f: &UniqueFile) -> Option<String> {
+        let mut isolated: Vec<usize> = f.isolated.iter().copied().collect();
+        isolated.sort_unstable();
+        Some(format!("isolated {isolated:?}"))
+    }
+
+    fn encode_state(s: &Keys, e: &mut Enc) {
+        e.keyed(&s.keys);
+        e.pairs(&s.fixed);
+        e.types(s.types.as_deref());
+    }
+
+    fn decode_state(d: &mut Dec) -> Option<Keys> {
+        Some(Keys {
+            keys: d.keyed()?,
+            fixed: d.pairs()?,
+            types: d.types()?,
+        })
     }
 
     fn merge(&mut self, t: &mut Tally, part: Part, s: Keys, cx: &MergeCx) {

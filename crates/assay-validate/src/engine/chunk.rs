@@ -304,6 +304,11 @@ pub(crate) enum ByteReader<'a> {
         tail: (u64, Bytes),
         progress: Option<&'a Arc<dyn crate::Progress>>,
     },
+    /// A file whose checks' results all come from the cache (`engine::cache`): nothing is read.
+    Cached {
+        /// Its length.
+        len: u64,
+    },
 }
 
 impl ByteReader<'_> {
@@ -317,6 +322,14 @@ impl ByteReader<'_> {
     ) -> Result<Option<Chunk>, String> {
         match self {
             ByteReader::Local(l) => l.row_group(rg).map(Some),
+            ByteReader::Cached { .. } => match projection {
+                None => Ok(None),
+                // Each check's parts for each row group are in the entry, or the entry was not
+                // used: a row group still needing data means the entry did not match.
+                Some(_) => Err(format!(
+                    "row group {rg}: the cache entry for this file lacks results its checks need; run again with --no-cache, and report this as a bug"
+                )),
+            },
             ByteReader::Remote {
                 object,
                 tail,
@@ -374,6 +387,7 @@ impl ByteReader<'_> {
         match self {
             ByteReader::Local(l) => l.finish().map(|(n, h)| (n, Some(h))),
             ByteReader::Remote { object, .. } => Ok((object.size(), None)),
+            ByteReader::Cached { len } => Ok((len, None)),
         }
     }
 }

@@ -9,6 +9,7 @@ use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use sha2::{Digest, Sha256};
 
 use super::Options;
+use super::cache;
 use super::chunk::{ByteReader, Chunk, HashWriter, LocalBytes, describe_parquet_error};
 use super::resource::Slot;
 use super::schedule::{self, FileRun};
@@ -22,6 +23,8 @@ pub(crate) struct FileAt<'a> {
     pub dir: &'a std::path::Path,
     pub files: &'a [ResolvedFile],
     pub index: u32,
+    /// The resource's planned checks and key, serialised, for the cache.
+    pub resource_key: &'a str,
 }
 
 /// Validates one file: its schema into `schema_slot`, its rows into every check.
@@ -37,6 +40,7 @@ pub(crate) fn validate_file(
         dir,
         files,
         index: file_index,
+        resource_key,
     } = at;
     let f = &files[file_index as usize];
     let mut report = FileReport {
@@ -91,6 +95,29 @@ pub(crate) fn validate_file(
         schema_slot.unreadable.push(format!("{}: {msg}", f.rel));
         report.error = Some(msg);
     };
+    let ask = cache::Ask {
+        options,
+        file: f,
+        index: file_index,
+        resource_key,
+    };
+    let mut cache = cache::prepare(&ask, slots, || match &file {
+        Opened::Local(file) => {
+            use std::io::Seek;
+            let mut hasher = Sha256::new();
+            let mut file = file;
+            file.seek(std::io::SeekFrom::Start(0)).ok()?;
+            std::io::copy(&mut file, &mut HashWriter(&mut hasher)).ok()?;
+            Some(assay_model::hex(&hasher.finalize()))
+        }
+        Opened::Remote(object, _) => object.sha256().ok().map(|(_, sha)| sha),
+        Opened::Cached => None,
+    });
+    // Every check's results from the cache: nothing is read.
+    let file = match (&cache, file) {
+        (cache::CacheUse::Replay(_), _) if !cache::reads_anyway(slots) => Opened::Cached,
+        (_, file) => file,
+    };
     // Every byte once, in order, hashed.
     let len = report.bytes;
     let in_order = |stream: Result<Box<dyn std::io::Read>, String>| {
@@ -98,6 +125,7 @@ pub(crate) fn validate_file(
             LocalBytes::new(r, &metadata, len, options.progress.as_ref()).map(ByteReader::Local)
         })
     };
+    let skipped = matches!(file, Opened::Cached);
     let mut bytes = match file {
         Opened::Local(mut file) => {
             use std::io::Seek;
@@ -141,6 +169,7 @@ pub(crate) fn validate_file(
             tail,
             progress: options.progress.as_ref(),
         },
+        Opened::Cached => ByteReader::Cached { len },
     };
     let run = FileRun {
         file_index,
@@ -150,7 +179,7 @@ pub(crate) fn validate_file(
         options,
         arrow_meta: &arrow_meta,
     };
-    if let Some(e) = schedule::row_groups(&run, slots, &mut bytes) {
+    if let Some(e) = schedule::row_groups(&run, slots, &mut bytes, &mut cache) {
         fail(&mut report, describe_parquet_error(&e));
         return report;
     }
@@ -166,6 +195,20 @@ pub(crate) fn validate_file(
     }
     for s in slots.iter_mut() {
         s.kernel.end_file(&mut s.tally, rows);
+    }
+    match cache {
+        cache::CacheUse::Off => {}
+        cache::CacheUse::Record(r) => r.store(&report),
+        cache::CacheUse::Replay(r) => {
+            if skipped
+                && let Some(p) = &options.progress
+            {
+                p.advance(len);
+            }
+            r.used();
+            // The same file: its hash as the run that kept it computed it.
+            report = r.report;
+        }
     }
     report
 }
@@ -307,6 +350,8 @@ fn mostly_needed(
 enum Opened {
     Local(std::fs::File),
     Remote(assay_storage::RemoteObject, (u64, bytes::Bytes)),
+    /// Every check's results come from the cache.
+    Cached,
 }
 
 /// Opens an object in a store and reads its footer: one ranged request for the last 64 KiB

@@ -19,7 +19,9 @@ use assay_model::report::{CheckStatus, DatasetIdentity, Report, RunStatus, Summa
 use assay_model::{LoadedManifest, Resource, hex};
 use sha2::{Digest, Sha256};
 
+pub mod cache;
 pub(crate) mod chunk;
+pub(crate) mod codec;
 pub(crate) mod file;
 pub(crate) mod plan;
 mod resource;
@@ -67,6 +69,9 @@ pub struct Options {
     /// (`validate --hash`, and `publish`): the report then has each object's sha256, at the
     /// cost of the statistics-first savings.
     pub hash_remote: bool,
+    /// The cache of per-file partial results (`None`: off), and the footer cache for objects in
+    /// stores, which [`validate`] turns on or off for the process to match.
+    pub cache: Option<cache::CacheOptions>,
 }
 
 impl std::fmt::Debug for Options {
@@ -97,6 +102,7 @@ impl Default for Options {
             memory_limit: 1 << 30,
             quality: Default::default(),
             hash_remote: false,
+            cache: None,
         }
     }
 }
@@ -139,6 +145,7 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
     let mut reports = Vec::new();
     // Every resource's files first: a store that refuses or cannot be reached stops the run
     // before anything is read.
+    assay_storage::cache::set(options.cache.as_ref().map(|c| c.disk.clone()));
     let usage_before = assay_storage::usage();
     let mut resolved = Vec::new();
     for r in &resources {

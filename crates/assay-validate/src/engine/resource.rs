@@ -50,6 +50,12 @@ pub(crate) fn validate_resource(
         files: &files,
         options,
     };
+    let resource_key = serde_json::json!({
+        "resource": r.name,
+        "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
+        "primary_key": r.schema.primary_key.as_ref().map(|k| k.columns()),
+    })
+    .to_string();
     let mut slots: Vec<Slot> = planned
         .into_iter()
         .map(|(origin, check)| Slot {
@@ -91,6 +97,7 @@ pub(crate) fn validate_resource(
                     dir: &loaded.dir,
                     files: &files,
                     index: i as u32,
+                    resource_key: &resource_key,
                 },
                 r,
                 &pk,

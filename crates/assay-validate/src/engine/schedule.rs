@@ -12,6 +12,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
 
 use super::Options;
+use super::cache::CacheUse;
 use super::chunk::{ByteReader, Chunk, dictionary_hints_for};
 use super::resource::Slot;
 use crate::checks::{Batch, DynFile, MergeCx, Part, RowGroupEnd, RowGroupStats};
@@ -41,6 +42,7 @@ pub(crate) fn row_groups(
     run: &FileRun,
     slots: &mut [Slot],
     bytes: &mut ByteReader,
+    cache: &mut CacheUse,
 ) -> Option<String> {
     let metadata = run.arrow_meta.metadata();
     let schema = run.arrow_meta.schema();
@@ -75,7 +77,42 @@ pub(crate) fn row_groups(
                 rows: rgm.num_rows().max(0) as u64,
             };
             let need = decide(slots, &stats, run.rel);
-            let wanted = columns(slots, need, schema, run);
+            let mut wanted = columns(slots, need, schema, run);
+            // From the cache: the results it holds for this row group; the rest is decoded.
+            let mut cached = Vec::new();
+            if let (CacheUse::Replay(r), Some((need, _))) = (&mut *cache, &wanted) {
+                cached = r.take(rg, need);
+                if !cached.is_empty() {
+                    let all = need.clone();
+                    let live: Vec<usize> = all
+                        .iter()
+                        .copied()
+                        .filter(|i| !cached.iter().any(|(c, _, _)| c == i))
+                        .collect();
+                    wanted = if live.is_empty() {
+                        None
+                    } else {
+                        columns(slots, live, schema, run)
+                    };
+                    if wanted.is_none() {
+                        pending.insert(rg, (all, Ok(std::mem::take(&mut cached))));
+                        merge_ready(
+                            slots,
+                            &mut pending,
+                            &mut next_merge,
+                            &mut failure,
+                            &merge_cx,
+                            cache,
+                        );
+                        // The bytes are still read in order (and hashed) for a local file.
+                        if let Err(e) = bytes.row_group(rg, metadata, None) {
+                            failure = Some(format!("row group {rg}: {e}"));
+                            break;
+                        }
+                        continue;
+                    }
+                }
+            }
             let projection = wanted.as_ref().map(|(_, idx)| idx.as_slice());
             let chunk = match bytes.row_group(rg, metadata, projection) {
                 Ok(c) => c,
@@ -92,10 +129,16 @@ pub(crate) fn row_groups(
                     &mut next_merge,
                     &mut failure,
                     &merge_cx,
+                    cache,
                 );
                 continue;
             };
-            needs[rg] = Some(need.clone());
+            needs[rg] = Some(
+                need.iter()
+                    .copied()
+                    .chain(cached.iter().map(|(i, _, _)| *i))
+                    .collect(),
+            );
             let dictionary: Vec<&str> = need
                 .iter()
                 .filter_map(|&i| slots[i].kernel.dictionary_column())
@@ -111,6 +154,7 @@ pub(crate) fn row_groups(
                     &mut next_merge,
                     &mut failure,
                     &merge_cx,
+                    cache,
                 ) {
                     break;
                 }
@@ -127,6 +171,7 @@ pub(crate) fn row_groups(
                     .filter_map(|&i| slots[i].file.clone().map(|f| (i, f)))
                     .collect(),
                 first_row: first_rows[rg],
+                cached,
             };
             let tx = tx.clone();
             scope.spawn(move || {
@@ -153,6 +198,7 @@ pub(crate) fn row_groups(
                 &mut next_merge,
                 &mut failure,
                 &merge_cx,
+                cache,
             ) {
                 break;
             }
@@ -172,13 +218,14 @@ fn collect_one(
     next_merge: &mut usize,
     failure: &mut Option<String>,
     cx: &MergeCx,
+    cache: &mut CacheUse,
 ) -> bool {
     let Ok((done, result)) = rx.recv() else {
         return false;
     };
     let need = needs[done].take().unwrap_or_default();
     pending.insert(done, (need, result));
-    merge_ready(slots, pending, next_merge, failure, cx);
+    merge_ready(slots, pending, next_merge, failure, cx, cache);
     true
 }
 
@@ -258,12 +305,18 @@ fn merge_ready(
     next_merge: &mut usize,
     failure: &mut Option<String>,
     cx: &MergeCx,
+    cache: &mut CacheUse,
 ) {
     while let Some((need, result)) = pending.remove(next_merge) {
         match result {
             Ok(parts) => {
                 for (i, mut part, state) in parts {
                     let s = &mut slots[i];
+                    if let CacheUse::Record(r) = cache
+                        && s.file.as_ref().is_some_and(|f| f.cache_key().is_some())
+                    {
+                        r.record(*next_merge, i, s.kernel.as_ref(), &part, state.as_ref());
+                    }
                     match part.error.take() {
                         Some(e) => s.tally.fail_error(e),
                         None => s.kernel.merge(&mut s.tally, part, state, cx),
@@ -348,6 +401,8 @@ struct Work {
     /// The checks that need the data, by index, with their prepared file.
     files: Vec<(usize, Arc<dyn DynFile>)>,
     first_row: u64,
+    /// Results of other checks for this row group, from the cache, merged with these.
+    cached: Vec<(usize, Part, Box<dyn Any + Send>)>,
 }
 
 impl Work {
@@ -410,6 +465,7 @@ impl Work {
                 }
                 (i, part, state)
             })
+            .chain(self.cached)
             .collect())
     }
 }

@@ -123,7 +123,8 @@ pub(super) fn assay_s3(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Outpu
         .current_dir(cwd)
         .env_remove("ASSAY_REGISTRY")
         .env(assay_model::redact::KEY_ENV, TEST_KEY)
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env("ASSAY_CACHE_DIR", crate::support::cache_dir());
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") || k.starts_with("AZURE_") || k.starts_with("GOOGLE_") {
             cmd.env_remove(k);

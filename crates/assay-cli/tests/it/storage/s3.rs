@@ -139,9 +139,10 @@ fn checks_the_footers_decide_fetch_only_the_footer() {
     )
     .unwrap();
     let env = s3_env(&s3);
+    // Without the cache (a second run would find the footers there): what one run fetches.
     let out = assay_s3(
         &dir,
-        &["validate", ".", "--format", "json", "--no-history"],
+        &["validate", ".", "--format", "json", "--no-history", "--no-cache"],
         &env_refs(&env),
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
@@ -178,7 +179,14 @@ fn checks_the_footers_decide_fetch_only_the_footer() {
         manifest.replace("PATH", "data/*.parquet"),
     )
     .unwrap();
-    let args = ["validate", ".", "--format", "json", "--no-history"];
+    let args = [
+        "validate",
+        ".",
+        "--format",
+        "json",
+        "--no-history",
+        "--no-cache",
+    ];
     let r = assay_s3(&dir, &args, &env_refs(&env));
     let l = assay_s3(&local, &args, &[]);
     assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
@@ -208,6 +216,81 @@ fn checks_the_footers_decide_fetch_only_the_footer() {
         "{}",
         rd["storage"]
     );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// A report without what this run fetched (`storage`), which is all a cached run changes.
+fn without_transport(mut doc: serde_json::Value) -> serde_json::Value {
+    doc.as_object_mut().unwrap().remove("storage");
+    doc
+}
+
+#[test]
+fn a_replaced_object_is_the_only_one_fetched_again() {
+    let s3 = S3::start(false);
+    let root = temp_dir("s3-cache");
+    let cache = root.join("cache");
+    let data = repo().join("catalog/IF-C341/boiler-sensor-telemetry/data");
+    let mut files: Vec<(PathBuf, String)> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("readings-"))
+        .map(|p| {
+            let key = format!("boiler/{}", p.file_name().unwrap().to_string_lossy());
+            (p, key)
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2);
+    s3.upload("lake", &files);
+    let dir = root.join("remote");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Checks that need the data: a range with failures, a key unique across files, an
+    // aggregate, a monotonic column.
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: boiler-remote\nversion: 1.0.0\nfield: IF-C341\nsensitivity: public\nresources:\n  - name: readings\n    path: s3://lake/boiler/readings-*.parquet\n    schema:\n      fieldsMatch: subset\n      fields:\n        - {name: ts, type: timestamp, unit: us, timezone: UTC}\n        - {name: machine_id, type: string}\n        - {name: sensor, type: string}\n        - {name: value, type: float64}\n    checks:\n      - {check: range, column: value, min: 0, max: 600}\n      - {check: unique_key, columns: [machine_id, sensor, ts]}\n      - {check: aggregate, column: value, stat: mean, min: 300, max: 500}\n      - {check: monotonic, column: ts, direction: increasing}\n",
+    )
+    .unwrap();
+    let env = s3_env(&s3);
+    let cache_text = cache.display().to_string();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["validate", ".", "--format", "json", "--no-history"];
+        args.extend(extra);
+        let out = assay_s3(&dir, &args, &env_refs(&env));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", stderr(&out)));
+        let reused = stderr(&out)
+            .lines()
+            .find(|l| l.contains("checked from the cache"))
+            .and_then(|l| l.split_whitespace().next()?.parse::<u64>().ok())
+            .unwrap_or(0);
+        (doc, reused)
+    };
+    let cached = ["--cache-dir", cache_text.as_str()];
+    let (cold, n0) = run(&cached);
+    let (warm, n1) = run(&cached);
+    let n = files.len() as u64;
+    assert_eq!((n0, n1), (0, n));
+    assert_eq!(
+        cold["resources"][0]["checks"][1]["status"], "fail",
+        "{}",
+        cold["resources"][0]["checks"][1]
+    );
+    // Nothing but the listing: the footers and the checks' results come from the cache.
+    assert_eq!(warm["storage"]["requests"], 1, "{}", warm["storage"]);
+    assert_eq!(warm["storage"]["bytes_fetched"], 0, "{}", warm["storage"]);
+    assert_eq!(without_transport(cold.clone()), without_transport(warm));
+
+    // One object replaced by another's bytes: a new ETag. Only it is fetched.
+    s3.upload("lake", &[(files[1].0.clone(), files[0].1.clone())]);
+    let (warm, reused) = run(&cached);
+    let (fresh, _) = run(&["--no-cache"]);
+    assert_eq!(reused, n - 1);
+    let replaced = std::fs::metadata(&files[1].0).unwrap().len();
+    let fetched = warm["storage"]["bytes_fetched"].as_u64().unwrap();
+    assert!(fetched > 0 && fetched <= replaced, "{fetched} of {replaced}");
+    assert_eq!(without_transport(fresh), without_transport(warm));
     std::fs::remove_dir_all(&root).unwrap();
 }
 
