@@ -142,6 +142,8 @@ pub(crate) struct Ask<'a> {
     pub index: u32,
     /// The resource's planned checks and key, serialised.
     pub resource_key: &'a str,
+    /// The file's sha256 hashed ahead ([`prehash`]).
+    pub prehashed: Option<&'a Prehashed>,
 }
 
 /// How one file of a run uses the cache.
@@ -219,15 +221,80 @@ pub(crate) fn prepare(
             let last = disk
                 .get(HINTS, &hint_key(&hint))
                 .and_then(|p| String::from_utf8(p).ok());
+            // Hashed ahead: used when the file is in the state it was then.
+            let now = || match ask.prehashed {
+                Some(p) if p.hint == hint => Some(p.sha256.clone()),
+                _ => hash(),
+            };
             if let Some(sha) = last
                 && let Some(r) = found(&format!("sha256 {sha}"))
-                && hash().as_deref() == Some(sha.as_str())
+                && now().as_deref() == Some(sha.as_str())
             {
                 return CacheUse::Replay(r);
             }
             recorder(None, Some(hint))
         }
     }
+}
+
+/// The sha256 of each local file the cache may hold results for (one whose state when last
+/// hashed is known), hashed on `--jobs` threads before the files are read in order; `None` for
+/// the others, which are hashed as they are read.
+pub(crate) fn prehash(files: &[ResolvedFile], options: &Options) -> Vec<Option<Prehashed>> {
+    let mut out = vec![None; files.len()];
+    let Some(cache) = &options.cache else {
+        return out;
+    };
+    let todo: Vec<(usize, String)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.remote.is_none())
+        .filter_map(|(i, f)| match identity(f, options, cache) {
+            Some(Identity::Hashed { hint }) if cache.disk.get(HINTS, &hint_key(&hint)).is_some() => {
+                Some((i, hint))
+            }
+            _ => None,
+        })
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1).min(todo.len()) {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((i, hint)) = todo.get(k) else { break };
+                    if let Some(sha256) = sha256_of(&files[*i].path) {
+                        let hint = hint.clone();
+                        found
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push((*i, Prehashed { hint, sha256 }));
+                    }
+                }
+            });
+        }
+    });
+    for (i, h) in found.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        out[i] = Some(h);
+    }
+    out
+}
+
+/// A file's sha256, and its state when it was hashed.
+#[derive(Clone)]
+pub(crate) struct Prehashed {
+    hint: String,
+    sha256: String,
+}
+
+/// The sha256 of a local file's bytes.
+pub(crate) fn sha256_of(path: &std::path::Path) -> Option<String> {
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut super::chunk::HashWriter(&mut hasher)).ok()?;
+    Some(assay_model::hex(&hasher.finalize()))
 }
 
 const KIND: &str = "results";

@@ -25,6 +25,8 @@ pub(crate) struct FileAt<'a> {
     pub index: u32,
     /// The resource's planned checks and key, serialised, for the cache.
     pub resource_key: &'a str,
+    /// The file's sha256, when the cache had it hashed ahead (`cache::prehash`).
+    pub prehashed: Option<&'a cache::Prehashed>,
 }
 
 /// Validates one file: its schema into `schema_slot`, its rows into every check.
@@ -41,6 +43,7 @@ pub(crate) fn validate_file(
         files,
         index: file_index,
         resource_key,
+        prehashed,
     } = at;
     let f = &files[file_index as usize];
     let mut report = FileReport {
@@ -100,6 +103,7 @@ pub(crate) fn validate_file(
         file: f,
         index: file_index,
         resource_key,
+        prehashed,
     };
     let mut cache = cache::prepare(&ask, slots, || match &file {
         Opened::Local(file) => {

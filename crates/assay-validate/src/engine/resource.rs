@@ -86,6 +86,7 @@ pub(crate) fn validate_resource(
             note: Some(p.to_string()),
         });
     }
+    let prehashed = super::cache::prehash(&files, options);
     let mut file_reports = Vec::new();
     let mut total_rows = 0u64;
     for i in 0..files.len() {
@@ -98,6 +99,7 @@ pub(crate) fn validate_resource(
                     files: &files,
                     index: i as u32,
                     resource_key: &resource_key,
+                    prehashed: prehashed[i].as_ref(),
                 },
                 r,
                 &pk,
