@@ -44,6 +44,13 @@ pub fn resolve(
     for r in &loaded.manifest.resources {
         let (files, mut p) = match assay_storage::resolve(&loaded.dir, &r.path.patterns()) {
             Ok(found) => found,
+            Err(e) if e.kind == assay_storage::Kind::Data => (
+                Vec::new(),
+                vec![PathProblem::Unreachable {
+                    pattern: e.url.clone(),
+                    message: e.message,
+                }],
+            ),
             Err(e) => (
                 Vec::new(),
                 vec![PathProblem::Io {
@@ -90,8 +97,17 @@ pub fn hash_all(
 
 /// Computes the lock of a dataset: every file read once, `jobs` files at a time.
 pub fn compute(loaded: &LoadedManifest, jobs: usize) -> Result<Lock, LockError> {
-    let resources = resolve(loaded)
-        .map_err(|p| LockError::Paths(p.iter().map(ToString::to_string).collect()))?;
+    let resources = resolve(loaded).map_err(|p| {
+        let lines = p.iter().map(ToString::to_string).collect();
+        // A store that could not be read is a data error (exit 3), as in `validate`.
+        if p.iter()
+            .any(|x| matches!(x, PathProblem::Unreachable { .. }))
+        {
+            LockError::Unreadable(lines)
+        } else {
+            LockError::Paths(lines)
+        }
+    })?;
     let mut unique: BTreeMap<&str, &ResolvedFile> = BTreeMap::new();
     for (_, files) in &resources {
         for f in files {

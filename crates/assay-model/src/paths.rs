@@ -156,6 +156,14 @@ pub enum PathProblem {
         /// The cause.
         message: String,
     },
+    /// The store holding the pattern's objects could not be read (a network error, an object
+    /// gone): a data error, unlike a refused configuration.
+    Unreachable {
+        /// The pattern as written.
+        pattern: String,
+        /// The cause.
+        message: String,
+    },
 }
 
 impl PathProblem {
@@ -172,6 +180,7 @@ impl PathProblem {
             | PathProblem::UnknownScheme { pattern }
             | PathProblem::Remote { pattern }
             | PathProblem::Io { pattern, .. }
+            | PathProblem::Unreachable { pattern, .. }
             | PathProblem::TooMany { pattern, .. } => pattern,
         }
     }
@@ -233,6 +242,9 @@ impl fmt::Display for PathProblem {
             ),
             PathProblem::Io { pattern, message } => {
                 write!(f, "cannot list files for `{pattern}`: {message}")
+            }
+            PathProblem::Unreachable { pattern, message } => {
+                write!(f, "cannot read `{pattern}` from its store: {message}")
             }
             PathProblem::TooMany { pattern, what } => write!(
                 f,

@@ -75,11 +75,7 @@ impl DiskCache {
 
     fn path(&self, kind: &str, key: &Key) -> PathBuf {
         let hex = assay_model::hex(key);
-        self.dir
-            .join("v1")
-            .join(kind)
-            .join(&hex[..2])
-            .join(hex)
+        self.dir.join("v1").join(kind).join(&hex[..2]).join(hex)
     }
 
     /// The payload stored under `key`, when an entry is there and intact.

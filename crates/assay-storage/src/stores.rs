@@ -41,13 +41,19 @@ impl Stores {
     /// The stores for a dataset folder, sharing one set per `storage.yaml`.
     pub fn for_dir(dir: &Path) -> Result<Arc<Stores>, StorageError> {
         static ALL: OnceLock<Mutex<HashMap<Option<PathBuf>, Arc<Stores>>>> = OnceLock::new();
+        // `storage.yaml` is found and read once per folder in a process, not per file opened.
+        static BY_DIR: OnceLock<Mutex<HashMap<PathBuf, Arc<Stores>>>> = OnceLock::new();
+        let by_dir = BY_DIR.get_or_init(Default::default);
+        if let Some(s) = by_dir.lock().unwrap_or_else(|p| p.into_inner()).get(dir) {
+            return Ok(s.clone());
+        }
         let config = StorageConfig::discover(dir)
             .map_err(|e| StorageError::config(crate::config::CONFIG_FILE_NAME, e))?;
         let mut all = ALL
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        Ok(all
+        let stores = all
             .entry(config.source.clone())
             .or_insert_with(|| {
                 Arc::new(Stores {
@@ -55,7 +61,12 @@ impl Stores {
                     built: Mutex::new(HashMap::new()),
                 })
             })
-            .clone())
+            .clone();
+        by_dir
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf(), stores.clone());
+        Ok(stores)
     }
 
     /// The configuration these stores were built from.

@@ -114,7 +114,10 @@ fn every_case_gives_the_cold_report_from_the_cache() {
         assert_eq!(n2, files_read(&cold), "{name}: files from the cache");
         reused_any += n2;
     }
-    assert!(reused_any > 30, "only {reused_any} files came from the cache");
+    assert!(
+        reused_any > 30,
+        "only {reused_any} files came from the cache"
+    );
 }
 
 #[test]

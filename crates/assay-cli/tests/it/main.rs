@@ -3,8 +3,8 @@
 mod support;
 
 mod authoring;
-mod cache;
 mod bad_input;
+mod cache;
 mod cases;
 mod corpus;
 mod diff;

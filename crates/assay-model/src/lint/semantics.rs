@@ -324,7 +324,9 @@ impl Semantics<'_> {
                 PathProblem::BadGlob { .. } => {
                     self.error(&pointer, "bad-glob", problem.to_string(), None)
                 }
-                PathProblem::Io { .. } => self.error(&pointer, "io", problem.to_string(), None),
+                PathProblem::Io { .. } | PathProblem::Unreachable { .. } => {
+                    self.error(&pointer, "io", problem.to_string(), None)
+                }
                 // Objects in a store are listed when the data is read, not by the linter,
                 // which stays offline.
                 PathProblem::Remote { .. } => {}

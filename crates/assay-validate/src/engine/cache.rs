@@ -250,7 +250,9 @@ pub(crate) fn prehash(files: &[ResolvedFile], options: &Options) -> Vec<Option<P
         .enumerate()
         .filter(|(_, f)| f.remote.is_none())
         .filter_map(|(i, f)| match identity(f, options, cache) {
-            Some(Identity::Hashed { hint }) if cache.disk.get(HINTS, &hint_key(&hint)).is_some() => {
+            Some(Identity::Hashed { hint })
+                if cache.disk.get(HINTS, &hint_key(&hint)).is_some() =>
+            {
                 Some((i, hint))
             }
             _ => None,
@@ -401,11 +403,7 @@ pub(crate) struct Replayed {
 
 impl Replayed {
     /// The kept results of row group `rg` for the checks in `need`.
-    pub fn take(
-        &mut self,
-        rg: usize,
-        need: &[usize],
-    ) -> Vec<(usize, Part, Box<dyn Any + Send>)> {
+    pub fn take(&mut self, rg: usize, need: &[usize]) -> Vec<(usize, Part, Box<dyn Any + Send>)> {
         need.iter()
             .filter_map(|&i| self.parts.remove(&(rg, i)).map(|(p, s)| (i, p, s)))
             .collect()

@@ -204,9 +204,7 @@ pub(crate) fn validate_file(
         cache::CacheUse::Off => {}
         cache::CacheUse::Record(r) => r.store(&report),
         cache::CacheUse::Replay(r) => {
-            if skipped
-                && let Some(p) = &options.progress
-            {
+            if skipped && let Some(p) = &options.progress {
                 p.advance(len);
             }
             r.used();

@@ -233,6 +233,22 @@ fn a_dataset_over_https_style_urls_validates_the_same_as_from_disk() {
         "{}",
         stdout(&r)
     );
+    // A store that cannot be reached is a data error for `lock` too (exit 3), located, and
+    // nothing is written.
+    let gone = format!("http://127.0.0.1:{}", super::free_port());
+    std::fs::write(
+        remote.join("dataset.yaml"),
+        yaml.replace("path: data/", &format!("path: {gone}/data/")),
+    )
+    .unwrap();
+    let r = assay_s3(&remote, &["lock", "."], &[]);
+    assert_eq!(r.status.code(), Some(3), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains(&format!("{gone}/data/heats.parquet")),
+        "{}",
+        stderr(&r)
+    );
+    assert!(!remote.join("dataset.lock").exists());
     server.unblock();
     // An object replaced after it was listed: every later read is conditional on the listed
     // ETag, so the run stops on that file instead of reading a mix of two versions.

@@ -142,7 +142,14 @@ fn checks_the_footers_decide_fetch_only_the_footer() {
     // Without the cache (a second run would find the footers there): what one run fetches.
     let out = assay_s3(
         &dir,
-        &["validate", ".", "--format", "json", "--no-history", "--no-cache"],
+        &[
+            "validate",
+            ".",
+            "--format",
+            "json",
+            "--no-history",
+            "--no-cache",
+        ],
         &env_refs(&env),
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
@@ -234,7 +241,12 @@ fn a_replaced_object_is_the_only_one_fetched_again() {
     let mut files: Vec<(PathBuf, String)> = std::fs::read_dir(&data)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("readings-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("readings-")
+        })
         .map(|p| {
             let key = format!("boiler/{}", p.file_name().unwrap().to_string_lossy());
             (p, key)
@@ -289,7 +301,10 @@ fn a_replaced_object_is_the_only_one_fetched_again() {
     assert_eq!(reused, n - 1);
     let replaced = std::fs::metadata(&files[1].0).unwrap().len();
     let fetched = warm["storage"]["bytes_fetched"].as_u64().unwrap();
-    assert!(fetched > 0 && fetched <= replaced, "{fetched} of {replaced}");
+    assert!(
+        fetched > 0 && fetched <= replaced,
+        "{fetched} of {replaced}"
+    );
     assert_eq!(without_transport(fresh), without_transport(warm));
     std::fs::remove_dir_all(&root).unwrap();
 }
