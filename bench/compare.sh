@@ -12,6 +12,8 @@ if [ ! -f "$data/data/sensors.parquet" ]; then
   cargo run --release --locked -q -p xtask -- bench-data "$data" "$rows"
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# Every run reads every file: no build takes results from the cache of an earlier run.
+export ASSAY_NO_CACHE=1
 for i in $(seq "$runs"); do
   for which in old new; do
     bin=$old; [ "$which" = new ] && bin=$new

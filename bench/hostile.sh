@@ -34,7 +34,7 @@ resources:
       - {check: length, column: s, max: 1000}
 YAML
   for limit in 1GiB 4GiB; do
-    out=$( { /usr/bin/time -f "%e s, peak RSS %M KB" "$assay" validate "$d" --no-history --memory-limit "$limit" > /tmp/hostile.out; } 2>&1 || true)
+    out=$( { /usr/bin/time -f "%e s, peak RSS %M KB" "$assay" validate "$d" --no-history --no-cache --memory-limit "$limit" > /tmp/hostile.out; } 2>&1 || true)
     echo "$f --memory-limit $limit: $(tail -n1 <<<"$out"); exit finding: $(grep -m1 -E '^  ! |^(PASS|FAIL|ERROR)' /tmp/hostile.out | cut -c1-160)"
   done
 done

@@ -101,7 +101,10 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         options.jobs = j.max(1);
     }
     options.hash_remote = args.hash;
-    if !args.no_cache
+    // `ASSAY_NO_CACHE=1` as `--no-cache`, for scripts that run several builds (bench/compare.sh).
+    let no_cache =
+        args.no_cache || std::env::var_os("ASSAY_NO_CACHE").is_some_and(|v| !v.is_empty());
+    if !no_cache
         && let Some(dir) = args
             .cache_dir
             .clone()
