@@ -310,6 +310,10 @@ fn hint_key(hint: &str) -> Key {
     key(["sha256 of", hint])
 }
 
+/// A row group's kept results: its index, and per check, the check's index and its encoded
+/// part and state.
+type RecordedGroup = (usize, Vec<(usize, Vec<u8>)>);
+
 /// Keeps what a file's row groups give, to store once the file was read to its end.
 pub(crate) struct Recorder {
     disk: DiskCache,
@@ -318,7 +322,7 @@ pub(crate) struct Recorder {
     content: Option<String>,
     hint: Option<String>,
     /// Per row group, in order: (check index, encoded part and state).
-    groups: Vec<(usize, Vec<(usize, Vec<u8>)>)>,
+    groups: Vec<RecordedGroup>,
     bytes: u64,
     /// Past this many bytes the file is not kept (a quarter of the memory limit).
     limit: u64,

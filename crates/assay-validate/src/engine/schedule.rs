@@ -53,6 +53,10 @@ pub(crate) fn row_groups(
         files: run.files,
         options: run.options,
     };
+    let mut sink = Sink {
+        cx: &merge_cx,
+        cache,
+    };
     let (tx, rx) = std::sync::mpsc::channel::<(usize, RowGroupResult)>();
     let mut pending: Pending = BTreeMap::new();
     let mut needs: Vec<Option<Vec<usize>>> = vec![None; metadata.num_row_groups()];
@@ -80,7 +84,7 @@ pub(crate) fn row_groups(
             let mut wanted = columns(slots, need, schema, run);
             // From the cache: the results it holds for this row group; the rest is decoded.
             let mut cached = Vec::new();
-            if let (CacheUse::Replay(r), Some((need, _))) = (&mut *cache, &wanted) {
+            if let (CacheUse::Replay(r), Some((need, _))) = (&mut *sink.cache, &wanted) {
                 cached = r.take(rg, need);
                 if !cached.is_empty() {
                     let all = need.clone();
@@ -101,8 +105,7 @@ pub(crate) fn row_groups(
                             &mut pending,
                             &mut next_merge,
                             &mut failure,
-                            &merge_cx,
-                            cache,
+                            &mut sink,
                         );
                         // The bytes are still read in order (and hashed) for a local file.
                         if let Err(e) = bytes.row_group(rg, metadata, None) {
@@ -128,8 +131,7 @@ pub(crate) fn row_groups(
                     &mut pending,
                     &mut next_merge,
                     &mut failure,
-                    &merge_cx,
-                    cache,
+                    &mut sink,
                 );
                 continue;
             };
@@ -153,8 +155,7 @@ pub(crate) fn row_groups(
                     slots,
                     &mut next_merge,
                     &mut failure,
-                    &merge_cx,
-                    cache,
+                    &mut sink,
                 ) {
                     break;
                 }
@@ -197,8 +198,7 @@ pub(crate) fn row_groups(
                 slots,
                 &mut next_merge,
                 &mut failure,
-                &merge_cx,
-                cache,
+                &mut sink,
             ) {
                 break;
             }
@@ -217,15 +217,14 @@ fn collect_one(
     slots: &mut [Slot],
     next_merge: &mut usize,
     failure: &mut Option<String>,
-    cx: &MergeCx,
-    cache: &mut CacheUse,
+    sink: &mut Sink,
 ) -> bool {
     let Ok((done, result)) = rx.recv() else {
         return false;
     };
     let need = needs[done].take().unwrap_or_default();
     pending.insert(done, (need, result));
-    merge_ready(slots, pending, next_merge, failure, cx, cache);
+    merge_ready(slots, pending, next_merge, failure, sink);
     true
 }
 
@@ -298,15 +297,21 @@ fn columns(
     Some((need, idx))
 }
 
+/// Where merged row groups go: the checks' merge context, and the cache that records them.
+struct Sink<'a, 'c> {
+    cx: &'a MergeCx<'a>,
+    cache: &'c mut CacheUse,
+}
+
 /// Folds finished row groups into the checks, in row-group order.
 fn merge_ready(
     slots: &mut [Slot],
     pending: &mut Pending,
     next_merge: &mut usize,
     failure: &mut Option<String>,
-    cx: &MergeCx,
-    cache: &mut CacheUse,
+    sink: &mut Sink,
 ) {
+    let Sink { cx, cache } = sink;
     while let Some((need, result)) = pending.remove(next_merge) {
         match result {
             Ok(parts) => {
