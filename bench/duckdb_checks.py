@@ -5,7 +5,7 @@ import time
 import duckdb
 
 path = sys.argv[1]
-runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+runs = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 3
 SQL = f"""
 SELECT
   count(*) AS rows,
@@ -19,6 +19,9 @@ SELECT
   count(batch_id) - count(DISTINCT batch_id) AS batch_dup
 FROM read_parquet('{path}')
 """
+if "--scan" in sys.argv:
+    # A bare full scan: every column of every row, materialised in a temporary table.
+    SQL = f"CREATE OR REPLACE TEMP TABLE scan AS SELECT * FROM read_parquet('{path}')"
 con = duckdb.connect()
 best = None
 result = None

@@ -63,10 +63,76 @@ resources:
       - {check: not_null, column: ts}
 "#;
 
-pub fn bench_data(dir: &Path, rows: usize) -> Result<()> {
+/// How a benchmark table departs from the default one (issue 18's variants).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Variant {
+    /// `batch_id` a random permutation (plus the same 0.01% duplicates) instead of the row
+    /// number.
+    pub random_keys: bool,
+    /// This many files of ROWS rows each, with disjoint keys, as one resource.
+    pub files: usize,
+    /// `value` in ascending order within each file (nulls first), as a writer that clusters
+    /// data produces; `ts` stays ascending too.
+    pub sorted: bool,
+}
+
+pub fn bench_data(dir: &Path, rows: usize, variant: Variant) -> Result<()> {
     std::fs::create_dir_all(dir.join("data"))?;
-    std::fs::write(dir.join("dataset.yaml"), MANIFEST)?;
-    let path = dir.join("data/sensors.parquet");
+    let files = variant.files.max(1);
+    let manifest = if files > 1 {
+        MANIFEST
+            .replace("path: data/sensors.parquet", "path: data/sensors-*.parquet")
+            .replace("max: 100000000}", "max: 10000000000}")
+    } else {
+        MANIFEST.to_string()
+    };
+    std::fs::write(dir.join("dataset.yaml"), manifest)?;
+    for k in 0..files {
+        let path = if files > 1 {
+            dir.join(format!("data/sensors-{k:02}.parquet"))
+        } else {
+            dir.join("data/sensors.parquet")
+        };
+        write_table(&path, rows, k, variant)?;
+    }
+    Ok(())
+}
+
+/// File `k` of a benchmark table: its own random stream, keys and times after file `k - 1`'s.
+fn write_table(path: &Path, rows: usize, k: usize, variant: Variant) -> Result<()> {
+    let offset = k * rows;
+    // A random permutation of the file's keys (Fisher-Yates).
+    let perm: Option<Vec<u32>> = variant.random_keys.then(|| {
+        let mut p: Vec<u32> = (0..rows as u32).collect();
+        let mut rng = Rng::new(7_000_000 + k as u64);
+        for i in (1..p.len()).rev() {
+            p.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        p
+    });
+    // The file's values, drawn as in the default table, then sorted (nulls first).
+    let sorted_values: Option<Vec<Option<f64>>> = variant.sorted.then(|| {
+        let mut rng = Rng::new(9_000_000 + k as u64);
+        let mut v: Vec<Option<f64>> = (0..rows)
+            .map(|_| {
+                let p = rng.f64();
+                if p < 0.005 {
+                    None
+                } else if p < 0.006 {
+                    Some(2_000.0 + p * 1_000.0)
+                } else {
+                    Some(20.0 + 400.0 * rng.f64())
+                }
+            })
+            .collect();
+        v.sort_by(|a, b| match (a, b) {
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) => std::cmp::Ordering::Less,
+            (_, None) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => x.total_cmp(y),
+        });
+        v
+    });
     let schema = Arc::new(Schema::new(vec![
         Field::new(
             "ts",
@@ -91,7 +157,7 @@ pub fn bench_data(dir: &Path, rows: usize) -> Result<()> {
         .build();
     let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
     let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
-    let mut rng = Rng::new(20_000_000);
+    let mut rng = Rng::new(20_000_000 + k as u64);
     let plants: Vec<String> = (0..50).map(|i| format!("P{i:03}")).collect();
     let sensors: Vec<String> = (0..20).map(|i| format!("sensor_{i:02}")).collect();
     let mut start = 0usize;
@@ -107,21 +173,25 @@ pub fn bench_data(dir: &Path, rows: usize) -> Result<()> {
         let mut status = Vec::with_capacity(n);
         let mut batch = Vec::with_capacity(n);
         let mut email = Vec::with_capacity(n);
-        for k in 0..n {
-            let i = start + k;
-            ts.push(BASE_US + i as i64 * 50_000);
+        for j in 0..n {
+            let i = start + j;
+            ts.push(BASE_US + (offset + i) as i64 * 50_000);
             let r = rng.next_u64();
             plant.push(plants[(r % 50) as usize].as_str());
             line.push(((r >> 8) % 12) as i32 + 1);
             machine.push(format!("M-{:06}", (r >> 16) % 1_000_000));
             sensor.push(sensors[((r >> 40) % 20) as usize].as_str());
             let p = rng.f64();
-            value.push(if p < 0.005 {
+            let drawn = if p < 0.005 {
                 None
             } else if p < 0.006 {
                 Some(2_000.0 + p * 1_000.0)
             } else {
                 Some(20.0 + 400.0 * rng.f64())
+            };
+            value.push(match &sorted_values {
+                Some(v) => v[i],
+                None => drawn,
             });
             let q = rng.below(100_000);
             unit.push(if q < 20 {
@@ -135,11 +205,9 @@ pub fn bench_data(dir: &Path, rows: usize) -> Result<()> {
                 STATUS[(q % 4) as usize]
             });
             // 0.01% of batch ids repeat the previous row's.
-            batch.push(if q < 10 && i > 0 {
-                1_000_000 + i as i64 - 1
-            } else {
-                1_000_000 + i as i64
-            });
+            let key =
+                |i: usize| 1_000_000 + (offset + perm.as_ref().map_or(i, |p| p[i] as usize)) as i64;
+            batch.push(if q < 10 && i > 0 { key(i - 1) } else { key(i) });
             email.push(if q % 50_000 == 7 {
                 format!("operator{}.example.com", q % 100)
             } else {
@@ -167,6 +235,16 @@ pub fn bench_data(dir: &Path, rows: usize) -> Result<()> {
     writer.close()?;
     println!("wrote {} ({} rows)", path.display(), rows);
     Ok(())
+}
+
+/// The variant the environment asks for: `KEYS=random`, `FILES=N`, `SORTED=1`.
+pub fn variant_from_env() -> Variant {
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    Variant {
+        random_keys: var("KEYS") == "random",
+        files: var("FILES").parse().unwrap_or(1),
+        sorted: var("SORTED") == "1",
+    }
 }
 
 pub fn decode_floor(file: &Path, columns: &[String]) -> Result<()> {

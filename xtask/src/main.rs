@@ -3,7 +3,8 @@
 //! - `schemas`: regenerate `schemas/*.schema.json` from the Rust types;
 //! - `fixtures`: regenerate the example catalog's Parquet files and the test fixtures'
 //!   Parquet files, deterministically (same bytes on every run);
-//! - `bench-data [DIR] [ROWS]`: the validation benchmark's sensor table (see `bench/`);
+//! - `bench-data [DIR] [ROWS]`: the validation benchmark's sensor table (see `bench/`); with
+//!   `KEYS=random`, `FILES=N` or `SORTED=1` in the environment, issue 18's variants;
 //! - `decode-floor FILE COL...`: time a plain arrow-rs decode of those columns;
 //! - `sha-floor [FILE...]`: the sha2 crate's single-core speed, in memory and over files;
 //! - `gen-catalog DIR N`: a synthetic catalog of N tiny datasets across the 100 fields;
@@ -48,7 +49,7 @@ fn main() -> Result<()> {
                 Some(n) => n.parse().context("ROWS must be a number")?,
                 None => 20_000_000,
             };
-            bench::bench_data(&dir, rows)
+            bench::bench_data(&dir, rows, bench::variant_from_env())
         }
         "bearing" => {
             let dir = std::env::args()

@@ -22,6 +22,7 @@ pub mod footer;
 pub mod history;
 mod infer;
 pub mod lint_sql;
+mod partition;
 pub mod profile;
 pub mod source;
 mod spill;

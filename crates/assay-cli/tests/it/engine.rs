@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Int64Array};
+use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
@@ -109,7 +109,8 @@ fn unique_spills_to_disk_under_a_small_memory_limit_with_the_same_result() {
             "id: unique",
         )
     };
-    // 64 KiB: a quarter holds 1,024 keys, so 20,000 keys make many sorted runs on disk.
+    // 64 KiB: half holds 2,048 keys (as allocated), so 20,000 keys go to the partitions' files
+    // on disk several times.
     let spilled = run("64KiB");
     let in_memory = run("1GiB");
     assert_eq!(spilled, in_memory);
@@ -262,4 +263,127 @@ fn foreign_key_joins_on_disk_when_the_target_does_not_fit() {
         on_disk["samples"][0]["values"],
         in_memory["samples"][0]["values"]
     );
+}
+
+/// Issue 18's benchmark variants, small: keys in random order, several files, values sorted.
+/// Each must give the same report, byte for byte, on one thread and two, in memory and spilled.
+#[test]
+fn reports_are_byte_identical_across_jobs_and_memory_limits_on_every_variant() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("value", DataType::Float64, true),
+        Field::new("code", DataType::Utf8, false),
+    ]));
+    let rows = 60_000usize;
+    for variant in ["random", "files", "sorted"] {
+        let dir = temp_dir(&format!("engine-variant-{variant}"));
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        let files = if variant == "files" { 3 } else { 1 };
+        for f in 0..files {
+            let mut ids: Vec<i64> = (0..rows as i64).map(|i| i + (f * rows) as i64).collect();
+            if variant == "random" {
+                for i in (1..ids.len()).rev() {
+                    ids.swap(i, (next() % (i as u64 + 1)) as usize);
+                }
+            }
+            // 0.1% of ids repeat an earlier row's; in several files, some repeat another file's.
+            for i in (1..rows).filter(|i| i % 1000 == 999) {
+                ids[i] = if f > 0 && i % 2000 == 1999 {
+                    (i - 1) as i64
+                } else {
+                    ids[i - 1]
+                };
+            }
+            let mut values: Vec<Option<f64>> = (0..rows)
+                .map(|_| match next() % 1000 {
+                    0..=4 => None,
+                    5 => Some(5_000.0),
+                    _ => Some((next() % 100_000) as f64 / 100.0),
+                })
+                .collect();
+            if variant == "sorted" {
+                values.sort_by(|a, b| match (a, b) {
+                    (Some(x), Some(y)) => x.total_cmp(y),
+                    (a, b) => a.is_some().cmp(&b.is_some()),
+                });
+            }
+            let codes: Vec<String> = (0..rows)
+                .map(|i| match next() % 5000 {
+                    0 => format!("bad-{i}"),
+                    n => format!("C-{:04}", n % 200),
+                })
+                .collect();
+            let batch = RecordBatch::try_new(
+                schema.clone(),
+                vec![
+                    Arc::new(Int64Array::from(ids)) as ArrayRef,
+                    Arc::new(Float64Array::from(values)),
+                    Arc::new(StringArray::from(codes)),
+                ],
+            )
+            .unwrap();
+            let props = WriterProperties::builder()
+                .set_max_row_group_row_count(Some(7_000))
+                .set_statistics_enabled(parquet::file::properties::EnabledStatistics::Page)
+                .build();
+            let path = dir.join(format!("data/t-{f}.parquet"));
+            let mut w = ArrowWriter::try_new(
+                std::fs::File::create(path).unwrap(),
+                schema.clone(),
+                Some(props),
+            )
+            .unwrap();
+            w.write(&batch).unwrap();
+            w.close().unwrap();
+        }
+        std::fs::write(
+            dir.join("dataset.yaml"),
+            "assay: 1\nname: variant\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: id, type: int64, constraints: {unique: true}}\n        - {name: value, type: float64, constraints: {minimum: 0, maximum: 1000}}\n        - {name: code, type: string, constraints: {pattern: '^C-[0-9]{4}$'}}\n    checks:\n      - {check: not_null, column: value, mostly: 0.99}\n      - {check: aggregate, column: value, stat: mean, min: 0, max: 1000}\n",
+        )
+        .unwrap();
+        let run = |extra: &[&str]| {
+            let mut args = vec![
+                "validate",
+                ".",
+                "--format",
+                "json",
+                "--now",
+                "2025-01-01T00:00:00Z",
+                "--no-history",
+                "--no-cache",
+            ];
+            args.extend_from_slice(extra);
+            let out = assay(&dir, &args);
+            assert_eq!(out.status.code(), Some(1), "{variant}: {}", stderr(&out));
+            out.stdout
+        };
+        let default = run(&[]);
+        let doc: serde_json::Value = serde_json::from_slice(&default).unwrap();
+        let unique = check_named(&doc, "id: unique");
+        assert!(
+            unique["failing"].as_u64().unwrap() >= 59,
+            "{variant}: {unique}"
+        );
+        assert_eq!(check_named(&doc, "value: range")["status"], "fail");
+        for extra in [
+            &["--jobs", "1"][..],
+            &["--jobs", "2"],
+            &["--memory-limit", "64MiB"],
+            // Half of 1 MiB holds 32,768 keys: the random and several-file keys go to disk.
+            &["--memory-limit", "1MiB", "--jobs", "2"],
+        ] {
+            assert!(
+                run(extra) == default,
+                "{variant}: the report with {extra:?} differs from the default one"
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -1,10 +1,12 @@
 //! `unique` and `unique_key`: exact duplicate detection across every file of a resource.
 //!
-//! Integer-like single-column keys are kept as 16-byte (value, location) pairs and sorted once
-//! at the end (on both cores); a row group whose exact [min, max] overlaps no other row group's
-//! is resolved on its worker, in no shared state. Other keys are row-encoded and looked up in a
-//! hash map. Past a quarter of `--memory-limit` either kind of key goes to disk in sorted runs
-//! (`crate::spill`) and duplicates are found in a merge.
+//! Integer-like single-column keys are kept as 16-byte (value, location) pairs in 256 partitions
+//! by a hash of the value, and deduplicated partition by partition on every core at the end
+//! (`crate::partition`); past half of `--memory-limit` the partitions go to disk, each to its own
+//! file. A row group whose exact [min, max] overlaps no other row group's is resolved on its
+//! worker, in no shared state. Other keys are row-encoded and looked up in a hash map; past a
+//! quarter of `--memory-limit` they go to disk in sorted runs (`crate::spill`) and duplicates are
+//! found in a merge.
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,9 +25,8 @@ use crate::conformance;
 use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::engine::values::{fixed_width_key, plain, render_encoded_key, render_key};
-use crate::spill::{
-    ByteSpill, key_cost, merge_byte_runs, merge_runs, pack_loc, scan_duplicates, spill, unpack_loc,
-};
+use crate::partition::{PARTS, Partitions, group};
+use crate::spill::{ByteSpill, key_cost, merge_byte_runs, pack_loc, scan_duplicates, unpack_loc};
 
 pub(crate) struct UniqueCheck {
     columns: Vec<String>,
@@ -35,10 +36,8 @@ pub(crate) struct UniqueCheck {
     seen_bytes: u64,
     /// Types of the key columns.
     types: Option<Vec<DataType>>,
-    /// Integer-like keys: (value, packed location).
-    fixed: Vec<(u64, u64)>,
-    /// Sorted runs of `fixed` on disk.
-    runs: Vec<std::fs::File>,
+    /// Integer-like keys: (value, packed location), by partition.
+    parts: Partitions,
     /// Row-encoded keys, once `seen` outgrew its share of the memory limit.
     byte_spill: Option<ByteSpill>,
     /// (file, row group) pairs whose exact [min, max] overlaps no other row group's, so their
@@ -55,8 +54,7 @@ impl UniqueCheck {
             seen: HashMap::new(),
             seen_bytes: 0,
             types: None,
-            fixed: Vec::new(),
-            runs: Vec::new(),
+            parts: Partitions::default(),
             byte_spill: None,
             isolated: HashSet::new(),
             is_pk: false,
@@ -77,9 +75,10 @@ pub(crate) struct UniqueFile {
 pub(crate) struct Keys {
     /// Non-null row-encoded keys with their row numbers, in row order.
     keys: Vec<(Box<[u8]>, u64)>,
-    /// Integer-like keys: (value as u64, row). 16 bytes a row, no hashing: duplicates are
-    /// found by sorting once at the end.
+    /// Integer-like keys: (value as u64, row), 16 bytes a row; grouped by partition at the
+    /// end of the row group (`starts`, empty until then).
     fixed: Vec<(u64, u64)>,
+    starts: Vec<u32>,
     types: Option<Vec<DataType>>,
 }
 
@@ -102,10 +101,6 @@ impl Kernel for UniqueCheck {
     }
 
     fn begin_file(&mut self, cx: &FileCx) -> Result<UniqueFile, CheckError> {
-        // Grow once to the file's row count rather than by doubling (which can transiently
-        // need twice the memory).
-        self.fixed
-            .reserve_exact((cx.rows as usize).min(cx.options.memory_limit as usize / 4 / 16));
         Ok(UniqueFile {
             columns: self.columns.clone(),
             isolated: self
@@ -158,7 +153,14 @@ impl Kernel for UniqueCheck {
     }
 
     fn end_row_group(f: &UniqueFile, part: &mut Part, s: &mut Keys, end: &RowGroupEnd) {
-        if !f.isolated.contains(&end.row_group) || s.fixed.is_empty() {
+        if s.fixed.is_empty() {
+            return;
+        }
+        if !f.isolated.contains(&end.row_group) {
+            // Grouped here, on the worker, so the reading thread only appends slices.
+            let (grouped, starts) = group(&s.fixed);
+            s.fixed = grouped;
+            s.starts = starts;
             return;
         }
         let mut fixed = std::mem::take(&mut s.fixed);
@@ -191,13 +193,30 @@ impl Kernel for UniqueCheck {
     fn encode_state(s: &Keys, e: &mut Enc) {
         e.keyed(&s.keys);
         e.pairs(&s.fixed);
+        e.u64(s.starts.len() as u64);
+        for v in &s.starts {
+            e.u64(*v as u64);
+        }
         e.types(s.types.as_deref());
     }
 
     fn decode_state(d: &mut Dec) -> Option<Keys> {
+        let keys = d.keyed()?;
+        let fixed = d.pairs()?;
+        let n = d.u64()?;
+        if n != 0 && n != PARTS as u64 + 1 {
+            return None;
+        }
+        let starts = (0..n)
+            .map(|_| d.u64().and_then(|v| u32::try_from(v).ok()))
+            .collect::<Option<Vec<u32>>>()?;
+        if starts.last().is_some_and(|&e| e as usize != fixed.len()) {
+            return None;
+        }
         Some(Keys {
-            keys: d.keyed()?,
-            fixed: d.pairs()?,
+            keys,
+            fixed,
+            starts,
             types: d.types()?,
         })
     }
@@ -210,19 +229,21 @@ impl Kernel for UniqueCheck {
         let budget = cx.options.memory_limit / 4;
         let file_index = cx.file_index;
         t.evaluated += s.fixed.len() as u64;
-        self.fixed.extend(
-            s.fixed
-                .into_iter()
-                .map(|(k, row)| (k, pack_loc(file_index, row))),
-        );
-        // A quarter of the memory limit for these keys; past it, a sorted run goes to disk.
-        if (self.fixed.len() * 16) as u64 > budget {
-            match spill(&mut self.fixed) {
-                Ok(run) => self.runs.push(run),
-                Err(e) => {
-                    t.error = Some(format!("cannot spill unique keys to disk: {e}"));
-                    return;
-                }
+        if !s.fixed.is_empty() {
+            let (fixed, starts) = if s.starts.len() == PARTS + 1 {
+                (s.fixed, s.starts)
+            } else {
+                group(&s.fixed)
+            };
+            self.parts
+                .add(&fixed, &starts, |row| pack_loc(file_index, row));
+            // Half the memory limit for these keys (as allocated); past it, every partition
+            // goes to its file on disk.
+            if self.parts.bytes() > cx.options.memory_limit / 2
+                && let Err(e) = self.parts.spill()
+            {
+                t.error = Some(format!("cannot spill unique keys to disk: {e}"));
+                return;
             }
         }
         t.evaluated += s.keys.len() as u64;
@@ -288,7 +309,7 @@ impl Kernel for UniqueCheck {
     }
 
     fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
-        self.finish_fixed(t, cx.files);
+        self.finish_fixed(t, cx.files, cx.options.jobs);
         self.finish_spilled(t, cx.files);
         // Row groups resolved on their own and the shared remainder both add samples:
         // restore lowest-first order over files (in resolution order) and rows.
@@ -310,54 +331,18 @@ impl UniqueCheck {
         })
     }
 
-    /// Duplicates among integer-like keys: sort (value, location) once; every entry after the
-    /// first of its value is a duplicate.
-    fn finish_fixed(&mut self, t: &mut Tally, files: &[ResolvedFile]) {
-        if self.fixed.is_empty() && self.runs.is_empty() {
+    /// Duplicates among integer-like keys: each partition deduplicated on its own, on `jobs`
+    /// threads; every entry whose value was seen at a lower location is a duplicate.
+    fn finish_fixed(&mut self, t: &mut Tally, files: &[ResolvedFile], jobs: usize) {
+        let parts = std::mem::take(&mut self.parts);
+        if parts.is_empty() {
             return;
         }
-        let samples = t.cap();
         let key_type = self.types.as_ref().and_then(|t| t.first().cloned());
-        if !self.runs.is_empty() {
-            // Spilled: merge the sorted runs and the sorted remainder, reading each run once.
-            self.fixed.sort_unstable();
-            let merged = match merge_runs(
-                std::mem::take(&mut self.runs),
-                std::mem::take(&mut self.fixed),
-            ) {
-                Ok(m) => m,
-                Err(e) => {
-                    t.error = Some(format!("cannot read spilled unique keys: {e}"));
-                    return;
-                }
-            };
-            let (failing, dups) = scan_duplicates(merged, samples);
-            self.record_duplicates(t, failing, dups, key_type, files);
-            return;
+        match parts.duplicates(jobs, t.cap()) {
+            Ok((failing, dups)) => self.record_duplicates(t, failing, dups, key_type, files),
+            Err(e) => t.error = Some(format!("cannot read spilled unique keys: {e}")),
         }
-        // Sort the two halves on two threads, then walk them merged: every entry that repeats
-        // the value before it (in (value, location) order) is a duplicate of the first one.
-        let fixed = &mut self.fixed;
-        let half = fixed.len() / 2;
-        let (left, right) = fixed.split_at_mut(half);
-        std::thread::scope(|scope| {
-            scope.spawn(|| left.sort_unstable());
-            right.sort_unstable();
-        });
-        let (left, right) = fixed.split_at(half);
-        let (mut i, mut j) = (0, 0);
-        let merged = std::iter::from_fn(|| {
-            if j >= right.len() || (i < left.len() && left[i] <= right[j]) {
-                i += 1;
-                left.get(i - 1).copied()
-            } else {
-                j += 1;
-                right.get(j - 1).copied()
-            }
-        });
-        let (failing, dups) = scan_duplicates(merged, samples);
-        self.fixed = Vec::new();
-        self.record_duplicates(t, failing, dups, key_type, files);
     }
 
     /// Records duplicates found among integer-like keys: count and located samples.

@@ -43,7 +43,7 @@ use super::resource::Slot;
 use crate::checks::{DynKernel, Part};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: &str = "assay-results-1";
+const FORMAT: &str = "assay-results-2";
 
 /// The run's cache settings.
 #[derive(Debug, Clone)]
