@@ -21,6 +21,9 @@ use std::io::{BufWriter, Read, Write};
 pub(crate) const BITS: u32 = 8;
 pub(crate) const PARTS: usize = 1 << BITS;
 
+/// Duplicates found: their count, and the lowest (location, first location, value) triples.
+pub(crate) type Found = (u64, Vec<(u64, u64, u64)>);
+
 /// A location no key has (the table's empty slot).
 const EMPTY: u64 = u64::MAX;
 
@@ -114,15 +117,9 @@ impl Partitions {
 
     /// Duplicates: their count, and the `samples` lowest (location, first location, value),
     /// by location. Partitions are deduplicated on `jobs` threads.
-    pub fn duplicates(
-        self,
-        jobs: usize,
-        samples: usize,
-    ) -> std::io::Result<(u64, Vec<(u64, u64, u64)>)> {
+    pub fn duplicates(self, jobs: usize, samples: usize) -> std::io::Result<Found> {
         let Partitions { mem, files } = self;
-        let work: Vec<(Vec<(u64, u64)>, Option<BufWriter<std::fs::File>>)> =
-            mem.into_iter().zip(files).collect();
-        let work = std::sync::Mutex::new(work.into_iter().enumerate());
+        let work = std::sync::Mutex::new(mem.into_iter().zip(files));
         let results = std::sync::Mutex::new(Vec::new());
         let failed = std::sync::Mutex::new(None);
         std::thread::scope(|scope| {
@@ -131,7 +128,7 @@ impl Partitions {
                     let mut table = Vec::new();
                     loop {
                         let next = work.lock().unwrap_or_else(|p| p.into_inner()).next();
-                        let Some((_, (mem, file))) = next else { break };
+                        let Some((mem, file)) = next else { break };
                         let keys = match file {
                             None => mem,
                             Some(w) => match read_back(w, mem) {
@@ -189,11 +186,7 @@ fn read_back(
 }
 
 /// Duplicates within one partition, whose locations ascend.
-fn dedupe(
-    keys: &[(u64, u64)],
-    table: &mut Vec<(u64, u64)>,
-    samples: usize,
-) -> (u64, Vec<(u64, u64, u64)>) {
+fn dedupe(keys: &[(u64, u64)], table: &mut Vec<(u64, u64)>, samples: usize) -> Found {
     if keys.is_empty() {
         return (0, Vec::new());
     }
@@ -232,7 +225,7 @@ mod tests {
     use super::*;
 
     /// The sort-based answer: every entry after the first of its value (by location).
-    fn by_sorting(keys: &[(u64, u64)], samples: usize) -> (u64, Vec<(u64, u64, u64)>) {
+    fn by_sorting(keys: &[(u64, u64)], samples: usize) -> Found {
         let mut sorted = keys.to_vec();
         sorted.sort_unstable();
         crate::spill::scan_duplicates(sorted.into_iter(), samples)
