@@ -155,7 +155,7 @@ fn write_table(path: &Path, rows: usize, k: usize, variant: Variant) -> Result<(
         .set_max_row_group_row_count(Some(ROW_GROUP))
         .set_created_by("assay xtask bench-data".to_string())
         .build();
-    let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
+    let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
     let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
     let mut rng = Rng::new(20_000_000 + k as u64);
     let plants: Vec<String> = (0..50).map(|i| format!("P{i:03}")).collect();
