@@ -3,13 +3,13 @@
 //!
 //! - On the workers, each row group's keys are grouped by partition (a counting sort on the top
 //!   [`BITS`] bits of a hash of the value), so the reading thread only appends slices.
-//! - The reading thread appends them, with their packed (file, row) locations, to [`PARTS`]
-//!   partitions, in row-group order: within a partition, locations ascend.
-//! - Past the memory budget (counted by allocated capacity), every partition is appended to its
-//!   own file on disk and emptied.
-//! - At the end, the partitions are deduplicated on every core, each with an open-addressing
-//!   table of (value, first location) sized to the partition (a few hundred KB for 20 million
-//!   keys), so the work stays in cache.
+//! - The reading thread keeps each row group's grouped keys as they are, in row-group order,
+//!   with the file they came from: within a partition, locations ascend.
+//! - Past the memory budget (counted by allocated capacity), every partition's keys are
+//!   appended to its own file on disk, and the memory is freed.
+//! - At the end, the [`PARTS`] partitions are deduplicated on every core: each is gathered
+//!   into one buffer and run through an open-addressing table of 4-byte indexes (about 0.5 MB
+//!   for 20 million keys), so the work stays in the core's cache.
 //!
 //! The result is the one a sort of every (value, location) pair gives: the count of entries
 //! whose value appeared at a lower location, and the `samples` lowest of them with the location
@@ -23,9 +23,6 @@ pub(crate) const PARTS: usize = 1 << BITS;
 
 /// Duplicates found: their count, and the lowest (location, first location, value) triples.
 pub(crate) type Found = (u64, Vec<(u64, u64, u64)>);
-
-/// A location no key has (the table's empty slot).
-const EMPTY: u64 = u64::MAX;
 
 #[inline]
 fn mix(v: u64) -> u64 {
@@ -60,85 +57,107 @@ pub(crate) fn group(keys: &[(u64, u64)]) -> (Vec<(u64, u64)>, Vec<u32>) {
     (out, starts)
 }
 
-/// Every partition of a resource's keys: in memory, and on disk past the budget.
+/// One row group's keys, grouped by partition, with the file they are in.
+struct Chunk {
+    file: u32,
+    keys: Vec<(u64, u64)>,
+    starts: Vec<u32>,
+}
+
+impl Chunk {
+    /// Partition `p`'s keys of this row group, with their packed locations.
+    fn part(&self, p: usize) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let (a, b) = (self.starts[p] as usize, self.starts[p + 1] as usize);
+        let file = self.file;
+        self.keys[a..b]
+            .iter()
+            .map(move |&(v, row)| (v, crate::spill::pack_loc(file, row)))
+    }
+}
+
+/// Every partition of a resource's keys: row groups' grouped keys kept as they came (nothing is
+/// copied on the reading thread), and each partition's file on disk past the budget.
 pub(crate) struct Partitions {
-    mem: Vec<Vec<(u64, u64)>>,
+    chunks: Vec<Chunk>,
+    bytes: u64,
     files: Vec<Option<BufWriter<std::fs::File>>>,
 }
 
 impl Default for Partitions {
     fn default() -> Self {
         Partitions {
-            mem: vec![Vec::new(); PARTS],
+            chunks: Vec::new(),
+            bytes: 0,
             files: (0..PARTS).map(|_| None).collect(),
         }
     }
 }
 
 impl Partitions {
-    /// Appends one row group's grouped keys, located in file `file` (`pack` makes the location).
-    pub fn add(&mut self, keys: &[(u64, u64)], starts: &[u32], pack: impl Fn(u64) -> u64) {
-        for p in 0..PARTS {
-            let (a, b) = (starts[p] as usize, starts[p + 1] as usize);
-            if a < b {
-                self.mem[p].extend(keys[a..b].iter().map(|&(v, row)| (v, pack(row))));
-            }
-        }
+    /// Keeps one row group's keys of file `file`, grouped by [`group`].
+    pub fn add(&mut self, file: u32, keys: Vec<(u64, u64)>, starts: Vec<u32>) {
+        self.bytes += keys.capacity() as u64 * 16 + starts.capacity() as u64 * 4;
+        self.chunks.push(Chunk { file, keys, starts });
     }
 
-    /// Bytes allocated in memory.
+    /// Bytes held in memory.
     pub fn bytes(&self) -> u64 {
-        self.mem.iter().map(|v| v.capacity() as u64 * 16).sum()
+        self.bytes
     }
 
     /// True when nothing was added.
     pub fn is_empty(&self) -> bool {
-        self.mem.iter().all(Vec::is_empty) && self.files.iter().all(Option::is_none)
+        self.chunks.is_empty() && self.files.iter().all(Option::is_none)
     }
 
-    /// Appends every partition to its file on disk and frees the memory.
+    /// Appends every partition's keys to its file on disk and frees the memory.
     pub fn spill(&mut self) -> std::io::Result<()> {
-        for (p, v) in self.mem.iter_mut().enumerate() {
-            if v.is_empty() {
+        for p in 0..PARTS {
+            if self.chunks.iter().all(|c| c.starts[p] == c.starts[p + 1]) {
                 continue;
             }
             let w = match &mut self.files[p] {
                 Some(w) => w,
                 slot => slot.insert(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
             };
-            for (k, loc) in v.iter() {
-                w.write_all(&k.to_le_bytes())?;
-                w.write_all(&loc.to_le_bytes())?;
+            for c in &self.chunks {
+                for (k, loc) in c.part(p) {
+                    w.write_all(&k.to_le_bytes())?;
+                    w.write_all(&loc.to_le_bytes())?;
+                }
             }
-            *v = Vec::new();
         }
+        self.chunks = Vec::new();
+        self.bytes = 0;
         Ok(())
     }
 
     /// Duplicates: their count, and the `samples` lowest (location, first location, value),
     /// by location. Partitions are deduplicated on `jobs` threads.
     pub fn duplicates(self, jobs: usize, samples: usize) -> std::io::Result<Found> {
-        let Partitions { mem, files } = self;
-        let work = std::sync::Mutex::new(mem.into_iter().zip(files));
+        let Partitions { chunks, files, .. } = self;
+        let work = std::sync::Mutex::new(files.into_iter().enumerate());
         let results = std::sync::Mutex::new(Vec::new());
         let failed = std::sync::Mutex::new(None);
+        let chunks = &chunks;
         std::thread::scope(|scope| {
             for _ in 0..jobs.max(1) {
                 scope.spawn(|| {
-                    let mut table = Vec::new();
+                    let (mut keys, mut table) = (Vec::new(), Vec::new());
                     loop {
                         let next = work.lock().unwrap_or_else(|p| p.into_inner()).next();
-                        let Some((mem, file)) = next else { break };
-                        let keys = match file {
-                            None => mem,
-                            Some(w) => match read_back(w, mem) {
-                                Ok(k) => k,
-                                Err(e) => {
-                                    *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                                    break;
-                                }
-                            },
-                        };
+                        let Some((p, file)) = next else { break };
+                        keys.clear();
+                        // Spilled keys first: they came before those still in memory.
+                        if let Some(w) = file
+                            && let Err(e) = read_back(w, &mut keys)
+                        {
+                            *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                            break;
+                        }
+                        for c in chunks {
+                            keys.extend(c.part(p));
+                        }
                         let found = dedupe(&keys, &mut table, samples);
                         results
                             .lock()
@@ -163,17 +182,14 @@ impl Partitions {
     }
 }
 
-/// A spilled partition's keys, then the ones still in memory (which came later).
-fn read_back(
-    w: BufWriter<std::fs::File>,
-    rest: Vec<(u64, u64)>,
-) -> std::io::Result<Vec<(u64, u64)>> {
+/// A spilled partition's keys, appended to `out`.
+fn read_back(w: BufWriter<std::fs::File>, out: &mut Vec<(u64, u64)>) -> std::io::Result<()> {
     use std::io::Seek;
     let mut file = w.into_inner().map_err(|e| e.into_error())?;
     file.seek(std::io::SeekFrom::Start(0))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    let mut out = Vec::with_capacity(bytes.len() / 16 + rest.len());
+    out.reserve(bytes.len() / 16);
     for c in bytes.chunks_exact(16) {
         let (k, loc) = c.split_at(8);
         out.push((
@@ -181,32 +197,34 @@ fn read_back(
             u64::from_le_bytes(loc.try_into().unwrap_or_default()),
         ));
     }
-    out.extend(rest);
-    Ok(out)
+    Ok(())
 }
 
-/// Duplicates within one partition, whose locations ascend.
-fn dedupe(keys: &[(u64, u64)], table: &mut Vec<(u64, u64)>, samples: usize) -> Found {
+/// Duplicates within one partition, whose locations ascend. The table holds indexes into
+/// `keys` (4 bytes a slot), so it and the keys stay in a core's cache for partitions of up to
+/// about 100,000 keys.
+fn dedupe(keys: &[(u64, u64)], table: &mut Vec<u32>, samples: usize) -> Found {
     if keys.is_empty() {
         return (0, Vec::new());
     }
-    let cap = (keys.len() * 2).next_power_of_two().max(16);
+    let cap = (keys.len() + keys.len() / 2).next_power_of_two().max(16);
     let shift = 64 - cap.trailing_zeros();
     let mask = cap - 1;
     table.clear();
-    table.resize(cap, (0, EMPTY));
+    table.resize(cap, u32::MAX);
     let mut failing = 0u64;
     // The lowest `samples` duplicates: locations ascend, so the first ones found are they.
     let mut dups = Vec::new();
-    for &(v, loc) in keys {
+    for (n, &(v, loc)) in keys.iter().enumerate() {
         // The bits below the partition's.
         let mut i = ((mix(v) << BITS) >> shift) as usize;
         loop {
-            let (tv, first) = table[i];
-            if first == EMPTY {
-                table[i] = (v, loc);
+            let at = table[i];
+            if at == u32::MAX {
+                table[i] = n as u32;
                 break;
             }
+            let (tv, first) = keys[at as usize];
             if tv == v {
                 failing += 1;
                 if dups.len() < samples {
@@ -260,8 +278,8 @@ mod tests {
             let pack = |row: u64| crate::spill::pack_loc(file, row);
             all.extend(keys.iter().map(|&(v, r)| (v, pack(r))));
             let (grouped, starts) = group(&keys);
-            parts.add(&grouped, &starts, pack);
-            spilled.add(&grouped, &starts, pack);
+            parts.add(file, grouped.clone(), starts.clone());
+            spilled.add(file, grouped, starts);
             if rg % 3 == 0 {
                 spilled.spill().unwrap();
             }
@@ -270,10 +288,10 @@ mod tests {
         assert!(expected.0 > 1000, "{}", expected.0);
         for jobs in [1, 2, 3] {
             let p = std::mem::take(&mut parts);
-            let mut again = Partitions::default();
             // Keep a copy for the next round.
-            for (i, v) in p.mem.iter().enumerate() {
-                again.mem[i] = v.clone();
+            let mut again = Partitions::default();
+            for c in &p.chunks {
+                again.add(c.file, c.keys.clone(), c.starts.clone());
             }
             assert_eq!(p.duplicates(jobs, 25).unwrap(), expected, "jobs {jobs}");
             parts = again;

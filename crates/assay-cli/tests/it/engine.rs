@@ -90,11 +90,14 @@ fn uniqueness_and_order_across_row_groups_and_files() {
 fn unique_spills_to_disk_under_a_small_memory_limit_with_the_same_result() {
     let dir = temp_dir("engine-spill");
     std::fs::create_dir_all(dir.join("data")).unwrap();
-    // Ids in reverse order per row group, so row-group ranges overlap and nothing is isolated:
-    // every key goes through the shared path. Ids 10..20 repeat at the end.
-    let mut ids: Vec<i64> = (0..20_000).map(|i| (i * 7919) % 20_000).collect();
+    // Ids out of order, so row-group ranges overlap and nothing is isolated, and spread over a
+    // range too wide for a bitmap: every key goes through the partitions. Ids 10..20 (times the
+    // spread) repeat at the end.
+    let mut ids: Vec<i64> = (0..20_000)
+        .map(|i| (i * 7919) % 20_000 * 1_000_003)
+        .collect();
     for k in 0..10 {
-        ids[19_990 + k] = 10 + k as i64;
+        ids[19_990 + k] = (10 + k as i64) * 1_000_003;
     }
     let seq: Vec<i64> = (0..20_000).collect();
     write(&dir.join("data/a.parquet"), ids, seq, 1_000);
@@ -282,16 +285,21 @@ fn reports_are_byte_identical_across_jobs_and_memory_limits_on_every_variant() {
         Field::new("code", DataType::Utf8, false),
     ]));
     let rows = 60_000usize;
-    for variant in ["random", "files", "sorted"] {
+    // "sparse": random keys over a range too wide for a bitmap, so they go through the
+    // partitions (and, at 1 MiB, to disk).
+    for variant in ["random", "files", "sorted", "sparse"] {
         let dir = temp_dir(&format!("engine-variant-{variant}"));
         std::fs::create_dir_all(dir.join("data")).unwrap();
         let files = if variant == "files" { 3 } else { 1 };
         for f in 0..files {
             let mut ids: Vec<i64> = (0..rows as i64).map(|i| i + (f * rows) as i64).collect();
-            if variant == "random" {
+            if variant == "random" || variant == "sparse" {
                 for i in (1..ids.len()).rev() {
                     ids.swap(i, (next() % (i as u64 + 1)) as usize);
                 }
+            }
+            if variant == "sparse" {
+                ids.iter_mut().for_each(|v| *v *= 1_000_000_007);
             }
             // 0.1% of ids repeat an earlier row's; in several files, some repeat another file's.
             for i in (1..rows).filter(|i| i % 1000 == 999) {
