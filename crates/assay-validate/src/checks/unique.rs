@@ -9,6 +9,7 @@
 //! found in a merge.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::compute::cast;
@@ -46,62 +47,136 @@ pub(crate) struct UniqueCheck {
     /// The key is the resource's primary key (its values are shown as the sample's key).
     is_pk: bool,
     /// Integer-like keys whose values the statistics bound to a dense range: one bit a value.
-    dense: Option<Dense>,
+    dense: Option<Arc<Dense>>,
+    /// The run keeps a cache of per-file results: workers keep the keys they saw, so a file
+    /// taken from the cache can replay them.
+    keep: bool,
     /// The dataset folder (a dense key's duplicates are located by a second read).
     dir: std::path::PathBuf,
 }
 
-/// Duplicates among integer-like keys in a range [lo, lo + 64 × bits.len()) that the footers'
-/// exact statistics give, found with one bit a value as row groups are merged in order: a value
-/// whose bit is set was seen at a lower location. 2.5 MB for 20 million values.
-struct Dense {
+/// Integer-like keys in a range [lo, lo + 64 × words) that the footers' exact statistics give:
+/// one bit a value. Each row group in flight takes a pair of bitmaps from a pool (one per
+/// worker at most, so no atomic operation is needed) and sets a value's bit in `seen`, or, when
+/// it was set already, in `twice`, counting it. At the end the bitmaps are combined: the
+/// duplicates are those counted within each bitmap plus, for each value, the bitmaps beyond
+/// the first that saw it. 2.5 MB a bitmap for 20 million values. Which occurrences are the
+/// duplicates, and where each value was first seen, is decided at the end by reading the key
+/// column again in order, only when there are duplicates, until the samples are found.
+pub(crate) struct Dense {
     lo: i64,
-    bits: Vec<u64>,
-    /// Values outside the range (statistics that do not hold): value → first location.
-    outliers: HashMap<u64, u64>,
+    words: usize,
+    pool: Mutex<Vec<Bits>>,
+    /// Values outside the range (statistics that do not hold): seen, seen twice, and the
+    /// repeats.
+    outliers: Mutex<(HashSet<u64>, HashSet<u64>, u64)>,
+    /// After [`Dense::combine`]: every value seen more than once.
+    twice: std::sync::OnceLock<Vec<u64>>,
+}
+
+/// One worker's bitmaps.
+#[derive(Default)]
+pub(crate) struct Bits {
+    seen: Vec<u64>,
+    twice: Vec<u64>,
     failing: u64,
-    /// The lowest duplicates: (location, value); their first locations are found at the end.
-    dups: Vec<(u64, u64)>,
 }
 
 impl Dense {
     /// A range of `hi - lo + 1` values worth one bit each: at most 16 bits a row and within
-    /// `budget` bytes.
-    fn new(lo: i64, hi: i64, rows: u64, budget: u64) -> Option<Dense> {
+    /// `budget` bytes for the bitmaps of `jobs + 1` row groups in flight.
+    fn new(lo: i64, hi: i64, rows: u64, budget: u64, jobs: usize) -> Option<Dense> {
         let span = (hi as i128 - lo as i128 + 1).max(0) as u128;
         let words = span.div_ceil(64);
-        (span > 0 && span <= (rows as u128 * 16).max(1 << 20) && words * 8 <= budget as u128).then(
+        let bytes = words * 16 * (jobs as u128 + 2);
+        (span > 0 && span <= (rows as u128 * 16).max(1 << 20) && bytes <= budget as u128).then(
             || Dense {
                 lo,
-                bits: vec![0u64; words as usize],
-                outliers: HashMap::new(),
-                failing: 0,
-                dups: Vec::new(),
+                words: words as usize,
+                pool: Mutex::new(Vec::new()),
+                outliers: Mutex::new(Default::default()),
+                twice: std::sync::OnceLock::new(),
             },
         )
     }
 
-    fn see(&mut self, v: u64, loc: u64, samples: usize) {
+    /// A pair of bitmaps for a row group.
+    fn take(&self) -> Bits {
+        self.pool
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop()
+            .unwrap_or_else(|| Bits {
+                seen: vec![0; self.words],
+                twice: vec![0; self.words],
+                failing: 0,
+            })
+    }
+
+    fn give_back(&self, bits: Bits) {
+        self.pool
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(bits);
+    }
+
+    fn slot(&self, v: u64) -> Option<(usize, u64)> {
         let i = (v as i64 as i128) - self.lo as i128;
-        let seen = if i >= 0 && (i as u128) < self.bits.len() as u128 * 64 {
-            let (w, b) = ((i as usize) / 64, (i as usize) % 64);
-            let seen = self.bits[w] >> b & 1 == 1;
-            self.bits[w] |= 1 << b;
-            seen
-        } else {
-            match self.outliers.get(&v) {
-                Some(_) => true,
+        (i >= 0 && (i as u128) < self.words as u128 * 64)
+            .then(|| ((i as usize) / 64, 1u64 << ((i as usize) % 64)))
+    }
+
+    /// Counts the occurrences of `values` into `bits`.
+    fn see(&self, bits: &mut Bits, values: impl Iterator<Item = u64>) {
+        for v in values {
+            match self.slot(v) {
+                Some((w, bit)) => {
+                    if bits.seen[w] & bit != 0 {
+                        bits.failing += 1;
+                        bits.twice[w] |= bit;
+                    }
+                    bits.seen[w] |= bit;
+                }
                 None => {
-                    self.outliers.insert(v, loc);
-                    false
+                    let mut o = self.outliers.lock().unwrap_or_else(|p| p.into_inner());
+                    if !o.0.insert(v) {
+                        o.1.insert(v);
+                        o.2 += 1;
+                    }
                 }
             }
-        };
-        if seen {
-            self.failing += 1;
-            if self.dups.len() < samples {
-                self.dups.push((loc, v));
+        }
+    }
+
+    /// Combines the bitmaps once every row group is in: the count of duplicates.
+    fn combine(&self) -> u64 {
+        let pool = std::mem::take(&mut *self.pool.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut failing = self.outliers.lock().unwrap_or_else(|p| p.into_inner()).2;
+        let (mut once, mut twice) = (vec![0u64; self.words], vec![0u64; self.words]);
+        for b in &pool {
+            failing += b.failing;
+            for w in 0..self.words {
+                // A value in this bitmap and an earlier one: one more repeat.
+                let both = once[w] & b.seen[w];
+                failing += both.count_ones() as u64;
+                twice[w] |= both | b.twice[w];
+                once[w] |= b.seen[w];
             }
+        }
+        let _ = self.twice.set(twice);
+        failing
+    }
+
+    /// True when `v` occurs more than once (after [`Dense::combine`]).
+    fn repeated(&self, v: u64) -> bool {
+        match self.slot(v) {
+            Some((w, bit)) => self.twice.get().is_some_and(|t| t[w] & bit != 0),
+            None => self
+                .outliers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .1
+                .contains(&v),
         }
     }
 }
@@ -118,6 +193,7 @@ impl UniqueCheck {
             isolated: HashSet::new(),
             is_pk: false,
             dense: None,
+            keep: false,
             dir: std::path::PathBuf::new(),
         }
     }
@@ -129,8 +205,10 @@ pub(crate) struct UniqueFile {
     /// Row groups of this file that are resolved on their own.
     isolated: HashSet<usize>,
     is_pk: bool,
-    /// The keys go to a [`Dense`] bitmap: not grouped by partition.
-    dense: bool,
+    /// The keys go to a [`Dense`] bitmap, here on the worker.
+    dense: Option<Arc<Dense>>,
+    /// Keep the keys too (for the cache).
+    keep: bool,
 }
 
 /// One row group's keys.
@@ -143,6 +221,11 @@ pub(crate) struct Keys {
     fixed: Vec<(u64, u64)>,
     starts: Vec<u32>,
     types: Option<Vec<DataType>>,
+    /// Keys counted into a [`Dense`] bitmap by the worker itself (`applied`), and the bitmaps
+    /// the row group holds while it is decoded.
+    seen: u64,
+    applied: bool,
+    bits: Option<Bits>,
 }
 
 impl Kernel for UniqueCheck {
@@ -156,7 +239,17 @@ impl Kernel for UniqueCheck {
             self.isolated = stats.isolated;
             self.dense = stats
                 .range
-                .and_then(|(lo, hi)| Dense::new(lo, hi, stats.rows, cx.options.memory_limit / 2));
+                .and_then(|(lo, hi)| {
+                    Dense::new(
+                        lo,
+                        hi,
+                        stats.rows,
+                        cx.options.memory_limit / 2,
+                        cx.options.jobs,
+                    )
+                })
+                .map(Arc::new);
+            self.keep = cx.options.cache.is_some();
         }
         let pk: Vec<&str> = cx
             .resource
@@ -178,7 +271,8 @@ impl Kernel for UniqueCheck {
                 .map(|(_, rg)| *rg)
                 .collect(),
             is_pk: self.is_pk,
-            dense: self.dense.is_some(),
+            dense: self.dense.clone(),
+            keep: self.keep,
         })
     }
 
@@ -199,6 +293,17 @@ impl Kernel for UniqueCheck {
             let ints = cast(a, &DataType::Int64)?;
             let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
             s.types.get_or_insert(types);
+            if let Some(d) = &f.dense
+                && !f.isolated.contains(&(batch.row_group as usize))
+            {
+                s.seen += (ints.len() - ints.null_count()) as u64;
+                s.applied = true;
+                let bits = s.bits.get_or_insert_with(|| d.take());
+                d.see(bits, ints.iter().flatten().map(|v| v as u64));
+                if !f.keep {
+                    return Ok(());
+                }
+            }
             s.fixed.reserve(ints.len() - ints.null_count());
             for (i, v) in ints.iter().enumerate() {
                 if let Some(v) = v {
@@ -222,13 +327,16 @@ impl Kernel for UniqueCheck {
     }
 
     fn end_row_group(f: &UniqueFile, part: &mut Part, s: &mut Keys, end: &RowGroupEnd) {
+        if let (Some(d), Some(bits)) = (&f.dense, s.bits.take()) {
+            d.give_back(bits);
+        }
         if s.fixed.is_empty() {
             return;
         }
         if !f.isolated.contains(&end.row_group) {
             // For the partitions, grouped here, on the worker, so the reading thread only
             // keeps them; a dense key's bitmap takes them in row order.
-            if !f.dense {
+            if f.dense.is_none() {
                 let (grouped, starts) = group(&s.fixed);
                 s.fixed = grouped;
                 s.starts = starts;
@@ -259,7 +367,7 @@ impl Kernel for UniqueCheck {
     fn cache_key(&self, f: &UniqueFile) -> Option<String> {
         let mut isolated: Vec<usize> = f.isolated.iter().copied().collect();
         isolated.sort_unstable();
-        Some(format!("isolated {isolated:?} dense {}", f.dense))
+        Some(format!("isolated {isolated:?} dense {}", f.dense.is_some()))
     }
 
     fn encode_state(s: &Keys, e: &mut Enc) {
@@ -290,6 +398,10 @@ impl Kernel for UniqueCheck {
             fixed,
             starts,
             types: d.types()?,
+            // Kept keys are counted again when merged from the cache.
+            seen: 0,
+            applied: false,
+            bits: None,
         })
     }
 
@@ -300,12 +412,18 @@ impl Kernel for UniqueCheck {
         }
         let budget = cx.options.memory_limit / 4;
         let file_index = cx.file_index;
-        t.evaluated += s.fixed.len() as u64;
-        if let Some(d) = &mut self.dense {
-            for &(v, row) in &s.fixed {
-                d.see(v, pack_loc(file_index, row), t.cap());
+        if let Some(d) = &self.dense {
+            // Counted by the worker; kept keys from the cache are counted here.
+            if s.applied {
+                t.evaluated += s.seen;
+            } else {
+                t.evaluated += s.fixed.len() as u64;
+                let mut bits = d.take();
+                d.see(&mut bits, s.fixed.iter().map(|&(v, _)| v));
+                d.give_back(bits);
             }
         } else if !s.fixed.is_empty() {
+            t.evaluated += s.fixed.len() as u64;
             let (fixed, starts) = if s.starts.len() == PARTS + 1 {
                 (s.fixed, s.starts)
             } else {
@@ -426,27 +544,20 @@ impl UniqueCheck {
     /// Duplicates found with a bitmap: the first location of each sampled value is found by
     /// reading the key column again, in order, until all are found (only when there are
     /// duplicates).
-    fn finish_dense(&mut self, t: &mut Tally, files: &[ResolvedFile], d: Dense) {
+    fn finish_dense(&mut self, t: &mut Tally, files: &[ResolvedFile], d: Arc<Dense>) {
         let key_type = self.types.as_ref().and_then(|t| t.first().cloned());
-        let mut first: HashMap<u64, Option<u64>> = HashMap::new();
-        for (_, v) in &d.dups {
-            let known = d.outliers.get(v).copied();
-            first.insert(*v, known);
-        }
-        if first.values().any(Option::is_none)
-            && let Err(e) = first_locations(&self.dir, files, &self.columns[0], &mut first)
-        {
-            t.error = Some(format!(
-                "cannot read the keys again to locate duplicates: {e}"
-            ));
+        let failing = d.combine();
+        if failing == 0 {
             return;
         }
-        let dups = d
-            .dups
-            .iter()
-            .map(|&(loc, v)| (loc, first.get(&v).copied().flatten().unwrap_or(loc), v))
-            .collect();
-        self.record_duplicates(t, d.failing, dups, key_type, files);
+        match first_duplicates(&self.dir, files, &self.columns[0], &d, t.cap()) {
+            Ok(dups) => self.record_duplicates(t, failing, dups, key_type, files),
+            Err(e) => {
+                t.error = Some(format!(
+                    "cannot read the keys again to locate duplicates: {e}"
+                ))
+            }
+        }
     }
 
     /// Records duplicates found among integer-like keys: count and located samples.
@@ -602,21 +713,21 @@ fn key_stats(dir: &std::path::Path, files: &[ResolvedFile], column: &str) -> Key
     }
 }
 
-/// The first location, in file and row order, of each value in `first` that has none yet: the
-/// key column read again, file by file, until every one is found.
-fn first_locations(
+/// The `samples` lowest repeated occurrences of values the bitmap found twice, each with the
+/// location of the value's first occurrence: the key column read again in file and row order,
+/// stopping once they are found.
+fn first_duplicates(
     dir: &std::path::Path,
     files: &[ResolvedFile],
     column: &str,
-    first: &mut HashMap<u64, Option<u64>>,
-) -> Result<(), String> {
+    dense: &Dense,
+    samples: usize,
+) -> Result<Vec<(u64, u64, u64)>, String> {
     use parquet::arrow::ProjectionMask;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let mut missing = first.values().filter(|v| v.is_none()).count();
+    let mut first: HashMap<u64, u64> = HashMap::new();
+    let mut out = Vec::new();
     for (fi, f) in files.iter().enumerate() {
-        if missing == 0 {
-            break;
-        }
         let source = crate::source::Source::open(dir, f)?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(source)
             .map_err(|e| format!("{}: {e}", f.rel))?;
@@ -636,18 +747,27 @@ fn first_locations(
                 .and_then(|a| cast(&a, &DataType::Int64).map_err(|e| e.to_string()))?;
             let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
             for (i, v) in ints.iter().enumerate() {
-                if let Some(v) = v
-                    && let Some(slot @ None) = first.get_mut(&(v as u64))
-                {
-                    *slot = Some(pack_loc(fi as u32, row + i as u64));
-                    missing -= 1;
+                let Some(v) = v.map(|v| v as u64) else {
+                    continue;
+                };
+                if !dense.repeated(v) {
+                    continue;
+                }
+                let loc = pack_loc(fi as u32, row + i as u64);
+                match first.get(&v) {
+                    Some(&at) => {
+                        out.push((loc, at, v));
+                        if out.len() >= samples {
+                            return Ok(out);
+                        }
+                    }
+                    None => {
+                        first.insert(v, loc);
+                    }
                 }
             }
             row += batch.num_rows() as u64;
-            if missing == 0 {
-                break;
-            }
         }
     }
-    Ok(())
+    Ok(out)
 }
