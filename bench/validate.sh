@@ -49,14 +49,11 @@ for _ in $(seq "$runs"); do
   tail -n 1 "$tmp/t" >>"$tmp/profile"
 done
 profile_s=$(awk '{print $1}' "$tmp/profile" | best)
-# The same manifest without its `unique` check: what `unique` adds.
-grep -v 'check: unique' "$data/dataset.yaml" >"$tmp/nounique.yaml"
-mkdir -p "$tmp/nounique"
-cp "$tmp/nounique.yaml" "$tmp/nounique/dataset.yaml"
-ln -s "$(realpath "$data/data")" "$tmp/nounique/data"
+# The same manifest without its `unique` check, beside it: what `unique` adds.
+grep -v 'check: unique' "$data/dataset.yaml" >"$data/nounique.yaml"
 : >"$tmp/nou"
 for _ in $(seq "$runs"); do
-  /usr/bin/time -o "$tmp/t" -f '%e %M' "$tgt"/release/assay validate "$tmp/nounique" --format json \
+  /usr/bin/time -o "$tmp/t" -f '%e %M' "$tgt"/release/assay validate "$data/nounique.yaml" --format json \
     --now 2025-06-01T00:00:00Z --no-cache >/dev/null || true
   tail -n 1 "$tmp/t" >>"$tmp/nou"
 done
@@ -91,7 +88,7 @@ print(f"assay validate   {a:7.3f} s  {rows/a/1e6:6.2f} M rows/s  {size/a/1e6:7.1
 print(f"arrow decode     {floor:7.3f} s  (same columns, row groups on all cores)")
 print(f"{sys.argv[7]}")
 print(f"ratio assay/decode {a/floor:.2f} (target <= 1.3)   assay/duckdb {a/duck:.2f} (target <= 0.5)   RSS target <= 600 MB")
-print(f"duckdb full scan {scan:7.3f} s  (every column, materialised)   ratio assay/scan {a/scan:.2f}")
+print(f"duckdb full scan {scan:7.3f} s  (every column decoded, EXPLAIN ANALYZE)   ratio assay/scan {a/scan:.2f}")
 print(f"assay without unique {nou:7.3f} s  -> unique adds {a - nou:.3f} s")
 print("assay failing counts:", json.dumps(failing))
 one = rows // nfiles

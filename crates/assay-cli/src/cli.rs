@@ -55,7 +55,7 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Memory budget (`1GiB`, `512MiB`, `200MB`, bytes). Unique and foreign-key checks
-    /// spill sorted runs to disk past a quarter of it.
+    /// spill to disk past a share of it (half for integer keys, a quarter for others).
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
     pub memory_limit: u64,
     /// No progress bar.

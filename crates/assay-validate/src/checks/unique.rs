@@ -293,9 +293,9 @@ impl Kernel for UniqueCheck {
             let ints = cast(a, &DataType::Int64)?;
             let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
             s.types.get_or_insert(types);
-            if let Some(d) = &f.dense
-                && !f.isolated.contains(&(batch.row_group as usize))
-            {
+            // Every row group of a dense key goes to the bitmaps: cheaper than sorting even a
+            // row group that could be checked on its own (sequential bits when keys ascend).
+            if let Some(d) = &f.dense {
                 s.seen += (ints.len() - ints.null_count()) as u64;
                 s.applied = true;
                 let bits = s.bits.get_or_insert_with(|| d.take());
@@ -327,20 +327,21 @@ impl Kernel for UniqueCheck {
     }
 
     fn end_row_group(f: &UniqueFile, part: &mut Part, s: &mut Keys, end: &RowGroupEnd) {
-        if let (Some(d), Some(bits)) = (&f.dense, s.bits.take()) {
-            d.give_back(bits);
+        if let Some(d) = &f.dense {
+            if let Some(bits) = s.bits.take() {
+                d.give_back(bits);
+            }
+            return;
         }
         if s.fixed.is_empty() {
             return;
         }
         if !f.isolated.contains(&end.row_group) {
             // For the partitions, grouped here, on the worker, so the reading thread only
-            // keeps them; a dense key's bitmap takes them in row order.
-            if f.dense.is_none() {
-                let (grouped, starts) = group(&s.fixed);
-                s.fixed = grouped;
-                s.starts = starts;
-            }
+            // keeps them.
+            let (grouped, starts) = group(&s.fixed);
+            s.fixed = grouped;
+            s.starts = starts;
             return;
         }
         let mut fixed = std::mem::take(&mut s.fixed);

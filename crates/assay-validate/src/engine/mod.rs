@@ -61,7 +61,8 @@ pub struct Options {
     /// Where progress goes; the library itself never prints.
     pub progress: Option<Arc<dyn Progress>>,
     /// Memory budget in bytes. Today it bounds the keys kept by `unique` on integer-like
-    /// columns (a quarter of it; the rest spills to disk in sorted runs).
+    /// columns (half of it, as allocated; the rest spills to disk, partition by partition) and
+    /// other keys (a quarter of it; the rest spills to disk in sorted runs).
     pub memory_limit: u64,
     /// Grade thresholds, weights and caps (a catalog's `quality.json`).
     pub quality: assay_model::quality::QualityConfig,
