@@ -395,3 +395,67 @@ fn reports_are_byte_identical_across_jobs_and_memory_limits_on_every_variant() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// A dense integer key (checked with bitmaps by the workers) taken from the cache of per-file
+/// results gives the cold report, whether its keys were kept (a small file) or not (past a
+/// quarter of `--memory-limit`: the check then reads the file again).
+#[test]
+fn a_dense_key_gives_the_cold_report_from_the_cache() {
+    let dir = temp_dir("engine-dense-cache");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    for (f, name) in ["a", "b"].iter().enumerate() {
+        let mut ids: Vec<i64> = (0..20_000)
+            .map(|i| (i * 7919) % 20_000 + f as i64 * 20_000)
+            .collect();
+        // Repeats within the file and across files.
+        ids[19_990] = ids[5];
+        ids[19_991] = 3;
+        write(
+            &dir.join(format!("data/{name}.parquet")),
+            ids,
+            (0..20_000).collect(),
+            2_000,
+        );
+    }
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: dense\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: id, type: int64, constraints: {unique: true}}\n        - {name: seq, type: int64}\n",
+    )
+    .unwrap();
+    let cache = dir.join("cache");
+    let cache = cache.to_str().unwrap();
+    // 256 KiB: the bitmaps fit in half of it, the 320 KB of each file's keys not in a quarter.
+    for limit in ["1GiB", "256KiB"] {
+        let run = |extra: &[&str]| {
+            let mut args = vec![
+                "validate",
+                ".",
+                "--format",
+                "json",
+                "--now",
+                "2025-01-01T00:00:00Z",
+                "--no-history",
+                "--memory-limit",
+                limit,
+            ];
+            args.extend_from_slice(extra);
+            let out = assay(&dir, &args);
+            assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+            let err = stderr(&out);
+            (out.stdout, err)
+        };
+        let (cold, _) = run(&["--no-cache"]);
+        let (first, _) = run(&["--cache-dir", cache]);
+        let (second, err) = run(&["--cache-dir", cache]);
+        assert!(err.contains("2 of 2 file(s)"), "{limit}: {err}");
+        assert_eq!(cold, first, "{limit}");
+        assert_eq!(cold, second, "{limit}");
+        let doc: serde_json::Value = serde_json::from_slice(&cold).unwrap();
+        let unique = check_named(&doc, "id: unique");
+        assert_eq!(unique["failing"], 4, "{limit}: {unique}");
+        assert_eq!(
+            unique["samples"][0]["note"], "first seen at data/a.parquet row 5",
+            "{limit}: {unique}"
+        );
+    }
+}

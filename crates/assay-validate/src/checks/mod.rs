@@ -91,6 +91,9 @@ pub(crate) struct FileCx<'a> {
     pub index: u32,
     /// The file's Arrow schema.
     pub schema: &'a Schema,
+    /// Rows in the file (footer).
+    pub rows: u64,
+    pub options: &'a Options,
 }
 
 /// One row group's footer statistics.

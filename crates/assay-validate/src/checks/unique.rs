@@ -272,7 +272,9 @@ impl Kernel for UniqueCheck {
                 .collect(),
             is_pk: self.is_pk,
             dense: self.dense.clone(),
-            keep: self.keep,
+            // Only what the cache would keep: a file whose keys pass a quarter of the memory
+            // limit is not kept (`engine::cache`), so they are not gathered for it.
+            keep: self.keep && cx.rows.saturating_mul(16) <= cx.options.memory_limit / 4,
         })
     }
 
@@ -366,6 +368,11 @@ impl Kernel for UniqueCheck {
     /// A row group resolved on its own keeps no keys: which ones are depends on every file's
     /// statistics, so they are part of the key.
     fn cache_key(&self, f: &UniqueFile) -> Option<String> {
+        // A dense key's workers count into the bitmaps; without the keys gathered too there is
+        // nothing to replay, and the check reads the file.
+        if f.dense.is_some() && !f.keep {
+            return None;
+        }
         let mut isolated: Vec<usize> = f.isolated.iter().copied().collect();
         isolated.sort_unstable();
         Some(format!("isolated {isolated:?} dense {}", f.dense.is_some()))

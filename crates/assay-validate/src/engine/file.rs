@@ -82,6 +82,8 @@ pub(crate) fn validate_file(
     let cx = FileCx {
         index: file_index,
         schema: &schema,
+        rows: metadata.file_metadata().num_rows().max(0) as u64,
+        options,
     };
     for s in slots.iter_mut() {
         s.file = match s.kernel.begin_file(&cx) {
