@@ -559,7 +559,26 @@ impl UniqueCheck {
             return;
         }
         match first_duplicates(&self.dir, files, &self.columns[0], &d, t.cap()) {
-            Ok(dups) => self.record_duplicates(t, failing, dups, key_type, files),
+            Ok(found) => {
+                // A row group that could be checked on its own names itself in its samples, as
+                // it does when checked so (with less memory, no bitmaps): the same report.
+                let row_groups: Vec<Option<u64>> = found
+                    .iter()
+                    .map(|(loc, rg, _, _)| {
+                        let fi = unpack_loc(*loc).0 as u32;
+                        self.isolated.contains(&(fi, *rg as usize)).then_some(*rg)
+                    })
+                    .collect();
+                let dups = found
+                    .into_iter()
+                    .map(|(loc, _, first, v)| (loc, first, v))
+                    .collect();
+                let at = t.samples.len();
+                self.record_duplicates(t, failing, dups, key_type, files);
+                for (s, rg) in t.samples[at..].iter_mut().zip(row_groups) {
+                    s.row_group = rg;
+                }
+            }
             Err(e) => {
                 t.error = Some(format!(
                     "cannot read the keys again to locate duplicates: {e}"
@@ -721,16 +740,16 @@ fn key_stats(dir: &std::path::Path, files: &[ResolvedFile], column: &str) -> Key
     }
 }
 
-/// The `samples` lowest repeated occurrences of values the bitmap found twice, each with the
-/// location of the value's first occurrence: the key column read again in file and row order,
-/// stopping once they are found.
+/// The `samples` lowest repeated occurrences of values the bitmap found twice, each as
+/// (location, row group, first location, value): the key column read again in file and row
+/// order, stopping once they are found.
 fn first_duplicates(
     dir: &std::path::Path,
     files: &[ResolvedFile],
     column: &str,
     dense: &Dense,
     samples: usize,
-) -> Result<Vec<(u64, u64, u64)>, String> {
+) -> Result<Vec<(u64, u64, u64, u64)>, String> {
     use parquet::arrow::ProjectionMask;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let mut first: HashMap<u64, u64> = HashMap::new();
@@ -742,6 +761,17 @@ fn first_duplicates(
         let Ok(idx) = builder.schema().index_of(column) else {
             continue;
         };
+        // Where each row group starts.
+        let starts: Vec<u64> = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .scan(0u64, |at, rg| {
+                let start = *at;
+                *at += rg.num_rows().max(0) as u64;
+                Some(start)
+            })
+            .collect();
         let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
         let reader = builder
             .with_projection(mask)
@@ -761,10 +791,12 @@ fn first_duplicates(
                 if !dense.repeated(v) {
                     continue;
                 }
-                let loc = pack_loc(fi as u32, row + i as u64);
+                let r = row + i as u64;
+                let loc = pack_loc(fi as u32, r);
                 match first.get(&v) {
                     Some(&at) => {
-                        out.push((loc, at, v));
+                        let rg = starts.partition_point(|&s| s <= r).saturating_sub(1);
+                        out.push((loc, rg as u64, at, v));
                         if out.len() >= samples {
                             return Ok(out);
                         }
