@@ -16,6 +16,7 @@
 pub mod catalog_table;
 mod checks;
 mod conformance;
+mod dense;
 pub mod draft;
 mod engine;
 pub mod footer;

@@ -9,7 +9,7 @@
 //! found in a merge.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::compute::cast;
@@ -23,6 +23,7 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, ResourceCx, RowGroupEnd};
 use crate::checks::CheckError;
 use crate::conformance;
+use crate::dense::{Bits, Dense, first_duplicates};
 use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::engine::values::{fixed_width_key, plain, render_encoded_key, render_key};
@@ -53,132 +54,6 @@ pub(crate) struct UniqueCheck {
     keep: bool,
     /// The dataset folder (a dense key's duplicates are located by a second read).
     dir: std::path::PathBuf,
-}
-
-/// Integer-like keys in a range [lo, lo + 64 × words) that the footers' exact statistics give:
-/// one bit a value. Each row group in flight takes a pair of bitmaps from a pool (one per
-/// worker at most, so no atomic operation is needed) and sets a value's bit in `seen`, or, when
-/// it was set already, in `twice`, counting it. At the end the bitmaps are combined: the
-/// duplicates are those counted within each bitmap plus, for each value, the bitmaps beyond
-/// the first that saw it. 2.5 MB a bitmap for 20 million values. Which occurrences are the
-/// duplicates, and where each value was first seen, is decided at the end by reading the key
-/// column again in order, only when there are duplicates, until the samples are found.
-pub(crate) struct Dense {
-    lo: i64,
-    words: usize,
-    pool: Mutex<Vec<Bits>>,
-    /// Values outside the range (statistics that do not hold): seen, seen twice, and the
-    /// repeats.
-    outliers: Mutex<(HashSet<u64>, HashSet<u64>, u64)>,
-    /// After [`Dense::combine`]: every value seen more than once.
-    twice: std::sync::OnceLock<Vec<u64>>,
-}
-
-/// One worker's bitmaps.
-#[derive(Default)]
-pub(crate) struct Bits {
-    seen: Vec<u64>,
-    twice: Vec<u64>,
-    failing: u64,
-}
-
-impl Dense {
-    /// A range of `hi - lo + 1` values worth one bit each: at most 16 bits a row and within
-    /// `budget` bytes for the bitmaps of `jobs + 1` row groups in flight.
-    fn new(lo: i64, hi: i64, rows: u64, budget: u64, jobs: usize) -> Option<Dense> {
-        let span = (hi as i128 - lo as i128 + 1).max(0) as u128;
-        let words = span.div_ceil(64);
-        let bytes = words * 16 * (jobs as u128 + 2);
-        (span > 0 && span <= (rows as u128 * 16).max(1 << 20) && bytes <= budget as u128).then(
-            || Dense {
-                lo,
-                words: words as usize,
-                pool: Mutex::new(Vec::new()),
-                outliers: Mutex::new(Default::default()),
-                twice: std::sync::OnceLock::new(),
-            },
-        )
-    }
-
-    /// A pair of bitmaps for a row group.
-    fn take(&self) -> Bits {
-        self.pool
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop()
-            .unwrap_or_else(|| Bits {
-                seen: vec![0; self.words],
-                twice: vec![0; self.words],
-                failing: 0,
-            })
-    }
-
-    fn give_back(&self, bits: Bits) {
-        self.pool
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(bits);
-    }
-
-    fn slot(&self, v: u64) -> Option<(usize, u64)> {
-        let i = (v as i64 as i128) - self.lo as i128;
-        (i >= 0 && (i as u128) < self.words as u128 * 64)
-            .then(|| ((i as usize) / 64, 1u64 << ((i as usize) % 64)))
-    }
-
-    /// Counts the occurrences of `values` into `bits`.
-    fn see(&self, bits: &mut Bits, values: impl Iterator<Item = u64>) {
-        for v in values {
-            match self.slot(v) {
-                Some((w, bit)) => {
-                    if bits.seen[w] & bit != 0 {
-                        bits.failing += 1;
-                        bits.twice[w] |= bit;
-                    }
-                    bits.seen[w] |= bit;
-                }
-                None => {
-                    let mut o = self.outliers.lock().unwrap_or_else(|p| p.into_inner());
-                    if !o.0.insert(v) {
-                        o.1.insert(v);
-                        o.2 += 1;
-                    }
-                }
-            }
-        }
-    }
-
-    /// Combines the bitmaps once every row group is in: the count of duplicates.
-    fn combine(&self) -> u64 {
-        let pool = std::mem::take(&mut *self.pool.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut failing = self.outliers.lock().unwrap_or_else(|p| p.into_inner()).2;
-        let (mut once, mut twice) = (vec![0u64; self.words], vec![0u64; self.words]);
-        for b in &pool {
-            failing += b.failing;
-            for w in 0..self.words {
-                // A value in this bitmap and an earlier one: one more repeat.
-                let both = once[w] & b.seen[w];
-                failing += both.count_ones() as u64;
-                twice[w] |= both | b.twice[w];
-                once[w] |= b.seen[w];
-            }
-        }
-        let _ = self.twice.set(twice);
-        failing
-    }
-
-    /// True when `v` occurs more than once (after [`Dense::combine`]).
-    fn repeated(&self, v: u64) -> bool {
-        match self.slot(v) {
-            Some((w, bit)) => self.twice.get().is_some_and(|t| t[w] & bit != 0),
-            None => self
-                .outliers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .1
-                .contains(&v),
-        }
-    }
 }
 
 impl UniqueCheck {
@@ -738,76 +613,4 @@ fn key_stats(dir: &std::path::Path, files: &[ResolvedFile], column: &str) -> Key
         range,
         rows,
     }
-}
-
-/// The `samples` lowest repeated occurrences of values the bitmap found twice, each as
-/// (location, row group, first location, value): the key column read again in file and row
-/// order, stopping once they are found.
-fn first_duplicates(
-    dir: &std::path::Path,
-    files: &[ResolvedFile],
-    column: &str,
-    dense: &Dense,
-    samples: usize,
-) -> Result<Vec<(u64, u64, u64, u64)>, String> {
-    use parquet::arrow::ProjectionMask;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let mut first: HashMap<u64, u64> = HashMap::new();
-    let mut out = Vec::new();
-    for (fi, f) in files.iter().enumerate() {
-        let source = crate::source::Source::open(dir, f)?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(source)
-            .map_err(|e| format!("{}: {e}", f.rel))?;
-        let Ok(idx) = builder.schema().index_of(column) else {
-            continue;
-        };
-        // Where each row group starts.
-        let starts: Vec<u64> = builder
-            .metadata()
-            .row_groups()
-            .iter()
-            .scan(0u64, |at, rg| {
-                let start = *at;
-                *at += rg.num_rows().max(0) as u64;
-                Some(start)
-            })
-            .collect();
-        let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
-        let reader = builder
-            .with_projection(mask)
-            .build()
-            .map_err(|e| format!("{}: {e}", f.rel))?;
-        let mut row = 0u64;
-        for batch in reader {
-            let batch = batch.map_err(|e| format!("{}: {e}", f.rel))?;
-            let ints = plain(batch.column(0))
-                .map_err(|e| e.to_string())
-                .and_then(|a| cast(&a, &DataType::Int64).map_err(|e| e.to_string()))?;
-            let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
-            for (i, v) in ints.iter().enumerate() {
-                let Some(v) = v.map(|v| v as u64) else {
-                    continue;
-                };
-                if !dense.repeated(v) {
-                    continue;
-                }
-                let r = row + i as u64;
-                let loc = pack_loc(fi as u32, r);
-                match first.get(&v) {
-                    Some(&at) => {
-                        let rg = starts.partition_point(|&s| s <= r).saturating_sub(1);
-                        out.push((loc, rg as u64, at, v));
-                        if out.len() >= samples {
-                            return Ok(out);
-                        }
-                    }
-                    None => {
-                        first.insert(v, loc);
-                    }
-                }
-            }
-            row += batch.num_rows() as u64;
-        }
-    }
-    Ok(out)
 }
