@@ -68,6 +68,19 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A fresh copy of the boiler example (three files, a foreign key) for test `name`: the test's
+/// folder, its cache folder and the dataset.
+fn boiler(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let root = temp_dir(name);
+    let dataset = root.join("boiler");
+    copy_tree(
+        &repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
+        &dataset,
+    );
+    let cache = root.join("cache");
+    (root, cache, dataset)
+}
+
 fn entries(cache: &Path) -> Vec<PathBuf> {
     fn walk(d: &Path, out: &mut Vec<PathBuf>) {
         let Ok(rd) = std::fs::read_dir(d) else { return };
@@ -122,13 +135,7 @@ fn every_case_gives_the_cold_report_from_the_cache() {
 
 #[test]
 fn a_changed_file_is_the_only_one_checked_again() {
-    let root = temp_dir("cache-changed");
-    let cache = root.join("cache");
-    let dataset = root.join("boiler");
-    copy_tree(
-        &repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
-        &dataset,
-    );
+    let (_, cache, dataset) = boiler("cache-changed");
     let (cold, _, _) = validate(&dataset, None, &[]);
     let (first, n1, _) = validate(&dataset, Some(&cache), &[]);
     let (second, n2, _) = validate(&dataset, Some(&cache), &[]);
@@ -177,13 +184,7 @@ fn a_changed_file_is_the_only_one_checked_again() {
 
 #[test]
 fn a_damaged_or_foreign_entry_is_ignored_and_rebuilt() {
-    let root = temp_dir("cache-damaged");
-    let cache = root.join("cache");
-    let dataset = root.join("boiler");
-    copy_tree(
-        &repo().join("catalog/IF-C341/boiler-sensor-telemetry"),
-        &dataset,
-    );
+    let (root, cache, dataset) = boiler("cache-damaged");
     let (cold, _, _) = validate(&dataset, None, &[]);
     validate(&dataset, Some(&cache), &[]);
     let kept = entries(&cache);
