@@ -170,9 +170,11 @@ impl Kernel for UniqueCheck {
             let ints = cast(a, &DataType::Int64)?;
             let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
             s.types.get_or_insert(types);
-            // Every row group of a dense key goes to the bitmaps: cheaper than sorting even a
-            // row group that could be checked on its own (sequential bits when keys ascend).
-            if let Some(d) = &f.dense {
+            // A dense key's row groups go to the bitmaps, except those checked on their own
+            // (which keep nothing, so the cache of per-file results stays small).
+            if let Some(d) = &f.dense
+                && !f.isolated.contains(&(batch.row_group as usize))
+            {
                 s.seen += (ints.len() - ints.null_count()) as u64;
                 s.applied = true;
                 let bits = s.bits.get_or_insert_with(|| d.take());
@@ -204,27 +206,26 @@ impl Kernel for UniqueCheck {
     }
 
     fn end_row_group(f: &UniqueFile, part: &mut Part, s: &mut Keys, end: &RowGroupEnd) {
-        if let Some(d) = &f.dense {
-            if let Some(bits) = s.bits.take() {
-                d.give_back(bits);
-            }
-            return;
+        if let (Some(d), Some(bits)) = (&f.dense, s.bits.take()) {
+            d.give_back(bits);
         }
         if s.fixed.is_empty() {
             return;
         }
         if !f.isolated.contains(&end.row_group) {
             // For the partitions, grouped here, on the worker, so the reading thread only
-            // keeps them.
-            let (grouped, starts) = group(&s.fixed);
-            s.fixed = grouped;
-            s.starts = starts;
+            // keeps them (a dense key's keys are kept as they are, for the cache).
+            if f.dense.is_none() {
+                let (grouped, starts) = group(&s.fixed);
+                s.fixed = grouped;
+                s.starts = starts;
+            }
             return;
         }
-        let mut fixed = std::mem::take(&mut s.fixed);
-        fixed.sort_unstable();
-        let (failing, dups) = scan_duplicates(fixed.iter().copied(), end.samples);
-        part.evaluated += fixed.len() as u64;
+        let fixed = std::mem::take(&mut s.fixed);
+        let n = fixed.len() as u64;
+        let (failing, dups) = local_duplicates(fixed, end.samples);
+        part.evaluated += n;
         part.failing += failing;
         let key_type = s.types.as_ref().and_then(|t| t.first().cloned());
         for (row, first, value) in dups {
@@ -434,25 +435,14 @@ impl UniqueCheck {
             return;
         }
         match first_duplicates(&self.dir, files, &self.columns[0], &d, t.cap()) {
+            // Row groups checked on their own never hold a dense key's duplicates (their
+            // ranges meet no other's), so these samples name no row group, as the partitions'.
             Ok(found) => {
-                // A row group that could be checked on its own names itself in its samples, as
-                // it does when checked so (with less memory, no bitmaps): the same report.
-                let row_groups: Vec<Option<u64>> = found
-                    .iter()
-                    .map(|(loc, rg, _, _)| {
-                        let fi = unpack_loc(*loc).0 as u32;
-                        self.isolated.contains(&(fi, *rg as usize)).then_some(*rg)
-                    })
-                    .collect();
                 let dups = found
                     .into_iter()
                     .map(|(loc, _, first, v)| (loc, first, v))
                     .collect();
-                let at = t.samples.len();
                 self.record_duplicates(t, failing, dups, key_type, files);
-                for (s, rg) in t.samples[at..].iter_mut().zip(row_groups) {
-                    s.row_group = rg;
-                }
             }
             Err(e) => {
                 t.error = Some(format!(
@@ -612,5 +602,83 @@ fn key_stats(dir: &std::path::Path, files: &[ResolvedFile], column: &str) -> Key
         isolated: out,
         range,
         rows,
+    }
+}
+
+/// Duplicates among one row group's integer keys, in row order: their count and the `samples`
+/// lowest (row, first row, value). A bitmap over the keys' range when it is at most 16 values a
+/// key (the usual case of a row group checked on its own), else a sort.
+fn local_duplicates(mut fixed: Vec<(u64, u64)>, samples: usize) -> (u64, Vec<(u64, u64, u64)>) {
+    let lo = fixed.iter().map(|&(v, _)| v as i64).min().unwrap_or(0);
+    let hi = fixed.iter().map(|&(v, _)| v as i64).max().unwrap_or(0);
+    let span = hi as i128 - lo as i128 + 1;
+    if span <= 0 || span > fixed.len() as i128 * 16 {
+        fixed.sort_unstable();
+        return scan_duplicates(fixed.into_iter(), samples);
+    }
+    let words = (span as usize).div_ceil(64);
+    let (mut seen, mut twice) = (vec![0u64; words], vec![0u64; words]);
+    let at = |v: u64| {
+        let i = (v as i64 as i128 - lo as i128) as usize;
+        (i / 64, 1u64 << (i % 64))
+    };
+    let mut failing = 0u64;
+    for &(v, _) in &fixed {
+        let (w, bit) = at(v);
+        if seen[w] & bit != 0 {
+            failing += 1;
+            twice[w] |= bit;
+        }
+        seen[w] |= bit;
+    }
+    let mut dups = Vec::new();
+    if failing == 0 || samples == 0 {
+        return (failing, dups);
+    }
+    let mut first: HashMap<u64, u64> = HashMap::new();
+    for &(v, row) in &fixed {
+        let (w, bit) = at(v);
+        if twice[w] & bit == 0 {
+            continue;
+        }
+        match first.get(&v) {
+            Some(&f) => {
+                dups.push((row, f, v));
+                if dups.len() >= samples {
+                    break;
+                }
+            }
+            None => {
+                first.insert(v, row);
+            }
+        }
+    }
+    (failing, dups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_groups_duplicates_by_bitmap_are_those_by_sorting() {
+        let mut state = 77u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for range in [5_000u64, 50_000, 1 << 40] {
+            // Row order, values in a range (negative ones too), many repeats in small ranges.
+            let keys: Vec<(u64, u64)> = (0..20_000u64)
+                .map(|row| ((next() % range) as i64 - 300, row))
+                .map(|(v, row)| (v as u64, row))
+                .collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            let expected = scan_duplicates(sorted.into_iter(), 7);
+            assert_eq!(local_duplicates(keys, 7), expected, "range {range}");
+        }
     }
 }
