@@ -121,17 +121,11 @@ impl DiskCache {
 
     /// Removes every entry; the number of files removed.
     pub fn clean(&self) -> std::io::Result<u64> {
+        let (n, _) = self.size()?;
         let root = self.dir.join("v1");
-        if !root.exists() {
-            return Ok(0);
+        if root.exists() {
+            std::fs::remove_dir_all(&root)?;
         }
-        let mut n = 0;
-        for e in walk(&root)? {
-            if e.is_file() {
-                n += 1;
-            }
-        }
-        std::fs::remove_dir_all(&root)?;
         Ok(n)
     }
 
@@ -142,12 +136,11 @@ impl DiskCache {
             return Ok((0, 0));
         }
         let (mut n, mut bytes) = (0, 0);
-        for e in walk(&root)? {
-            if let Ok(m) = std::fs::metadata(&e)
-                && m.is_file()
-            {
+        for e in walkdir::WalkDir::new(&root) {
+            let e = e?;
+            if e.file_type().is_file() {
                 n += 1;
-                bytes += m.len();
+                bytes += e.metadata()?.len();
             }
         }
         Ok((n, bytes))
@@ -155,22 +148,6 @@ impl DiskCache {
 }
 
 static TMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-fn walk(root: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d)? {
-            let e = e?;
-            if e.file_type()?.is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    Ok(out)
-}
 
 /// Where the payload of an intact entry for `key` is.
 fn check(bytes: &[u8], key: &Key) -> Option<std::ops::Range<usize>> {

@@ -140,15 +140,15 @@ impl Dense {
 }
 
 /// The `samples` lowest repeated occurrences of values the bitmap found twice, each as
-/// (location, row group, first location, value): the key column read again in file and row
-/// order, stopping once they are found.
+/// (location, first location, value), as `crate::spill::scan_duplicates` gives them: the key
+/// column read again in file and row order, stopping once they are found.
 pub(crate) fn first_duplicates(
     dir: &std::path::Path,
     files: &[ResolvedFile],
     column: &str,
     dense: &Dense,
     samples: usize,
-) -> Result<Vec<(u64, u64, u64, u64)>, String> {
+) -> Result<Vec<(u64, u64, u64)>, String> {
     use parquet::arrow::ProjectionMask;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let mut first: HashMap<u64, u64> = HashMap::new();
@@ -160,17 +160,6 @@ pub(crate) fn first_duplicates(
         let Ok(idx) = builder.schema().index_of(column) else {
             continue;
         };
-        // Where each row group starts.
-        let starts: Vec<u64> = builder
-            .metadata()
-            .row_groups()
-            .iter()
-            .scan(0u64, |at, rg| {
-                let start = *at;
-                *at += rg.num_rows().max(0) as u64;
-                Some(start)
-            })
-            .collect();
         let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
         let reader = builder
             .with_projection(mask)
@@ -190,12 +179,10 @@ pub(crate) fn first_duplicates(
                 if !dense.repeated(v) {
                     continue;
                 }
-                let r = row + i as u64;
-                let loc = pack_loc(fi as u32, r);
+                let loc = pack_loc(fi as u32, row + i as u64);
                 match first.get(&v) {
                     Some(&at) => {
-                        let rg = starts.partition_point(|&s| s <= r).saturating_sub(1);
-                        out.push((loc, rg as u64, at, v));
+                        out.push((loc, at, v));
                         if out.len() >= samples {
                             return Ok(out);
                         }

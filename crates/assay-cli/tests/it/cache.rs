@@ -6,18 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::support::*;
 
-/// `assay validate DIR --format json` with a fixed clock and no history, with the cache in
-/// `cache` (`None`: `--no-cache`): the report's bytes, and how many files came from the cache.
+/// [`validate_json`] without history, with the cache in `cache` (`None`: `--no-cache`): the
+/// report's bytes, how many files came from the cache, and the exit code.
 fn validate(dir: &Path, cache: Option<&Path>, extra: &[&str]) -> (Vec<u8>, u64, Option<i32>) {
-    let mut args = vec![
-        "validate",
-        ".",
-        "--format",
-        "json",
-        "--now",
-        "2026-01-01T00:00:00Z",
-        "--no-history",
-    ];
+    let mut args = vec!["--no-history"];
     let cache_text;
     match cache {
         Some(c) => {
@@ -27,7 +19,7 @@ fn validate(dir: &Path, cache: Option<&Path>, extra: &[&str]) -> (Vec<u8>, u64, 
         None => args.push("--no-cache"),
     }
     args.extend(extra);
-    let out = assay(dir, &args);
+    let out = validate_json(dir, &args);
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "{}: {err}", dir.display());
     (out.stdout, reused(&err), out.status.code())

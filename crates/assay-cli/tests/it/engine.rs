@@ -24,12 +24,21 @@ fn write(path: &std::path::Path, ids: Vec<i64>, seq: Vec<i64>, row_group: usize)
         ],
     )
     .unwrap();
+    write_batch(path, &batch, row_group);
+}
+
+/// Writes `batch` to `path` in row groups of `row_group` rows.
+fn write_batch(path: &std::path::Path, batch: &RecordBatch, row_group: usize) {
     let props = WriterProperties::builder()
         .set_max_row_group_row_count(Some(row_group))
         .build();
-    let mut w =
-        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, Some(props)).unwrap();
-    w.write(&batch).unwrap();
+    let mut w = ArrowWriter::try_new(
+        std::fs::File::create(path).unwrap(),
+        batch.schema(),
+        Some(props),
+    )
+    .unwrap();
+    w.write(batch).unwrap();
     w.close().unwrap();
 }
 
@@ -140,17 +149,7 @@ fn unique_on_strings_spills_past_the_memory_limit_with_the_same_result() {
         vec![Arc::new(StringArray::from(codes)) as ArrayRef],
     )
     .unwrap();
-    let props = WriterProperties::builder()
-        .set_max_row_group_row_count(Some(1_000))
-        .build();
-    let mut w = ArrowWriter::try_new(
-        std::fs::File::create(dir.join("data/a.parquet")).unwrap(),
-        schema,
-        Some(props),
-    )
-    .unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
+    write_batch(&dir.join("data/a.parquet"), &batch, 1_000);
     std::fs::write(
         dir.join("dataset.yaml"),
         "assay: 1\nname: spill\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/*.parquet\n    schema:\n      fields:\n        - {name: code, type: string, constraints: {unique: true}}\n      primaryKey: code\n",
@@ -337,19 +336,7 @@ fn reports_are_byte_identical_across_jobs_and_memory_limits_on_every_variant() {
                 ],
             )
             .unwrap();
-            let props = WriterProperties::builder()
-                .set_max_row_group_row_count(Some(7_000))
-                .set_statistics_enabled(parquet::file::properties::EnabledStatistics::Page)
-                .build();
-            let path = dir.join(format!("data/t-{f}.parquet"));
-            let mut w = ArrowWriter::try_new(
-                std::fs::File::create(path).unwrap(),
-                schema.clone(),
-                Some(props),
-            )
-            .unwrap();
-            w.write(&batch).unwrap();
-            w.close().unwrap();
+            write_batch(&dir.join(format!("data/t-{f}.parquet")), &batch, 7_000);
         }
         std::fs::write(
             dir.join("dataset.yaml"),
@@ -357,18 +344,7 @@ fn reports_are_byte_identical_across_jobs_and_memory_limits_on_every_variant() {
         )
         .unwrap();
         let run = |extra: &[&str]| {
-            let mut args = vec![
-                "validate",
-                ".",
-                "--format",
-                "json",
-                "--now",
-                "2025-01-01T00:00:00Z",
-                "--no-history",
-                "--no-cache",
-            ];
-            args.extend_from_slice(extra);
-            let out = assay(&dir, &args);
+            let out = validate_json(&dir, &[&["--no-history", "--no-cache"], extra].concat());
             assert_eq!(out.status.code(), Some(1), "{variant}: {}", stderr(&out));
             out.stdout
         };
@@ -430,19 +406,10 @@ fn a_dense_key_gives_the_cold_report_from_the_cache() {
     // 256 KiB: the bitmaps fit in half of it, the 320 KB of each file's keys not in a quarter.
     for limit in ["1GiB", "256KiB"] {
         let run = |extra: &[&str]| {
-            let mut args = vec![
-                "validate",
-                ".",
-                "--format",
-                "json",
-                "--now",
-                "2025-01-01T00:00:00Z",
-                "--no-history",
-                "--memory-limit",
-                limit,
-            ];
-            args.extend_from_slice(extra);
-            let out = assay(&dir, &args);
+            let out = validate_json(
+                &dir,
+                &[&["--no-history", "--memory-limit", limit], extra].concat(),
+            );
             assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
             let err = stderr(&out);
             (out.stdout, err)

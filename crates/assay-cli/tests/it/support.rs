@@ -109,9 +109,8 @@ pub fn assert_valid_report(doc: &serde_json::Value) {
     );
 }
 
-/// `assay validate . --format json --now 2025-01-01T00:00:00Z EXTRA…`, run in `dir`: the exit code
-/// and the report, which must satisfy the report schema.
-pub fn validate_in(dir: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+/// `assay validate . --format json` in `dir` with a fixed clock, and `extra`: the raw output.
+pub fn validate_json(dir: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "validate",
         ".",
@@ -121,7 +120,13 @@ pub fn validate_in(dir: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Valu
         "2025-01-01T00:00:00Z",
     ];
     args.extend_from_slice(extra);
-    let out = assay(dir, &args);
+    assay(dir, &args)
+}
+
+/// `assay validate . --format json --now 2025-01-01T00:00:00Z EXTRA…`, run in `dir`: the exit code
+/// and the report, which must satisfy the report schema.
+pub fn validate_in(dir: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = validate_json(dir, extra);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", stderr(&out)));
     assert_valid_report(&doc);

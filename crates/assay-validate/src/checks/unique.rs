@@ -96,10 +96,9 @@ pub(crate) struct Keys {
     fixed: Vec<(u64, u64)>,
     starts: Vec<u32>,
     types: Option<Vec<DataType>>,
-    /// Keys counted into a [`Dense`] bitmap by the worker itself (`applied`), and the bitmaps
-    /// the row group holds while it is decoded.
+    /// Keys counted into a [`Dense`] bitmap by the worker itself, and the bitmaps the row group
+    /// holds while it is decoded. Kept keys with none counted came from the cache.
     seen: u64,
-    applied: bool,
     bits: Option<Bits>,
 }
 
@@ -176,7 +175,6 @@ impl Kernel for UniqueCheck {
                 && !f.isolated.contains(&(batch.row_group as usize))
             {
                 s.seen += (ints.len() - ints.null_count()) as u64;
-                s.applied = true;
                 let bits = s.bits.get_or_insert_with(|| d.take());
                 d.see(bits, ints.iter().flatten().map(|v| v as u64));
                 if !f.keep {
@@ -284,7 +282,6 @@ impl Kernel for UniqueCheck {
             types: d.types()?,
             // Kept keys are counted again when merged from the cache.
             seen: 0,
-            applied: false,
             bits: None,
         })
     }
@@ -297,8 +294,8 @@ impl Kernel for UniqueCheck {
         let budget = cx.options.memory_limit / 4;
         let file_index = cx.file_index;
         if let Some(d) = &self.dense {
-            // Counted by the worker; kept keys from the cache are counted here.
-            if s.applied {
+            // Counted by the worker; kept keys from the cache (none counted) are counted here.
+            if s.seen > 0 || s.fixed.is_empty() {
                 t.evaluated += s.seen;
             } else {
                 t.evaluated += s.fixed.len() as u64;
@@ -437,13 +434,7 @@ impl UniqueCheck {
         match first_duplicates(&self.dir, files, &self.columns[0], &d, t.cap()) {
             // Row groups checked on their own never hold a dense key's duplicates (their
             // ranges meet no other's), so these samples name no row group, as the partitions'.
-            Ok(found) => {
-                let dups = found
-                    .into_iter()
-                    .map(|(loc, _, first, v)| (loc, first, v))
-                    .collect();
-                self.record_duplicates(t, failing, dups, key_type, files);
-            }
+            Ok(dups) => self.record_duplicates(t, failing, dups, key_type, files),
             Err(e) => {
                 t.error = Some(format!(
                     "cannot read the keys again to locate duplicates: {e}"

@@ -168,7 +168,9 @@ fn status(s: &Slot) -> String {
 
 /// True when a check of the file must read it whatever the cache holds.
 pub(crate) fn reads_anyway(slots: &[Slot]) -> bool {
-    slots.iter().any(|s| status(s) == "read")
+    slots.iter().any(|s| {
+        s.tally.error.is_none() && s.file.as_ref().is_some_and(|f| f.cache_key().is_none())
+    })
 }
 
 /// Looks the file up. `hash` reads the file and gives the sha256 of its bytes; it is called only
@@ -218,14 +220,13 @@ pub(crate) fn prepare(
             None => recorder(Some(id), None),
         },
         Identity::Hashed { hint } => {
-            let last = disk
-                .get(HINTS, &hint_key(&hint))
-                .and_then(|p| String::from_utf8(p).ok());
-            // Hashed ahead: used when the file is in the state it was then.
-            let now = || match ask.prehashed {
-                Some(p) if p.hint == hint => Some(p.sha256.clone()),
-                _ => hash(),
+            // Hashed ahead, when the file is in the state it was then; else looked up and hashed
+            // now.
+            let (last, now) = match ask.prehashed {
+                Some(p) if p.hint == hint => (Some(p.last.clone()), Some(p.sha256.clone())),
+                _ => (last_sha256(disk, &hint), None),
             };
+            let now = || now.or_else(hash);
             if let Some(sha) = last
                 && let Some(r) = found(&format!("sha256 {sha}"))
                 && now().as_deref() == Some(sha.as_str())
@@ -238,65 +239,55 @@ pub(crate) fn prepare(
 }
 
 /// The sha256 of each local file the cache may hold results for (one whose state when last
-/// hashed is known), hashed on `--jobs` threads before the files are read in order; `None` for
-/// the others, which are hashed as they are read.
-pub(crate) fn prehash(files: &[ResolvedFile], options: &Options) -> Vec<Option<Prehashed>> {
+/// hashed is known), hashed on `--jobs` threads before the files are read in order
+/// (`assay_integrity::lock::hash_all`); `None` for the others, which are hashed as they are read.
+pub(crate) fn prehash(
+    dir: &std::path::Path,
+    files: &[ResolvedFile],
+    options: &Options,
+) -> Vec<Option<Prehashed>> {
     let mut out = vec![None; files.len()];
     let Some(cache) = &options.cache else {
         return out;
     };
-    let todo: Vec<(usize, String)> = files
+    let mut known: HashMap<&str, (usize, String, String)> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.remote.is_none()
+            && let Some(Identity::Hashed { hint }) = identity(f, options, cache)
+            && let Some(last) = last_sha256(&cache.disk, &hint)
+        {
+            known.insert(f.rel.as_str(), (i, hint, last));
+        }
+    }
+    let todo: Vec<&ResolvedFile> = files
         .iter()
-        .enumerate()
-        .filter(|(_, f)| f.remote.is_none())
-        .filter_map(|(i, f)| match identity(f, options, cache) {
-            Some(Identity::Hashed { hint })
-                if cache.disk.get(HINTS, &hint_key(&hint)).is_some() =>
-            {
-                Some((i, hint))
-            }
-            _ => None,
-        })
+        .filter(|f| known.contains_key(f.rel.as_str()))
         .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let found = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..options.jobs.max(1).min(todo.len()) {
-            scope.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((i, hint)) = todo.get(k) else { break };
-                    if let Some(sha256) = sha256_of(&files[*i].path) {
-                        let hint = hint.clone();
-                        found
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push((*i, Prehashed { hint, sha256 }));
-                    }
-                }
+    for (rel, facts) in assay_integrity::lock::hash_all(dir, &todo, options.jobs) {
+        if let (Ok(facts), Some((i, hint, last))) = (facts, known.remove(rel.as_str())) {
+            out[i] = Some(Prehashed {
+                hint,
+                last,
+                sha256: facts.sha256,
             });
         }
-    });
-    for (i, h) in found.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        out[i] = Some(h);
     }
     out
 }
 
-/// A file's sha256, and its state when it was hashed.
+/// A file hashed ahead: its state when it was hashed, the sha256 last seen for that state, and
+/// the sha256 now.
 #[derive(Clone)]
 pub(crate) struct Prehashed {
     hint: String,
+    last: String,
     sha256: String,
 }
 
-/// The sha256 of a local file's bytes.
-pub(crate) fn sha256_of(path: &std::path::Path) -> Option<String> {
-    use sha2::Digest;
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut hasher = sha2::Sha256::new();
-    std::io::copy(&mut file, &mut super::chunk::HashWriter(&mut hasher)).ok()?;
-    Some(assay_model::hex(&hasher.finalize()))
+/// The sha256 a file had when it was last hashed in the state `hint`.
+fn last_sha256(disk: &DiskCache, hint: &str) -> Option<String> {
+    disk.get(HINTS, &hint_key(hint))
+        .and_then(|p| String::from_utf8(p).ok())
 }
 
 const KIND: &str = "results";

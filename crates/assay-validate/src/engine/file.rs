@@ -106,14 +106,9 @@ pub(crate) fn validate_file(
         prehashed,
     };
     let mut cache = cache::prepare(&ask, slots, || match &file {
-        Opened::Local(file) => {
-            use std::io::Seek;
-            let mut hasher = Sha256::new();
-            let mut file = file;
-            file.seek(std::io::SeekFrom::Start(0)).ok()?;
-            std::io::copy(&mut file, &mut HashWriter(&mut hasher)).ok()?;
-            Some(assay_model::hex(&hasher.finalize()))
-        }
+        Opened::Local(_) => assay_integrity::hash::hash_parquet(&f.path)
+            .ok()
+            .map(|facts| facts.sha256),
         Opened::Remote(object, _) => object.sha256().ok().map(|(_, sha)| sha),
         Opened::Cached => None,
     });

@@ -160,12 +160,26 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         .any(|(files, _)| files.iter().any(|f| f.remote.is_some()));
     for (r, files) in resources.into_iter().zip(resolved) {
         let planned = plan::plan(r);
-        check_set.push(serde_json::json!({
+        let set = serde_json::json!({
             "resource": r.name,
             "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
-        }));
+        });
+        // What every file's cached results depend on in the resource: its checks and its key
+        // (the samples' key values).
+        let resource_key = serde_json::json!({
+            "checks": &set,
+            "primary_key": r.schema.primary_key.as_ref().map(|k| k.columns()),
+        })
+        .to_string();
+        check_set.push(set);
         reports.push(resource::validate_resource(
-            loaded, r, planned, options, &history, files,
+            loaded,
+            r,
+            planned,
+            &resource_key,
+            options,
+            &history,
+            files,
         ));
     }
     let check_set_sha256 = hex(&Sha256::digest(

@@ -29,6 +29,7 @@ pub(crate) fn validate_resource(
     loaded: &LoadedManifest,
     r: &Resource,
     planned: Vec<(CheckOrigin, Check)>,
+    resource_key: &str,
     options: &Options,
     history: &Result<Vec<crate::history::Entry>, String>,
     (files, problems): (Vec<paths::ResolvedFile>, Vec<paths::PathProblem>),
@@ -50,12 +51,6 @@ pub(crate) fn validate_resource(
         files: &files,
         options,
     };
-    let resource_key = serde_json::json!({
-        "resource": r.name,
-        "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
-        "primary_key": r.schema.primary_key.as_ref().map(|k| k.columns()),
-    })
-    .to_string();
     let mut slots: Vec<Slot> = planned
         .into_iter()
         .map(|(origin, check)| Slot {
@@ -86,7 +81,7 @@ pub(crate) fn validate_resource(
             note: Some(p.to_string()),
         });
     }
-    let prehashed = super::cache::prehash(&files, options);
+    let prehashed = super::cache::prehash(&loaded.dir, &files, options);
     let mut file_reports = Vec::new();
     let mut total_rows = 0u64;
     for i in 0..files.len() {
@@ -98,7 +93,7 @@ pub(crate) fn validate_resource(
                     dir: &loaded.dir,
                     files: &files,
                     index: i as u32,
-                    resource_key: &resource_key,
+                    resource_key,
                     prehashed: prehashed[i].as_ref(),
                 },
                 r,

@@ -82,15 +82,14 @@ pub(crate) fn row_groups(
             };
             let need = decide(slots, &stats, run.rel);
             let mut wanted = columns(slots, need, schema, run);
-            // From the cache: the results it holds for this row group; the rest is decoded.
+            // From the cache: the results it holds for this row group; only the rest is decoded.
             let mut cached = Vec::new();
             if let (CacheUse::Replay(r), Some((need, _))) = (&mut *sink.cache, &wanted) {
                 cached = r.take(rg, need);
                 if !cached.is_empty() {
                     let all = need.clone();
                     let live: Vec<usize> = all
-                        .iter()
-                        .copied()
+                        .into_iter()
                         .filter(|i| !cached.iter().any(|(c, _, _)| c == i))
                         .collect();
                     wanted = if live.is_empty() {
@@ -98,25 +97,11 @@ pub(crate) fn row_groups(
                     } else {
                         columns(slots, live, schema, run)
                     };
-                    if wanted.is_none() {
-                        pending.insert(rg, (all, Ok(std::mem::take(&mut cached))));
-                        merge_ready(
-                            slots,
-                            &mut pending,
-                            &mut next_merge,
-                            &mut failure,
-                            &mut sink,
-                        );
-                        // The bytes are still read in order (and hashed) for a local file.
-                        if let Err(e) = bytes.row_group(rg, metadata, None) {
-                            failure = Some(format!("row group {rg}: {e}"));
-                            break;
-                        }
-                        continue;
-                    }
                 }
             }
+            let from_cache: Vec<usize> = cached.iter().map(|(i, _, _)| *i).collect();
             let projection = wanted.as_ref().map(|(_, idx)| idx.as_slice());
+            // With nothing to decode, a local file's bytes are still read in order (and hashed).
             let chunk = match bytes.row_group(rg, metadata, projection) {
                 Ok(c) => c,
                 Err(e) => {
@@ -125,7 +110,7 @@ pub(crate) fn row_groups(
                 }
             };
             let (Some((need, idx)), Some(chunk)) = (wanted, chunk) else {
-                pending.insert(rg, (vec![], Ok(vec![])));
+                pending.insert(rg, (from_cache, Ok(cached)));
                 merge_ready(
                     slots,
                     &mut pending,
@@ -135,12 +120,7 @@ pub(crate) fn row_groups(
                 );
                 continue;
             };
-            needs[rg] = Some(
-                need.iter()
-                    .copied()
-                    .chain(cached.iter().map(|(i, _, _)| *i))
-                    .collect(),
-            );
+            needs[rg] = Some(need.iter().copied().chain(from_cache).collect());
             let dictionary: Vec<&str> = need
                 .iter()
                 .filter_map(|&i| slots[i].kernel.dictionary_column())

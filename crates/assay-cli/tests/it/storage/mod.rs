@@ -238,15 +238,27 @@ pub(super) fn remote_copy(s3: &S3, bucket: &str, dataset: &Path, to: &Path) -> S
         .replace("path: [data/", &format!("path: [{prefix}"));
     assert_ne!(rewritten, yaml, "{name}: no data path rewritten");
     std::fs::write(to.join("dataset.yaml"), rewritten).unwrap();
-    let mut files = Vec::new();
-    for e in std::fs::read_dir(dataset.join("data")).unwrap() {
-        let p = e.unwrap().path();
-        let key = format!("{name}/data/{}", p.file_name().unwrap().to_string_lossy());
-        files.push((p, key));
-    }
-    files.sort();
-    s3.upload(bucket, &files);
+    s3.upload(
+        bucket,
+        &keyed_files(&dataset.join("data"), &format!("{name}/data"), ""),
+    );
     prefix
+}
+
+/// The files of `dir` whose names start with `starts`, each with its key under `prefix/`,
+/// sorted.
+pub(super) fn keyed_files(dir: &Path, prefix: &str, starts: &str) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(starts))
+        .map(|p| {
+            let key = format!("{prefix}/{}", p.file_name().unwrap().to_string_lossy());
+            (p, key)
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 /// A local copy of `dataset` without its lock (the remote copy has none either).

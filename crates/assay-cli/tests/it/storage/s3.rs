@@ -116,14 +116,7 @@ fn checks_the_footers_decide_fetch_only_the_footer() {
     let root = temp_dir("s3-footer");
     let data = root.join("bearing");
     crate::first_hour::bearing::write(&data).unwrap();
-    let files: Vec<(PathBuf, String)> = std::fs::read_dir(&data)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            let key = format!("bearing/{}", p.file_name().unwrap().to_string_lossy());
-            (p, key)
-        })
-        .collect();
+    let files = keyed_files(&data, "bearing", "");
     let size: u64 = files
         .iter()
         .map(|(p, _)| std::fs::metadata(p).unwrap().len())
@@ -238,21 +231,7 @@ fn a_replaced_object_is_the_only_one_fetched_again() {
     let root = temp_dir("s3-cache");
     let cache = root.join("cache");
     let data = repo().join("catalog/IF-C341/boiler-sensor-telemetry/data");
-    let mut files: Vec<(PathBuf, String)> = std::fs::read_dir(&data)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("readings-")
-        })
-        .map(|p| {
-            let key = format!("boiler/{}", p.file_name().unwrap().to_string_lossy());
-            (p, key)
-        })
-        .collect();
-    files.sort();
+    let files = keyed_files(&data, "boiler", "readings-");
     assert!(files.len() >= 2);
     s3.upload("lake", &files);
     let dir = root.join("remote");
