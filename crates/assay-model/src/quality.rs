@@ -343,6 +343,7 @@ mod tests {
             threshold: 0.0,
             observed: None,
             decided_by: crate::report::DecidedBy::Data,
+            pages: None,
             message: None,
             coverage: None,
             samples: vec![],

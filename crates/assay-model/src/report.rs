@@ -342,6 +342,11 @@ pub struct CheckResult {
     pub observed: Option<Value>,
     /// How the result was decided.
     pub decided_by: DecidedBy,
+    /// Where the files have a page index and the kind decides pages (`range`, `not_null`,
+    /// `in_set`, `freshness`): the data pages of the check's column settled by statistics
+    /// (their row group's or their own) and those decoded for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PageCounts>,
     /// Human summary of a failure or error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -351,6 +356,15 @@ pub struct CheckResult {
     /// Failing rows, lowest row numbers first, at most `--samples`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub samples: Vec<Sample>,
+}
+
+/// Data pages of one check's column, by how they were decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PageCounts {
+    /// Pages whose rows were settled by statistics, without decoding them.
+    pub by_statistics: u64,
+    /// Pages decoded for the check.
+    pub by_data: u64,
 }
 
 /// What a check result covers when some files of its resource could not be read.

@@ -429,3 +429,161 @@ fn a_dense_key_gives_the_cold_report_from_the_cache() {
         );
     }
 }
+
+/// Issue 18, page statistics: a file written with a page index settles most pages of `range`,
+/// `not_null` and `in_set` from it, and decodes only the others; the results are those of the
+/// same rows written without a page index, and of a copy whose page index is damaged (which is
+/// then not used).
+#[test]
+fn page_statistics_settle_pages_and_change_no_result() {
+    use parquet::file::properties::EnabledStatistics;
+    let rows = 50_000usize;
+    // Sorted values: 1% nulls first, 0.1% out of range at the end.
+    let values: Vec<Option<f64>> = (0..rows)
+        .map(|i| match i {
+            i if i < rows / 100 => None,
+            i if i >= rows - rows / 1000 => Some(5_000.0 + i as f64),
+            i => Some(i as f64 / 100.0),
+        })
+        .collect();
+    // Long runs of one status, and three rows outside the set in the middle.
+    let status: Vec<&str> = (0..rows)
+        .map(|i| match i {
+            30_001..=30_003 => "BROKEN",
+            i if i < 20_000 => "IDLE",
+            _ => "RUN",
+        })
+        .collect();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("value", DataType::Float64, true),
+        Field::new("status", DataType::Utf8, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from_iter_values(0..rows as i64)) as ArrayRef,
+            Arc::new(Float64Array::from(values)),
+            Arc::new(StringArray::from(status)),
+        ],
+    )
+    .unwrap();
+    let manifest = "assay: 1\nname: pages\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: t\n    path: data/t.parquet\n    schema:\n      primaryKey: [id]\n      fields:\n        - {name: id, type: int64}\n        - {name: value, type: float64, constraints: {minimum: 0, maximum: 1000}}\n        - {name: status, type: string, constraints: {enum: [IDLE, RUN, STOP]}}\n    checks:\n      - {check: not_null, column: value, mostly: 0.95}\n";
+    let write = |name: &str, stats: EnabledStatistics| {
+        let dir = temp_dir(&format!("engine-pages-{name}"));
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        std::fs::write(dir.join("dataset.yaml"), manifest).unwrap();
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(20_000))
+            .set_data_page_row_count_limit(500)
+            .set_write_batch_size(500)
+            .set_statistics_enabled(stats)
+            .build();
+        let path = dir.join("data/t.parquet");
+        let mut w = ArrowWriter::try_new(
+            std::fs::File::create(&path).unwrap(),
+            schema.clone(),
+            Some(props),
+        )
+        .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        (dir, path)
+    };
+    let (indexed, _) = write("indexed", EnabledStatistics::Page);
+    let (plain, _) = write("plain", EnabledStatistics::Chunk);
+    let (damaged, damaged_file) = write("damaged", EnabledStatistics::Page);
+    // Overwrite the page index (between the last column chunk and the footer) with garbage.
+    let meta = parquet::file::reader::SerializedFileReader::new(
+        std::fs::File::open(&damaged_file).unwrap(),
+    )
+    .map(|r| parquet::file::reader::FileReader::metadata(&r).clone())
+    .unwrap();
+    let chunks_end = meta
+        .row_groups()
+        .iter()
+        .flat_map(|g| g.columns())
+        .map(|c| {
+            let (start, len) = c.byte_range();
+            start + len
+        })
+        .max()
+        .unwrap() as usize;
+    let footer_start = {
+        let bytes = std::fs::read(&damaged_file).unwrap();
+        let n = bytes.len();
+        n - 8 - u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize
+    };
+    let mut bytes = std::fs::read(&damaged_file).unwrap();
+    assert!(footer_start > chunks_end, "the file has a page index");
+    for (k, b) in bytes[chunks_end..footer_start].iter_mut().enumerate() {
+        *b = (k as u8).wrapping_mul(31) ^ 0xA5;
+    }
+    std::fs::write(&damaged_file, bytes).unwrap();
+
+    let checks = |dir: &std::path::Path, extra: &[&str]| {
+        let (code, doc) = validate_in(dir, &[&["--no-history", "--no-cache"], extra].concat());
+        assert_eq!(code, Some(1), "{}", dir.display());
+        doc["resources"][0]["checks"].clone()
+    };
+    let without_pages = |mut checks: serde_json::Value| {
+        for c in checks.as_array_mut().unwrap() {
+            c.as_object_mut().unwrap().remove("pages");
+        }
+        checks
+    };
+    let reference = checks(&plain, &[]);
+    assert!(
+        reference
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("pages").is_none()),
+        "no page index, no page counts: {reference}"
+    );
+    for extra in [&[][..], &["--jobs", "1"], &["--memory-limit", "1MiB"]] {
+        let with_index = checks(&indexed, extra);
+        assert_eq!(
+            without_pages(with_index.clone()),
+            reference,
+            "the page index changed a result ({extra:?})"
+        );
+        let pages = |name: &str| {
+            let c = with_index
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == name)
+                .unwrap_or_else(|| panic!("no check {name}"));
+            let p = &c["pages"];
+            (
+                p["by_statistics"].as_u64().unwrap(),
+                p["by_data"].as_u64().unwrap(),
+            )
+        };
+        // 100 pages of `value`; its out-of-range rows are in the last one.
+        let (settled, decoded) = pages("value: range");
+        assert_eq!(settled + decoded, 100, "pages of `value`");
+        assert!(
+            (1..=5).contains(&decoded),
+            "range decoded {decoded} of 100 pages"
+        );
+        // The nulls are in the first ten pages.
+        let (_, decoded) = pages("not_null(value)");
+        assert!((1..=11).contains(&decoded), "not_null decoded {decoded}");
+        // Every page but the one holding BROKEN holds one status.
+        let (settled, decoded) = pages("status: enum");
+        assert!(
+            settled >= 90 && decoded >= 1,
+            "in_set: {settled} settled, {decoded} decoded"
+        );
+    }
+    assert_eq!(
+        checks(&damaged, &[]),
+        reference,
+        "a damaged page index is not used"
+    );
+    for dir in [indexed, plain, damaged] {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

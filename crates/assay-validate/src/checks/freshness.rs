@@ -3,7 +3,7 @@
 use arrow::array::Array;
 use assay_model::check::{Freshness, IsoDuration};
 
-use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, RowGroupStats};
+use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Pages, Part, RowGroupStats};
 use crate::checks::CheckError;
 use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
@@ -53,6 +53,36 @@ impl Kernel for FreshnessCheck {
             }
             _ => Ok(false),
         }
+    }
+
+    fn page_column(&self) -> Option<&str> {
+        Some(&self.check.column)
+    }
+
+    /// A page with a maximum in the index gives its newest value; a page of nulls has none.
+    fn decide_pages(
+        &mut self,
+        t: &mut Tally,
+        _: &String,
+        pages: &Pages,
+    ) -> Result<Vec<bool>, CheckError> {
+        let mut decided = Vec::with_capacity(pages.rows.len());
+        for i in 0..pages.rows.len() {
+            let newest = if pages.maxes.is_valid(i) {
+                max_micros(&pages.maxes.slice(i, 1))?
+            } else {
+                None
+            };
+            let known = newest.is_some() || pages.all_null(i);
+            if let Some(v) = newest {
+                self.see(v);
+            }
+            if known {
+                t.evaluated += pages.rows[i];
+            }
+            decided.push(known);
+        }
+        Ok(decided)
     }
 
     fn update(

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use assay_model::check::Check;
 
-use super::{DynFile, DynKernel, FileCx, FinishCx, MergeCx, Part, ResourceCx, RowGroupStats};
+use super::{
+    DynFile, DynKernel, FileCx, FinishCx, MergeCx, Pages, Part, ResourceCx, RowGroupStats,
+};
 use crate::checks::CheckError;
 use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
@@ -44,6 +46,19 @@ impl DynKernel for WithHistory {
 
     fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError> {
         self.base.decide(t, rg)
+    }
+
+    fn page_column(&self) -> Option<&str> {
+        self.base.page_column()
+    }
+
+    fn decide_pages(
+        &mut self,
+        t: &mut Tally,
+        file: &dyn DynFile,
+        pages: &Pages,
+    ) -> Result<Vec<bool>, CheckError> {
+        self.base.decide_pages(t, file, pages)
     }
 
     fn merge(&mut self, t: &mut Tally, part: Part, state: Box<dyn Any + Send>, cx: &MergeCx) {

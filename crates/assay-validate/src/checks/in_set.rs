@@ -10,7 +10,7 @@ use arrow::datatypes::DataType;
 use arrow::row::{RowConverter, SortField};
 use assay_model::Scalar;
 
-use super::{Batch, Failing, FileCx, RowCheck};
+use super::{Batch, Failing, FileCx, Pages, RowCheck, RowGroupStats};
 use crate::checks::CheckError;
 use crate::conformance;
 use crate::engine::values::per_value;
@@ -71,11 +71,79 @@ impl RowCheck for SetCheck {
         Some(&self.column)
     }
 
+    /// A row group whose exact minimum equals its exact maximum holds one value; it passes
+    /// when that value does.
+    fn decide(&self, rg: &RowGroupStats) -> Result<Option<u64>, CheckError> {
+        let Some((_, field)) = rg.schema.column_with_name(&self.column) else {
+            return Ok(None);
+        };
+        let c = rg.converter(&self.column)?;
+        let exact = |a: Result<BooleanArray, _>| a.is_ok_and(|a| a.is_valid(0) && a.value(0));
+        if !(exact(c.row_group_is_min_value_exact(rg.one()))
+            && exact(c.row_group_is_max_value_exact(rg.one())))
+        {
+            return Ok(None);
+        }
+        let (mins, maxes) = (c.row_group_mins(rg.one())?, c.row_group_maxes(rg.one())?);
+        let nulls = c.row_group_null_counts(rg.one())?;
+        let file = SetFile {
+            column: self.column.clone(),
+            negate: self.negate,
+            set: self.set_for(conformance::value_type(field.data_type()))?,
+        };
+        let single = arrow::compute::kernels::cmp::eq(&mins, &maxes)?;
+        let fails = file.mask(&mins)?;
+        let passes = single.is_valid(0)
+            && single.value(0)
+            && fails.is_valid(0)
+            && !fails.value(0)
+            && nulls.is_valid(0);
+        Ok(passes.then(|| rg.rows.saturating_sub(nulls.value(0))))
+    }
+
+    fn page_column(&self) -> Option<&str> {
+        Some(&self.column)
+    }
+
+    /// A page whose minimum equals its maximum holds one value (a lower and an upper bound
+    /// that meet, truncated or not); it passes when that value does.
+    fn decide_pages(&self, f: &SetFile, pages: &Pages) -> Vec<Option<u64>> {
+        let n = pages.rows.len();
+        let single = arrow::compute::kernels::cmp::eq(&pages.mins, &pages.maxes)
+            .ok()
+            .filter(|m| m.len() == n);
+        let fails = f.mask(&pages.mins).ok().filter(|m| m.len() == n);
+        (0..n)
+            .map(|i| {
+                let values = pages.values(i)?;
+                if values == 0 {
+                    return Some(0);
+                }
+                let single = single.as_ref()?;
+                let fails = fails.as_ref()?;
+                (single.is_valid(i) && single.value(i) && fails.is_valid(i) && !fails.value(i))
+                    .then_some(values)
+            })
+            .collect()
+    }
+
     fn fails(f: &SetFile, batch: &Batch) -> Result<Failing, CheckError> {
         let a = batch.column(&f.column)?.clone();
+        Ok(Failing {
+            mask: f.mask(&a)?,
+            values: vec![a],
+            note: None,
+        })
+    }
+}
+
+impl SetFile {
+    /// Per value of `a`: true fails, null is not evaluated.
+    fn mask(&self, a: &ArrayRef) -> Result<BooleanArray, CheckError> {
+        let f = self;
         let negate = f.negate;
         let mask = match &f.set {
-            Set::Text(set) => per_value(&a, &|vals: &ArrayRef| {
+            Set::Text(set) => per_value(a, &|vals: &ArrayRef| {
                 let strings = cast(vals, &DataType::Utf8)?;
                 Ok(strings
                     .as_string::<i32>()
@@ -83,7 +151,7 @@ impl RowCheck for SetCheck {
                     .map(|v| v.map(|v| set.contains(v) == negate))
                     .collect())
             })?,
-            Set::Rows(set, converter) => per_value(&a, &|vals: &ArrayRef| {
+            Set::Rows(set, converter) => per_value(a, &|vals: &ArrayRef| {
                 let rows = converter.convert_columns(std::slice::from_ref(vals))?;
                 Ok((0..vals.len())
                     .map(|i| {
@@ -94,11 +162,7 @@ impl RowCheck for SetCheck {
             })?,
             Set::Unavailable => return Err("value set unavailable".into()),
         };
-        Ok(Failing {
-            mask,
-            values: vec![a],
-            note: None,
-        })
+        Ok(mask)
     }
 }
 

@@ -8,7 +8,9 @@
 //! 1. [`Kernel::begin_resource`] once, with every file of the resource resolved;
 //! 2. per file, [`Kernel::begin_file`] prepares what the row-group workers share (a compiled
 //!    pattern, a value set in the column's type, a planned expression) as [`Kernel::File`];
-//! 3. per row group, [`Kernel::decide`] may settle the row group from its statistics;
+//! 3. per row group, [`Kernel::decide`] may settle the row group from its statistics, and
+//!    where the file has a page index, [`Kernel::decide_pages`] may settle some of its data
+//!    pages, so only the others are decoded for the check;
 //! 4. the row groups that need data are decoded on worker threads, which call
 //!    [`Kernel::update`] per batch and [`Kernel::end_row_group`] with a fresh [`Part`] and
 //!    [`Kernel::State`] each;
@@ -118,6 +120,32 @@ impl RowGroupStats<'_> {
     /// The row group itself, as the converter takes it.
     pub fn one(&self) -> std::iter::Once<&parquet::file::metadata::RowGroupMetaData> {
         std::iter::once(self.row_group)
+    }
+}
+
+/// The data pages of one column in one row group, from the file's page index (column index
+/// and offset index): per page, its rows and its statistics. A statistic the index lacks is
+/// null.
+pub(crate) struct Pages {
+    /// The column's Arrow type in the file.
+    pub data_type: arrow::datatypes::DataType,
+    pub rows: Vec<u64>,
+    pub mins: ArrayRef,
+    pub maxes: ArrayRef,
+    pub nulls: arrow::array::UInt64Array,
+}
+
+impl Pages {
+    /// Non-null rows of page `i`, when its null count is known.
+    pub fn values(&self, i: usize) -> Option<u64> {
+        self.nulls
+            .is_valid(i)
+            .then(|| self.rows[i].saturating_sub(self.nulls.value(i)))
+    }
+
+    /// True when page `i` holds only nulls.
+    pub fn all_null(&self, i: usize) -> bool {
+        self.values(i) == Some(0)
     }
 }
 
@@ -253,6 +281,25 @@ pub(crate) trait Kernel: Send + 'static {
         Ok(false)
     }
 
+    /// The column whose data pages [`Kernel::decide_pages`] decides; `None` (the default)
+    /// when the kind does not decide pages.
+    fn page_column(&self) -> Option<&str> {
+        None
+    }
+
+    /// Decides the data pages of a row group the row-group statistics left open, from the
+    /// page index: per page, true when its rows need not be decoded for this check (the
+    /// kind counts them itself, as in [`Kernel::decide`]).
+    fn decide_pages(
+        &mut self,
+        t: &mut Tally,
+        file: &Self::File,
+        pages: &Pages,
+    ) -> Result<Vec<bool>, CheckError> {
+        let _ = (t, file);
+        Ok(vec![false; pages.rows.len()])
+    }
+
     /// Evaluates one decoded batch (on a worker thread).
     fn update(
         file: &Self::File,
@@ -335,6 +382,18 @@ pub(crate) trait RowCheck: Send + 'static {
         Ok(None)
     }
 
+    /// The column whose data pages [`RowCheck::decide_pages`] decides.
+    fn page_column(&self) -> Option<&str> {
+        None
+    }
+
+    /// Per data page, `Some(rows evaluated)` when the page's statistics prove every row
+    /// passes.
+    fn decide_pages(&self, file: &Self::File, pages: &Pages) -> Vec<Option<u64>> {
+        let _ = file;
+        vec![None; pages.rows.len()]
+    }
+
     /// The failing mask of one batch.
     fn fails(file: &Self::File, batch: &Batch) -> Result<Failing, CheckError>;
 }
@@ -379,6 +438,29 @@ impl<C: RowCheck> Kernel for Rows<C> {
         })
     }
 
+    fn page_column(&self) -> Option<&str> {
+        self.0.page_column()
+    }
+
+    fn decide_pages(
+        &mut self,
+        t: &mut Tally,
+        file: &C::File,
+        pages: &Pages,
+    ) -> Result<Vec<bool>, CheckError> {
+        Ok(self
+            .0
+            .decide_pages(file, pages)
+            .into_iter()
+            .map(|d| {
+                if let Some(evaluated) = d {
+                    t.evaluated += evaluated;
+                }
+                d.is_some()
+            })
+            .collect())
+    }
+
     fn update(
         file: &C::File,
         part: &mut Part,
@@ -408,6 +490,13 @@ pub(crate) trait DynKernel: Send {
     fn begin_file(&mut self, cx: &FileCx) -> Result<Arc<dyn DynFile>, CheckError>;
     fn dictionary_column(&self) -> Option<&str>;
     fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError>;
+    fn page_column(&self) -> Option<&str>;
+    fn decide_pages(
+        &mut self,
+        t: &mut Tally,
+        file: &dyn DynFile,
+        pages: &Pages,
+    ) -> Result<Vec<bool>, CheckError>;
     fn merge(&mut self, t: &mut Tally, part: Part, state: Box<dyn Any + Send>, cx: &MergeCx);
     fn end_file(&mut self, t: &mut Tally, rows: u64);
     fn finish(&mut self, t: &mut Tally, cx: &FinishCx);
@@ -429,6 +518,7 @@ pub(crate) trait DynFile: Send + Sync {
         batch: &Batch,
     ) -> Result<(), CheckError>;
     fn end_row_group(&self, part: &mut Part, state: &mut (dyn Any + Send), end: &RowGroupEnd);
+    fn as_any(&self) -> &dyn Any;
 }
 
 fn erase<K: Kernel>(k: K) -> Box<dyn DynKernel> {
@@ -472,6 +562,23 @@ impl<K: Kernel> DynKernel for Erased<K> {
 
     fn decide(&mut self, t: &mut Tally, rg: &RowGroupStats) -> Result<bool, CheckError> {
         self.0.decide(t, rg)
+    }
+
+    fn page_column(&self) -> Option<&str> {
+        self.0.page_column()
+    }
+
+    fn decide_pages(
+        &mut self,
+        t: &mut Tally,
+        file: &dyn DynFile,
+        pages: &Pages,
+    ) -> Result<Vec<bool>, CheckError> {
+        let file = file
+            .as_any()
+            .downcast_ref::<ErasedFile<K>>()
+            .expect("a kernel only receives the files it prepared");
+        self.0.decide_pages(t, &file.file, pages)
     }
 
     fn merge(&mut self, t: &mut Tally, part: Part, mut state: Box<dyn Any + Send>, cx: &MergeCx) {
@@ -526,5 +633,9 @@ impl<K: Kernel> DynFile for ErasedFile<K> {
 
     fn end_row_group(&self, part: &mut Part, state: &mut (dyn Any + Send), end: &RowGroupEnd) {
         K::end_row_group(&self.file, part, own::<K::State>(state), end)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }

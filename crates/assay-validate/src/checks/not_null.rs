@@ -4,7 +4,7 @@ use arrow::array::Array;
 use arrow::compute::is_null;
 use assay_model::check::NotNull;
 
-use super::{Batch, Failing, FileCx, RowCheck, RowGroupStats};
+use super::{Batch, Failing, FileCx, Pages, RowCheck, RowGroupStats};
 use crate::checks::CheckError;
 
 pub(crate) struct NotNullCheck(pub NotNull);
@@ -27,6 +27,18 @@ impl RowCheck for NotNullCheck {
         }
         let nulls = rg.converter(column)?.row_group_null_counts(rg.one())?;
         Ok((nulls.is_valid(0) && nulls.value(0) == 0).then_some(rg.rows))
+    }
+
+    fn page_column(&self) -> Option<&str> {
+        Some(&self.0.column)
+    }
+
+    fn decide_pages(&self, _: &String, pages: &Pages) -> Vec<Option<u64>> {
+        (0..pages.rows.len())
+            .map(|i| {
+                (pages.nulls.is_valid(i) && pages.nulls.value(i) == 0).then_some(pages.rows[i])
+            })
+            .collect()
     }
 
     fn fails(column: &String, batch: &Batch) -> Result<Failing, CheckError> {

@@ -7,12 +7,42 @@ use arrow::datatypes::DataType;
 use assay_model::Scalar;
 use assay_model::check::Range;
 
-use super::{Batch, Failing, FileCx, RowCheck, RowGroupStats};
+use super::{Batch, Failing, FileCx, Pages, RowCheck, RowGroupStats};
 use crate::checks::CheckError;
 use crate::conformance;
 use crate::engine::values::bound_array;
 
 pub(crate) struct RangeCheck(pub Range);
+
+impl RangeCheck {
+    /// True when every value in [lo, hi] is inside the bounds. Floats: NaN is not in min/max
+    /// statistics, and `range` leaves NaN to `finite`, so a row group or page whose
+    /// [min, max] lies inside the bounds passes exactly.
+    fn within(&self, lo: f64, hi: f64) -> bool {
+        let r = &self.0;
+        if lo.is_nan() || hi.is_nan() {
+            return false;
+        }
+        let bound = |b: &Option<Scalar>| b.as_ref().and_then(Scalar::as_f64);
+        let above = |v: f64| match bound(&r.min) {
+            None => true,
+            Some(b) if r.min_exclusive => v > b,
+            Some(b) => v >= b,
+        };
+        let below = |v: f64| match bound(&r.max) {
+            None => true,
+            Some(b) if r.max_exclusive => v < b,
+            Some(b) => v <= b,
+        };
+        above(lo) && below(hi)
+    }
+}
+
+/// Statistics as floats, for comparison with the bounds.
+fn floats(a: &ArrayRef) -> Option<arrow::array::Float64Array> {
+    let f = cast(a, &DataType::Float64).ok()?;
+    Some(f.as_primitive::<arrow::datatypes::Float64Type>().clone())
+}
 
 impl RowCheck for RangeCheck {
     type File = Range;
@@ -51,23 +81,37 @@ impl RowCheck for RangeCheck {
         let (Some(lo), Some(hi)) = (to_f(&mins), to_f(&maxs)) else {
             return Ok(None);
         };
-        if !(exact_min && exact_max && nulls.is_valid(0)) || lo.is_nan() || hi.is_nan() {
+        if !(exact_min && exact_max && nulls.is_valid(0)) {
             return Ok(None);
         }
-        let bound = |b: &Option<Scalar>| b.as_ref().and_then(Scalar::as_f64);
-        let above = |v: f64| match bound(&r.min) {
-            None => true,
-            Some(b) if r.min_exclusive => v > b,
-            Some(b) => v >= b,
+        Ok(self.within(lo, hi).then(|| rg.rows - nulls.value(0)))
+    }
+
+    fn page_column(&self) -> Option<&str> {
+        Some(&self.0.column)
+    }
+
+    /// A page index's numeric minima and maxima are the values themselves (only byte arrays
+    /// are truncated), so a page whose [min, max] lies inside the bounds passes, and a page
+    /// of nulls evaluates nothing.
+    fn decide_pages(&self, _: &Range, pages: &Pages) -> Vec<Option<u64>> {
+        let unknown = vec![None; pages.rows.len()];
+        if !conformance::value_type(&pages.data_type).is_numeric() {
+            return unknown;
+        }
+        let (Some(lo), Some(hi)) = (floats(&pages.mins), floats(&pages.maxes)) else {
+            return unknown;
         };
-        let below = |v: f64| match bound(&r.max) {
-            None => true,
-            Some(b) if r.max_exclusive => v < b,
-            Some(b) => v <= b,
-        };
-        // Floats: NaN is not in min/max statistics, and `range` leaves NaN to `finite`, so
-        // a row group whose [min, max] lies inside the bounds passes exactly.
-        Ok((above(lo) && below(hi)).then(|| rg.rows - nulls.value(0)))
+        (0..pages.rows.len())
+            .map(|i| {
+                let values = pages.values(i)?;
+                if values == 0 {
+                    return Some(0);
+                }
+                (lo.is_valid(i) && hi.is_valid(i) && self.within(lo.value(i), hi.value(i)))
+                    .then_some(values)
+            })
+            .collect()
     }
 
     fn fails(r: &Range, batch: &Batch) -> Result<Failing, CheckError> {

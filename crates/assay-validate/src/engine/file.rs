@@ -64,13 +64,27 @@ pub(crate) fn validate_file(
         Some(info) => open_remote(dir, info, options, &mut report)
             .map(|(object, tail, meta)| (Opened::Remote(object, tail), meta)),
     };
-    let (file, arrow_meta) = match opened {
+    let (file, mut arrow_meta) = match opened {
         Ok(opened) => opened,
         Err(msg) => {
             fail(&mut report, msg);
             return report;
         }
     };
+    // The page index, where a check decides pages: a local file's is read with one more
+    // read; an object's is used when the footer's request fetched it.
+    if slots.iter().any(|s| s.kernel.page_column().is_some()) {
+        let attached = match &file {
+            Opened::Local(file) => super::pages::attach(&arrow_meta, file, report.bytes),
+            Opened::Remote(_, (base, tail)) if base + tail.len() as u64 == report.bytes => {
+                super::pages::attach(&arrow_meta, tail, report.bytes)
+            }
+            _ => None,
+        };
+        if let Some(m) = attached {
+            arrow_meta = m;
+        }
+    }
     let metadata = arrow_meta.metadata().clone();
     let schema = arrow_meta.schema().clone();
     conform(f, r, &schema, schema_slot);

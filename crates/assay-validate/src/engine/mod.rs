@@ -23,6 +23,7 @@ pub mod cache;
 pub(crate) mod chunk;
 pub(crate) mod codec;
 pub(crate) mod file;
+mod pages;
 pub(crate) mod plan;
 mod resource;
 mod schedule;

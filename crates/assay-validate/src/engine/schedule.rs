@@ -4,16 +4,21 @@
 
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use arrow::array::ArrayRef;
+use arrow::record_batch::RecordBatch;
 use assay_model::paths::ResolvedFile;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection,
+};
 
 use super::Options;
 use super::cache::CacheUse;
 use super::chunk::{ByteReader, Chunk, dictionary_hints_for};
+use super::pages;
 use super::resource::Slot;
 use crate::checks::{Batch, DynFile, MergeCx, Part, RowGroupEnd, RowGroupStats};
 
@@ -80,27 +85,26 @@ pub(crate) fn row_groups(
                 row_group: rgm,
                 rows: rgm.num_rows().max(0) as u64,
             };
-            let need = decide(slots, &stats, run.rel);
-            let mut wanted = columns(slots, need, schema, run);
+            let need = decide(slots, &stats, run, rg);
+            let (need, mut pruned) = decide_pages(slots, run, rg, need);
+            let all: Vec<usize> = need
+                .iter()
+                .copied()
+                .chain(pruned.iter().map(|(i, _)| *i))
+                .collect();
+            // Checks whose columns the file lacks fail here.
+            let all = columns(slots, all, schema, run).map_or(Vec::new(), |(all, _)| all);
             // From the cache: the results it holds for this row group; only the rest is decoded.
             let mut cached = Vec::new();
-            if let (CacheUse::Replay(r), Some((need, _))) = (&mut *sink.cache, &wanted) {
-                cached = r.take(rg, need);
-                if !cached.is_empty() {
-                    let all = need.clone();
-                    let live: Vec<usize> = all
-                        .into_iter()
-                        .filter(|i| !cached.iter().any(|(c, _, _)| c == i))
-                        .collect();
-                    wanted = if live.is_empty() {
-                        None
-                    } else {
-                        columns(slots, live, schema, run)
-                    };
-                }
+            if let CacheUse::Replay(r) = &mut *sink.cache {
+                cached = r.take(rg, &all);
             }
             let from_cache: Vec<usize> = cached.iter().map(|(i, _, _)| *i).collect();
-            let projection = wanted.as_ref().map(|(_, idx)| idx.as_slice());
+            let live = |i: &usize| all.contains(i) && !from_cache.contains(i);
+            pruned.retain(|(i, _)| live(i));
+            let whole: Vec<usize> = need.into_iter().filter(|i| live(i)).collect();
+            let wanted = plan(slots, whole, pruned, schema, run);
+            let projection = wanted.as_ref().map(|p| p.chunk.as_slice());
             // With nothing to decode, a local file's bytes are still read in order (and hashed).
             let chunk = match bytes.row_group(rg, metadata, projection) {
                 Ok(c) => c,
@@ -109,7 +113,7 @@ pub(crate) fn row_groups(
                     break;
                 }
             };
-            let (Some((need, idx)), Some(chunk)) = (wanted, chunk) else {
+            let (Some(plan), Some(chunk)) = (wanted, chunk) else {
                 pending.insert(rg, (from_cache, Ok(cached)));
                 merge_ready(
                     slots,
@@ -120,6 +124,12 @@ pub(crate) fn row_groups(
                 );
                 continue;
             };
+            let need: Vec<usize> = plan
+                .whole
+                .iter()
+                .copied()
+                .chain(plan.pruned.iter().map(|p| p.0))
+                .collect();
             needs[rg] = Some(need.iter().copied().chain(from_cache).collect());
             let dictionary: Vec<&str> = need
                 .iter()
@@ -142,14 +152,24 @@ pub(crate) fn row_groups(
                 in_flight -= 1;
             }
             in_flight += 1;
+            let prepared = |i: usize| slots[i].file.clone().map(|f| (i, f));
             let work = Work {
                 chunk,
                 arrow_meta: rg_meta,
                 row_group: rg,
-                projection: idx,
-                files: need
-                    .iter()
-                    .filter_map(|&i| slots[i].file.clone().map(|f| (i, f)))
+                projection: plan.projection,
+                files: plan.whole.iter().filter_map(|&i| prepared(i)).collect(),
+                pruned: plan
+                    .pruned
+                    .into_iter()
+                    .filter_map(|(i, rows, own)| {
+                        prepared(i).map(|(i, file)| Pruned {
+                            check: i,
+                            file,
+                            rows,
+                            own,
+                        })
+                    })
                     .collect(),
                 first_row: first_rows[rg],
                 cached,
@@ -208,20 +228,118 @@ fn collect_one(
     true
 }
 
-/// Statistics first: the checks that still need this row group's data.
-fn decide(slots: &mut [Slot], stats: &RowGroupStats, rel: &str) -> Vec<usize> {
+/// Statistics first: the checks that still need this row group's data. A check decided
+/// here counts its column's pages, where the file has a page index, as decided too.
+fn decide(slots: &mut [Slot], stats: &RowGroupStats, run: &FileRun, rg: usize) -> Vec<usize> {
     let mut need = Vec::new();
     for (i, s) in slots.iter_mut().enumerate() {
         if s.tally.error.is_some() || s.file.is_none() {
             continue;
         }
         match s.kernel.decide(&mut s.tally, stats) {
-            Ok(true) => s.tally.by_stats += 1,
+            Ok(true) => {
+                s.tally.by_stats += 1;
+                if let Some(n) = s
+                    .kernel
+                    .page_column()
+                    .and_then(|c| pages::count(run.arrow_meta, rg, c))
+                {
+                    s.tally.count_pages(n, 0);
+                }
+            }
             Ok(false) => need.push(i),
-            Err(e) => s.tally.fail_error(format!("{rel}: {e}")),
+            Err(e) => s.tally.fail_error(format!("{}: {e}", run.rel)),
         }
     }
     need
+}
+
+/// Page statistics next, for the checks the row group's statistics left open, where the file
+/// has a page index: a check whose every page is settled needs no data; one with some pages
+/// settled is returned apart, with the rows (within the row group) still to decode.
+fn decide_pages(
+    slots: &mut [Slot],
+    run: &FileRun,
+    rg: usize,
+    need: Vec<usize>,
+) -> (Vec<usize>, Vec<(usize, RowRuns)>) {
+    let mut whole = Vec::new();
+    let mut pruned = Vec::new();
+    for i in need {
+        let s = &mut slots[i];
+        let found = s
+            .kernel
+            .page_column()
+            .and_then(|c| pages::pages(run.arrow_meta, rg, c));
+        let (Some(p), Some(file)) = (found, s.file.clone()) else {
+            whole.push(i);
+            continue;
+        };
+        let decided = match s.kernel.decide_pages(&mut s.tally, file.as_ref(), &p) {
+            Ok(d) => d,
+            Err(e) => {
+                s.tally.fail_error(format!("{}: {e}", run.rel));
+                continue;
+            }
+        };
+        let settled = decided.iter().filter(|d| **d).count() as u64;
+        let total = decided.len() as u64;
+        s.tally.count_pages(settled, total - settled);
+        if settled == total {
+            s.tally.by_stats += 1;
+        } else if settled == 0 {
+            whole.push(i);
+        } else {
+            pruned.push((i, pages::undecided_rows(&p, &decided)));
+        }
+    }
+    (whole, pruned)
+}
+
+/// What one row group decodes: the checks that read it whole, with their projection, and
+/// those that read only some pages, each with the rows to read and its own projection
+/// (`None` when it reads the batches decoded for the others, its columns being among them).
+struct Plan {
+    whole: Vec<usize>,
+    projection: Vec<usize>,
+    pruned: Vec<(usize, RowRuns, Option<Vec<usize>>)>,
+    /// Every column any of them reads: what the row group's bytes must hold.
+    chunk: Vec<usize>,
+}
+
+/// Plans the decoding of one row group; `None` when no check needs it.
+fn plan(
+    slots: &mut [Slot],
+    whole: Vec<usize>,
+    pruned: Vec<(usize, RowRuns)>,
+    schema: &arrow::datatypes::Schema,
+    run: &FileRun,
+) -> Option<Plan> {
+    if whole.is_empty() && pruned.is_empty() {
+        return None;
+    }
+    let (whole, projection) = columns(slots, whole, schema, run).unwrap_or_default();
+    let mut chunk = projection.clone();
+    let pruned = pruned
+        .into_iter()
+        .filter_map(|(i, rows)| {
+            let (_, own) = columns(slots, vec![i], schema, run)?;
+            let rides = !whole.is_empty() && own.iter().all(|c| projection.contains(c));
+            if rides {
+                return Some((i, rows, None));
+            }
+            chunk.extend(own.iter().copied());
+            Some((i, rows, Some(own)))
+        })
+        .collect::<Vec<_>>();
+    chunk.sort_unstable();
+    chunk.dedup();
+    Some(Plan {
+        whole,
+        projection,
+        pruned,
+        chunk,
+    })
 }
 
 /// The columns to decode for the checks in `need` (plus the primary key, for samples), as
@@ -276,6 +394,9 @@ fn columns(
     idx.sort_unstable();
     Some((need, idx))
 }
+
+/// Runs of rows within a row group, ascending.
+type RowRuns = Vec<Range<u64>>;
 
 /// Where merged row groups go: the checks' merge context, and the cache that records them.
 struct Sink<'a, 'c> {
@@ -382,75 +503,196 @@ struct Work {
     chunk: Chunk,
     arrow_meta: ArrowReaderMetadata,
     row_group: usize,
+    /// The columns the checks reading the row group whole decode.
     projection: Vec<usize>,
-    /// The checks that need the data, by index, with their prepared file.
+    /// The checks that read the row group whole, by index, with their prepared file.
     files: Vec<(usize, Arc<dyn DynFile>)>,
+    /// The checks whose page statistics settled some pages.
+    pruned: Vec<Pruned>,
     first_row: u64,
     /// Results of other checks for this row group, from the cache, merged with these.
     cached: Vec<(usize, Part, Box<dyn Any + Send>)>,
+}
+
+/// A check that reads only some rows of a row group: those of the pages its page statistics
+/// did not settle.
+struct Pruned {
+    check: usize,
+    file: Arc<dyn DynFile>,
+    /// Rows to read, within the row group, ascending.
+    rows: Vec<Range<u64>>,
+    /// Its own projection, decoded for it alone with a row selection (pages outside `rows`
+    /// are skipped, not decoded); `None` when it reads the batches decoded for the others.
+    own: Option<Vec<usize>>,
+}
+
+/// One check's results in the making on a worker thread.
+struct Eval<'a> {
+    file: &'a Arc<dyn DynFile>,
+    part: Part,
+    state: Box<dyn Any + Send>,
+}
+
+impl Eval<'_> {
+    fn new(file: &Arc<dyn DynFile>) -> Eval<'_> {
+        Eval {
+            file,
+            part: Part::default(),
+            state: file.new_state(),
+        }
+    }
+
+    /// Evaluates `batch`, whose first row is row `first_row` of the file.
+    fn update(&mut self, run: &FileRun, rg: usize, batch: &RecordBatch, first_row: u64) {
+        if self.part.error.is_some() {
+            return;
+        }
+        let keys: Vec<ArrayRef> = run
+            .pk
+            .iter()
+            .filter_map(|c| batch.column_by_name(c).cloned())
+            .collect();
+        let b = Batch {
+            batch,
+            keys: &keys,
+            rel: run.rel,
+            row_group: rg as u64,
+            first_row,
+            samples: run.options.samples,
+        };
+        if let Err(e) = self.file.update(&mut self.part, self.state.as_mut(), &b) {
+            self.part.error = Some(format!("{}: {e}", run.rel));
+        }
+    }
+
+    /// Evaluates the rows of `batch` (rows `at..at + len` of the row group) that lie in
+    /// `rows`, piece by piece, so each piece is located exactly.
+    fn update_within(
+        &mut self,
+        run: &FileRun,
+        work: (usize, u64),
+        batch: &RecordBatch,
+        at: u64,
+        rows: &[Range<u64>],
+    ) {
+        let (rg, rg_first) = work;
+        let end = at + batch.num_rows() as u64;
+        for r in rows {
+            let (lo, hi) = (r.start.max(at), r.end.min(end));
+            if lo < hi {
+                let piece = batch.slice((lo - at) as usize, (hi - lo) as usize);
+                self.update(run, rg, &piece, rg_first + lo);
+            }
+        }
+    }
 }
 
 impl Work {
     /// Decodes the row group's needed columns and evaluates the checks on each batch.
     fn evaluate(self, run: &FileRun) -> RowGroupResult {
         let rg = self.row_group;
-        oversized(&self.arrow_meta, rg, &self.projection, run.options)?;
-        let batch_size = batch_rows(&self.arrow_meta, rg, &self.projection, run.options);
-        let builder =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(self.chunk, self.arrow_meta);
-        let mask = ProjectionMask::roots(builder.parquet_schema(), self.projection);
-        let reader = builder
-            .with_row_groups(vec![rg])
-            .with_projection(mask)
-            .with_batch_size(batch_size)
-            .build()?;
-        let mut parts: Vec<(Part, Box<dyn Any + Send>)> = self
-            .files
-            .iter()
-            .map(|(_, f)| (Part::default(), f.new_state()))
-            .collect();
-        let mut offset = self.first_row;
-        for batch in reader {
-            let batch = batch?;
-            let keys: Vec<ArrayRef> = run
-                .pk
-                .iter()
-                .filter_map(|c| batch.column_by_name(c).cloned())
-                .collect();
-            let b = Batch {
-                batch: &batch,
-                keys: &keys,
-                rel: run.rel,
-                row_group: rg as u64,
-                first_row: offset,
-                samples: run.options.samples,
-            };
-            for ((_, file), (part, state)) in self.files.iter().zip(parts.iter_mut()) {
-                if part.error.is_some() {
-                    continue;
+        let riders: Vec<&Pruned> = self.pruned.iter().filter(|p| p.own.is_none()).collect();
+        let mut whole: Vec<Eval> = self.files.iter().map(|(_, f)| Eval::new(f)).collect();
+        let mut ridden: Vec<Eval> = riders.iter().map(|p| Eval::new(&p.file)).collect();
+        if !self.files.is_empty() {
+            let reader = self.reader(run, &self.projection, None)?;
+            let mut at = 0u64;
+            for batch in reader {
+                let batch = batch?;
+                for e in whole.iter_mut() {
+                    e.update(run, rg, &batch, self.first_row + at);
                 }
-                if let Err(e) = file.update(part, state.as_mut(), &b) {
-                    part.error = Some(format!("{}: {e}", run.rel));
+                for (e, p) in ridden.iter_mut().zip(&riders) {
+                    e.update_within(run, (rg, self.first_row), &batch, at, &p.rows);
+                }
+                at += batch.num_rows() as u64;
+            }
+        }
+        // A check with pages of its own: only the rows of its undecided pages are decoded,
+        // and each batch of them is split back into the runs of rows it came from.
+        let mut own: Vec<Eval> = Vec::new();
+        for p in self.pruned.iter() {
+            let Some(projection) = &p.own else { continue };
+            let mut e = Eval::new(&p.file);
+            let reader = self.reader(run, projection, Some(&p.rows))?;
+            let mut run_index = 0usize;
+            let mut into_run = 0u64;
+            for batch in reader {
+                let batch = batch?;
+                let mut taken = 0usize;
+                while taken < batch.num_rows() {
+                    let Some(r) = p.rows.get(run_index) else {
+                        return Err("the row selection returned more rows than it selected".into());
+                    };
+                    let n = ((r.end - r.start - into_run) as usize).min(batch.num_rows() - taken);
+                    let piece = batch.slice(taken, n);
+                    e.update(run, rg, &piece, self.first_row + r.start + into_run);
+                    taken += n;
+                    into_run += n as u64;
+                    if into_run == r.end - r.start {
+                        run_index += 1;
+                        into_run = 0;
+                    }
                 }
             }
-            offset += batch.num_rows() as u64;
+            own.push(e);
         }
         let end = RowGroupEnd {
             rel: run.rel,
             row_group: rg,
             samples: run.options.samples,
         };
-        Ok(self
+        let checks = self
             .files
-            .into_iter()
-            .zip(parts)
-            .map(|((i, file), (mut part, mut state))| {
-                if part.error.is_none() {
-                    file.end_row_group(&mut part, state.as_mut(), &end);
+            .iter()
+            .map(|(i, _)| *i)
+            .chain(riders.iter().map(|p| p.check))
+            .chain(
+                self.pruned
+                    .iter()
+                    .filter(|p| p.own.is_some())
+                    .map(|p| p.check),
+            );
+        let evals = whole.into_iter().chain(ridden).chain(own);
+        let mut results: Vec<(usize, Part, Box<dyn Any + Send>)> = checks
+            .zip(evals)
+            .map(|(i, mut e)| {
+                if e.part.error.is_none() {
+                    e.file.end_row_group(&mut e.part, e.state.as_mut(), &end);
                 }
-                (i, part, state)
+                (i, e.part, e.state)
             })
-            .chain(self.cached)
-            .collect())
+            .collect();
+        results.extend(self.cached);
+        Ok(results)
+    }
+
+    /// A reader of the row group's `projection`, of the rows in `rows` only when given.
+    fn reader(
+        &self,
+        run: &FileRun,
+        projection: &[usize],
+        rows: Option<&[Range<u64>]>,
+    ) -> Result<ParquetRecordBatchReader, Box<dyn std::error::Error + Send + Sync>> {
+        let rg = self.row_group;
+        oversized(&self.arrow_meta, rg, projection, run.options)?;
+        let batch_size = batch_rows(&self.arrow_meta, rg, projection, run.options);
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
+            self.chunk.clone(),
+            self.arrow_meta.clone(),
+        );
+        let mask = ProjectionMask::roots(builder.parquet_schema(), projection.iter().copied());
+        let mut builder = builder
+            .with_row_groups(vec![rg])
+            .with_projection(mask)
+            .with_batch_size(batch_size);
+        if let Some(rows) = rows {
+            let total = self.arrow_meta.metadata().row_group(rg).num_rows().max(0) as usize;
+            builder = builder.with_row_selection(RowSelection::from_consecutive_ranges(
+                rows.iter().map(|r| r.start as usize..r.end as usize),
+                total,
+            ));
+        }
+        Ok(builder.build()?)
     }
 }

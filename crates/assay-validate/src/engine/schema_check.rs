@@ -54,6 +54,7 @@ impl SchemaSlot {
             threshold: 0.0,
             observed: None,
             decided_by: DecidedBy::Statistics,
+            pages: None,
             message,
             coverage: None,
             samples: self.problems.into_iter().take(samples).collect(),

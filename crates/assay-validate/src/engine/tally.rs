@@ -2,7 +2,7 @@
 //! [`CheckResult`].
 
 use assay_model::check::{Check, Severity};
-use assay_model::report::{CheckOrigin, CheckResult, CheckStatus, DecidedBy, Sample};
+use assay_model::report::{CheckOrigin, CheckResult, CheckStatus, DecidedBy, PageCounts, Sample};
 
 use crate::checks::Part;
 
@@ -19,6 +19,9 @@ pub(crate) struct Tally {
     /// Row groups decided by statistics, and by data.
     pub by_stats: u64,
     pub by_data: u64,
+    /// Data pages of the check's column settled by statistics, and decoded, in files with a
+    /// page index; `None` when no file had one.
+    pub pages: Option<PageCounts>,
     /// Why the check could not be evaluated (the first reason).
     pub error: Option<String>,
     /// A table-level verdict (row count, freshness, aggregate): `Some(true)` fails.
@@ -39,6 +42,7 @@ impl Tally {
             cap,
             by_stats: 0,
             by_data: 0,
+            pages: None,
             error: None,
             table_fail: None,
             observed: None,
@@ -77,6 +81,16 @@ impl Tally {
     pub fn absorb(&mut self, part: Part) {
         self.absorb_counts(&part);
         self.absorb_samples(part.samples);
+    }
+
+    /// Counts data pages settled by statistics and decoded.
+    pub fn count_pages(&mut self, by_statistics: u64, by_data: u64) {
+        let p = self.pages.get_or_insert(PageCounts {
+            by_statistics: 0,
+            by_data: 0,
+        });
+        p.by_statistics += by_statistics;
+        p.by_data += by_data;
     }
 
     /// Keeps a sample while there is room; false when full.
@@ -155,6 +169,7 @@ impl Tally {
             threshold,
             observed: self.observed,
             decided_by,
+            pages: self.pages,
             message,
             coverage: None,
             samples: self.samples,
