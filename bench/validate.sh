@@ -91,6 +91,12 @@ print(f"ratio assay/decode {a/floor:.2f} (target <= 1.3)   assay/duckdb {a/duck:
 print(f"duckdb full scan {scan:7.3f} s  (every column decoded, EXPLAIN ANALYZE)   ratio assay/scan {a/scan:.2f}")
 print(f"assay without unique {nou:7.3f} s  -> unique adds {a - nou:.3f} s")
 print("assay failing counts:", json.dumps(failing))
+for r in report["resources"]:
+    for c in r["checks"]:
+        p = c.get("pages")
+        if p and p["by_data"] + p["by_statistics"]:
+            n = p["by_data"] + p["by_statistics"]
+            print(f"pages of {c['name']}: {p['by_data']} of {n} decoded ({100*p['by_data']/n:.1f}%), {p['by_statistics']} settled by statistics")
 one = rows // nfiles
 print(f"assay profile    {prof:7.3f} s  {one/prof/1e6:6.2f} M rows/s  peak RSS {prof_rss/1024:.0f} MB   ratio profile/validate {prof/(a/nfiles):.2f} (target <= 2; the first file)")
 PY

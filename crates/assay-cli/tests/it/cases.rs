@@ -5,7 +5,7 @@
 use crate::support::*;
 
 /// The parts of a report a case pins: per check, status, counts, how it was decided, the
-/// observed statistic and the located samples.
+/// data pages settled by statistics and decoded, the observed statistic and the located samples.
 fn view(doc: &serde_json::Value) -> serde_json::Value {
     let checks: Vec<serde_json::Value> = doc["resources"]
         .as_array()
@@ -26,6 +26,7 @@ fn view(doc: &serde_json::Value) -> serde_json::Value {
                 "evaluated": c["evaluated"],
                 "failing": c["failing"],
                 "decided_by": c["decided_by"],
+                "pages": c.get("pages").cloned().unwrap_or(serde_json::Value::Null),
                 "observed": c.get("observed").cloned().unwrap_or(serde_json::Value::Null),
                 "samples": c.get("samples").cloned().unwrap_or(serde_json::json!([])),
             })
