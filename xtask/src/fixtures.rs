@@ -117,6 +117,7 @@ pub fn generate(root: &Path) -> Result<()> {
     metering(&catalog.join("IF-D44/power-plant-energy-metering"))?;
     steel(&catalog.join("IF-C31/steel-production-batches"))?;
     crate::cases::generate(&root.join("fixtures/cases"))?;
+    crate::ml_cases::generate(&root.join("fixtures/cases"))?;
     Ok(())
 }
 

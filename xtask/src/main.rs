@@ -19,6 +19,7 @@ mod bench;
 mod cases;
 mod fixtures;
 mod hostile;
+mod ml_cases;
 mod scale;
 mod standards;
 

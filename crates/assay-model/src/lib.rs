@@ -27,6 +27,7 @@ pub mod lint;
 pub mod loaded;
 pub mod lock;
 pub mod manifest;
+pub mod ml;
 pub mod paths;
 pub mod profile;
 pub mod quality;

@@ -97,6 +97,10 @@ pub struct Manifest {
     /// Datasets this one derives from, and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lineage: Option<Lineage>,
+    /// A training set: its splits, label, groups and time, and the training-set checks
+    /// (`docs/ml.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ml: Option<crate::ml::Ml>,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -44,6 +44,70 @@ pub struct Report {
     /// What the run asked of object stores, when any resource is in one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<StorageUse>,
+    /// Training readiness, when the manifest declares `ml:` (`docs/ml.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<Training>,
+}
+
+/// Training readiness: the splits, the label's distribution in each, drift between them, and
+/// the training-set checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Training {
+    /// The splits, in order: train, validation, test.
+    pub splits: Vec<SplitReport>,
+    /// The label column, when declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Per split other than train and per column: the drift measured from train.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<DriftRow>,
+    /// The training-set checks' results.
+    pub checks: Vec<CheckResult>,
+}
+
+/// One split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SplitReport {
+    /// `train`, `validation` or `test`.
+    pub name: String,
+    /// The resource it reads.
+    pub resource: String,
+    /// The filter that selects its rows, when it is some rows of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// Its rows.
+    pub rows: u64,
+    /// Its share of the rows of every split.
+    pub share: f64,
+    /// Rows per label value, most frequent first (classification labels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelCount>,
+}
+
+/// Rows of one label value in one split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LabelCount {
+    /// The value, as text (`null` for a missing label).
+    pub label: String,
+    /// Rows.
+    pub rows: u64,
+}
+
+/// The drift of one column from train to one split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DriftRow {
+    /// The split compared with train.
+    pub split: String,
+    /// The column.
+    pub column: String,
+    /// The metric (`psi`, `ks`, `jensenshannon`, `linf`, `wasserstein`).
+    pub metric: String,
+    /// Its value; null when the column has no value in one of the two splits.
+    pub value: Option<f64>,
+    /// The value from which the column counts as drifted.
+    pub threshold: f64,
+    /// True when `value` reaches `threshold`.
+    pub drifted: bool,
 }
 
 impl Report {
@@ -137,7 +201,10 @@ impl Conformance {
 impl Report {
     /// Every check result, resource by resource.
     pub fn checks(&self) -> impl Iterator<Item = &CheckResult> {
-        self.resources.iter().flat_map(|r| r.checks.iter())
+        self.resources
+            .iter()
+            .flat_map(|r| r.checks.iter())
+            .chain(self.training.iter().flat_map(|t| t.checks.iter()))
     }
 
     /// The dataset digest of the files read (`sha256:<hex>`, as in `dataset.lock`), when every
@@ -297,6 +364,8 @@ pub enum CheckOrigin {
     ForeignKey,
     /// An entry of `checks`.
     Check,
+    /// A training-set check of `ml:`.
+    Ml,
 }
 
 /// How a result was decided.

@@ -40,6 +40,7 @@ pub(crate) fn check_pointer(
         CheckOrigin::Key => format!("{base}/schema/uniqueKeys"),
         CheckOrigin::ForeignKey => format!("{base}/schema/foreignKeys"),
         CheckOrigin::Check => format!("{base}/checks/{check_index}"),
+        CheckOrigin::Ml => "/ml".to_string(),
     }
 }
 

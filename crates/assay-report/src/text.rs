@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use assay_model::report::{CheckStatus, Report, RunStatus};
+use assay_model::report::{CheckResult, CheckStatus, Report, RunStatus, Training};
 
 fn status_word(s: CheckStatus, color: bool) -> String {
     let (word, code) = match s {
@@ -38,54 +38,10 @@ pub fn render_text(report: &Report, color: bool) -> String {
                 let _ = writeln!(out, "  ! {}: {e}", f.path);
             }
         }
-        let w = r
-            .checks
-            .iter()
-            .map(|c| c.name.chars().count())
-            .max()
-            .unwrap_or(5)
-            .max(5);
-        let _ = writeln!(
-            out,
-            "  {:<w$}  {:<6} {:>9} {:>9}  FIRST FAILURE",
-            "CHECK", "STATUS", "FAILING", "FRACTION"
-        );
-        for c in &r.checks {
-            let first = c
-                .samples
-                .first()
-                .map(|s| {
-                    let loc = match s.row {
-                        Some(row) => format!("{} row {row}", s.file),
-                        None => s.file.clone(),
-                    };
-                    let vals = if s.values.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", s.values.join(", "))
-                    };
-                    let note = s
-                        .note
-                        .as_ref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default();
-                    format!("{loc}{vals}{note}")
-                })
-                .or_else(|| {
-                    (c.status != CheckStatus::Pass || c.coverage.is_some())
-                        .then(|| c.message.clone().unwrap_or_default())
-                })
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {:<w$}  {} {:>9} {:>8.4}%  {}",
-                c.name,
-                status_word(c.status, color),
-                c.failing,
-                c.failing_fraction * 100.0,
-                first
-            );
-        }
+        check_table(&mut out, &r.checks, color);
+    }
+    if let Some(t) = &report.training {
+        training(&mut out, t, color);
     }
     let s = &report.summary;
     let _ = writeln!(
@@ -149,4 +105,122 @@ pub fn render_text(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "{}", c.sentence());
     }
     out
+}
+
+/// One line per check: status, failing rows and fraction, and the first failure.
+fn check_table(out: &mut String, checks: &[CheckResult], color: bool) {
+    let w = checks
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let _ = writeln!(
+        out,
+        "  {:<w$}  {:<6} {:>9} {:>9}  FIRST FAILURE",
+        "CHECK", "STATUS", "FAILING", "FRACTION"
+    );
+    for c in checks {
+        let first = c
+            .samples
+            .first()
+            .map(|s| {
+                let loc = match s.row {
+                    Some(row) => format!("{} row {row}", s.file),
+                    None => s.file.clone(),
+                };
+                let vals = if s.values.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", s.values.join(", "))
+                };
+                let note = s
+                    .note
+                    .as_ref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
+                format!("{loc}{vals}{note}")
+            })
+            .or_else(|| {
+                (c.status != CheckStatus::Pass || c.coverage.is_some())
+                    .then(|| c.message.clone().unwrap_or_default())
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {} {:>9} {:>8.4}%  {}",
+            c.name,
+            status_word(c.status, color),
+            c.failing,
+            c.failing_fraction * 100.0,
+            first
+        );
+    }
+}
+
+/// The training readiness section: splits, the label in each, drift, the checks.
+fn training(out: &mut String, t: &Training, color: bool) {
+    let splits: Vec<String> = t
+        .splits
+        .iter()
+        .map(|s| format!("{} {} rows ({:.1}%)", s.name, s.rows, s.share * 100.0))
+        .collect();
+    let _ = writeln!(out, "\ntraining readiness: {}", splits.join(", "));
+    if let Some(label) = &t.label {
+        for s in t.splits.iter().filter(|s| !s.labels.is_empty()) {
+            let shown: Vec<String> = s
+                .labels
+                .iter()
+                .take(8)
+                .map(|l| {
+                    format!(
+                        "{} {:.1}%",
+                        l.label,
+                        if s.rows == 0 {
+                            0.0
+                        } else {
+                            l.rows as f64 * 100.0 / s.rows as f64
+                        }
+                    )
+                })
+                .collect();
+            let more = if s.labels.len() > 8 {
+                format!(", and {} more", s.labels.len() - 8)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  label `{label}` in {}: {}{more}",
+                s.name,
+                shown.join(", ")
+            );
+        }
+    }
+    let drifted: Vec<String> = t
+        .drift
+        .iter()
+        .filter(|d| d.drifted)
+        .map(|d| {
+            format!(
+                "{} `{}` {} {:.4} (>= {})",
+                d.split,
+                d.column,
+                d.metric,
+                d.value.unwrap_or(f64::NAN),
+                d.threshold
+            )
+        })
+        .collect();
+    if !t.drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "  drift: {} of {} column comparisons drifted{}{}",
+            drifted.len(),
+            t.drift.len(),
+            if drifted.is_empty() { "" } else { ": " },
+            drifted.join("; ")
+        );
+    }
+    check_table(out, &t.checks, color);
 }

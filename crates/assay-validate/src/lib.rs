@@ -23,6 +23,7 @@ pub mod footer;
 pub mod history;
 mod infer;
 pub mod lint_sql;
+mod ml;
 mod partition;
 pub mod profile;
 pub mod source;

@@ -4,9 +4,17 @@
 
 use crate::support::*;
 
-/// The parts of a report a case pins: per check, status, counts, how it was decided, the
+/// The parts of a report a case pins (the training-set checks of `ml:` as resource `ml`): per
+/// check, status, counts, how it was decided, the
 /// data pages settled by statistics and decoded, the observed statistic and the located samples.
 fn view(doc: &serde_json::Value) -> serde_json::Value {
+    let training = doc.get("training").into_iter().flat_map(|t| {
+        t["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (serde_json::json!("ml"), c))
+    });
     let checks: Vec<serde_json::Value> = doc["resources"]
         .as_array()
         .unwrap()
@@ -18,6 +26,7 @@ fn view(doc: &serde_json::Value) -> serde_json::Value {
                 .iter()
                 .map(move |c| (r["name"].clone(), c))
         })
+        .chain(training)
         .map(|(resource, c)| {
             serde_json::json!({
                 "resource": resource,
@@ -48,7 +57,10 @@ fn every_check_kind_has_a_passing_and_a_failing_case() {
         .iter()
         .map(|c| c.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    for kind in assay_model::CheckKind::NAMES {
+    for kind in assay_model::CheckKind::NAMES
+        .iter()
+        .chain(assay_model::ml::MlCheck::NAMES.iter())
+    {
         for suffix in ["pass", "fail"] {
             assert!(
                 names.contains(&format!("{kind}-{suffix}")),

@@ -25,6 +25,7 @@ use crate::registry::FieldRegistry;
 use crate::source::Pos;
 
 mod check;
+mod ml;
 mod privacy;
 pub(crate) mod schema;
 mod semantics;

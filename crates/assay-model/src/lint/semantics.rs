@@ -88,6 +88,9 @@ impl Semantics<'_> {
             self.catalog_layout();
         }
         self.scenario_and_standard();
+        if let Some(ml) = &m.ml {
+            self.ml(ml);
+        }
         self.conformance();
         self.placeholders();
         self.privacy();

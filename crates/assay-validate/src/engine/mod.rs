@@ -183,10 +183,18 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
             files,
         ));
     }
+    // The training-set checks, over every split, when the whole dataset is validated.
+    let training = match (&m.ml, &options.resource) {
+        (Some(ml), None) => {
+            check_set.push(serde_json::json!({"ml": ml, "checks": ml.checks()}));
+            Some(crate::ml::evaluate(loaded, ml, options))
+        }
+        _ => None,
+    };
     let check_set_sha256 = hex(&Sha256::digest(
         serde_json::to_vec(&check_set).unwrap_or_default(),
     ));
-    let (summary, status) = summarize(&reports);
+    let (summary, status) = summarize(&reports, training.as_ref());
     let mut report = Report {
         schema_version: assay_model::report::REPORT_SCHEMA_VERSION,
         tool: Tool {
@@ -207,6 +215,7 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         now: options.now_text.clone(),
         quality: None,
         conformance: assay_model::report::Conformance::of(m),
+        training,
         storage: remote.then(|| {
             let after = assay_storage::usage();
             assay_model::report::StorageUse {
@@ -225,7 +234,10 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
 }
 
 /// Counts over all results, and the run status they give.
-fn summarize(reports: &[assay_model::report::ResourceReport]) -> (Summary, RunStatus) {
+fn summarize(
+    reports: &[assay_model::report::ResourceReport],
+    training: Option<&assay_model::report::Training>,
+) -> (Summary, RunStatus) {
     let mut summary = Summary::default();
     let mut unreadable = false;
     for r in reports {
@@ -234,7 +246,13 @@ fn summarize(reports: &[assay_model::report::ResourceReport]) -> (Summary, RunSt
             summary.bytes += f.bytes;
             unreadable |= f.error.is_some();
         }
-        for c in &r.checks {
+    }
+    let checks = reports
+        .iter()
+        .flat_map(|r| r.checks.iter())
+        .chain(training.iter().flat_map(|t| t.checks.iter()));
+    {
+        for c in checks {
             summary.checks += 1;
             match c.status {
                 CheckStatus::Pass => summary.passed += 1,

@@ -273,6 +273,7 @@ impl Importer {
             sources,
             resources,
             lineage,
+            ml: None,
         })
     }
 

@@ -1,0 +1,204 @@
+//! Drift metrics between a train sample and another split's, computed as scipy computes them
+//! (the tests compare with scipy to 1e-9): the two-sample Kolmogorov–Smirnov statistic, the
+//! Wasserstein distance, the Jensen–Shannon distance; and the population stability index and
+//! the L-infinity distance over bins or categories.
+
+/// The Kolmogorov–Smirnov statistic of two sorted samples: the largest gap between their
+/// empirical distribution functions (`scipy.stats.ks_2samp(a, b).statistic`).
+pub(crate) fn ks(a: &[f64], b: &[f64]) -> f64 {
+    let (n, m) = (a.len() as f64, b.len() as f64);
+    let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
+    while i < a.len() || j < b.len() {
+        let x = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => x.min(y),
+            (Some(&x), None) => x,
+            (None, Some(&y)) => y,
+            (None, None) => break,
+        };
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        d = d.max((i as f64 / n - j as f64 / m).abs());
+    }
+    d
+}
+
+/// The first Wasserstein distance of two sorted samples: the area between their empirical
+/// distribution functions (`scipy.stats.wasserstein_distance(a, b)`).
+pub(crate) fn wasserstein(a: &[f64], b: &[f64]) -> f64 {
+    let (n, m) = (a.len() as f64, b.len() as f64);
+    let (mut i, mut j) = (0usize, 0usize);
+    let mut sum = 0.0f64;
+    let mut prev: Option<f64> = None;
+    let (mut fa, mut fb) = (0.0f64, 0.0f64);
+    while i < a.len() || j < b.len() {
+        let x = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => x.min(y),
+            (Some(&x), None) => x,
+            (None, Some(&y)) => y,
+            (None, None) => break,
+        };
+        if let Some(p) = prev {
+            sum += (fa - fb).abs() * (x - p);
+        }
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        fa = i as f64 / n;
+        fb = j as f64 / m;
+        prev = Some(x);
+    }
+    sum
+}
+
+/// The population standard deviation (`numpy.std`).
+pub(crate) fn std(a: &[f64]) -> f64 {
+    if a.is_empty() {
+        return 0.0;
+    }
+    let n = a.len() as f64;
+    let mean = a.iter().sum::<f64>() / n;
+    (a.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt()
+}
+
+/// Bin edges at the quantiles `0, 1/k, …, 1` of a sorted sample, interpolated linearly as
+/// `numpy.quantile` does, repeated edges dropped.
+pub(crate) fn quantile_edges(sorted: &[f64], k: usize) -> Vec<f64> {
+    let mut edges: Vec<f64> = Vec::with_capacity(k + 1);
+    if sorted.is_empty() {
+        return edges;
+    }
+    let last = (sorted.len() - 1) as f64;
+    for q in 0..=k {
+        let pos = last * q as f64 / k as f64;
+        let lo = pos.floor() as usize;
+        let hi = (lo + 1).min(sorted.len() - 1);
+        let v = sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64);
+        if edges.last() != Some(&v) {
+            edges.push(v);
+        }
+    }
+    edges
+}
+
+/// Counts of a sample in the bins between `edges`: `[e0, e1), [e1, e2), …, [e(k-1), ek]`, the
+/// first bin open below and the last open above, so every value is counted.
+pub(crate) fn histogram(values: &[f64], edges: &[f64]) -> Vec<u64> {
+    let bins = edges.len().saturating_sub(1).max(1);
+    let mut counts = vec![0u64; bins];
+    for &v in values {
+        // The number of inner edges at or below v.
+        let inner = &edges[1..edges.len().saturating_sub(1).max(1)];
+        let b = inner.partition_point(|&e| e <= v);
+        counts[b.min(bins - 1)] += 1;
+    }
+    counts
+}
+
+/// Shares of counts.
+fn shares(c: &[u64]) -> Vec<f64> {
+    let total: u64 = c.iter().sum();
+    c.iter()
+        .map(|&x| {
+            if total == 0 {
+                0.0
+            } else {
+                x as f64 / total as f64
+            }
+        })
+        .collect()
+}
+
+/// `x ln(x / y)`, as `scipy.special.rel_entr`.
+fn rel_entr(x: f64, y: f64) -> f64 {
+    if x == 0.0 && y >= 0.0 {
+        0.0
+    } else if x > 0.0 && y > 0.0 {
+        x * (x / y).ln()
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The Jensen–Shannon distance of two count vectors over the same bins or categories, natural
+/// logarithm (`scipy.spatial.distance.jensenshannon(p, q)`).
+pub(crate) fn jensenshannon(p: &[u64], q: &[u64]) -> f64 {
+    let (p, q) = (shares(p), shares(q));
+    let (mut left, mut right) = (0.0f64, 0.0f64);
+    for (a, b) in p.iter().zip(&q) {
+        let m = (a + b) / 2.0;
+        left += rel_entr(*a, m);
+        right += rel_entr(*b, m);
+    }
+    ((left + right) / 2.0).sqrt()
+}
+
+/// The population stability index of `q` against `p`: Σ (q − p) ln(q / p) over the bins, a
+/// share of 0 counted as 0.0001 (as Evidently does).
+pub(crate) fn psi(p: &[u64], q: &[u64]) -> f64 {
+    let floor = |x: f64| if x == 0.0 { 0.0001 } else { x };
+    shares(p)
+        .into_iter()
+        .zip(shares(q))
+        .map(|(a, b)| {
+            let (a, b) = (floor(a), floor(b));
+            (b - a) * (b / a).ln()
+        })
+        .sum()
+}
+
+/// The largest difference between the shares of any bin or category (TFDV's L-infinity).
+pub(crate) fn linf(p: &[u64], q: &[u64]) -> f64 {
+    shares(p)
+        .into_iter()
+        .zip(shares(q))
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ks_and_wasserstein_on_small_samples() {
+        // Worked by hand: F_a and F_b differ by 1/2 on [1, 2) and [3, 4).
+        let a = [0.0, 1.0, 2.0, 3.0];
+        let b = [1.0, 1.0, 3.0, 3.0];
+        assert!((ks(&a, &b) - 0.25).abs() < 1e-15);
+        assert!((wasserstein(&a, &b) - 0.5).abs() < 1e-15);
+        assert_eq!(ks(&a, &a), 0.0);
+        assert_eq!(wasserstein(&a, &a), 0.0);
+    }
+
+    #[test]
+    fn bins_follow_numpy_quantiles_and_count_every_value() {
+        let s: Vec<f64> = (0..11).map(f64::from).collect();
+        assert_eq!(quantile_edges(&s, 4), vec![0.0, 2.5, 5.0, 7.5, 10.0]);
+        assert_eq!(
+            histogram(
+                &[-5.0, 0.0, 2.5, 9.9, 10.0, 99.0],
+                &[0.0, 2.5, 5.0, 7.5, 10.0]
+            ),
+            vec![2, 1, 0, 3]
+        );
+        assert_eq!(quantile_edges(&[1.0, 1.0, 1.0], 4), vec![1.0]);
+        assert_eq!(histogram(&[1.0, 2.0], &[1.0]), vec![2]);
+    }
+
+    #[test]
+    fn psi_of_the_worked_example() {
+        // docs/ml.md: train 50/30/20, test 40/30/30.
+        let v = psi(&[50, 30, 20], &[40, 30, 30]);
+        let expected = (0.4 - 0.5) * (0.4f64 / 0.5).ln() + 0.0 + (0.3 - 0.2) * (0.3f64 / 0.2).ln();
+        assert!((v - expected).abs() < 1e-15);
+        assert!((v - 0.062_860_8).abs() < 1e-6, "{v}");
+        assert!((linf(&[50, 30, 20], &[40, 30, 30]) - 0.1).abs() < 1e-15);
+    }
+}

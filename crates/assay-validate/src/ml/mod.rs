@@ -1,0 +1,622 @@
+//! Training-set checks (`ml:` in the manifest): splits, labels, leakage and drift
+//! (`docs/ml.md`).
+//!
+//! After the resources are validated, the splits are read in order (train, validation, test),
+//! each split's files in path order, only the columns the checks need, with a split's filter
+//! applied to each batch. Every check kind is one file and implements [`MlKernel`]: it sees the
+//! batches of every split in that order, so a check of validation or test rows against train
+//! (leakage, temporal order) decides each row as it arrives, and [`MlKernel::finish`] turns
+//! what it kept into a result.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch};
+use arrow::compute::{cast, filter_record_batch};
+use arrow::datatypes::{DataType, Schema, TimeUnit};
+use assay_model::LoadedManifest;
+use assay_model::check::Severity;
+use assay_model::manifest::Task;
+use assay_model::ml::{Ml, MlCheck, SplitName};
+use assay_model::report::{
+    CheckOrigin, CheckResult, CheckStatus, DecidedBy, DriftRow, LabelCount, Sample, SplitReport,
+    Training,
+};
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::engine::Options;
+
+mod conflicting_labels;
+mod drift;
+mod group_leakage;
+mod label_balance;
+mod split_drift;
+mod split_leakage;
+mod split_sizes;
+mod temporal_leakage;
+
+/// One split as the checks see it.
+pub(crate) struct SplitInfo {
+    pub name: SplitName,
+    pub resource: String,
+    pub filter: Option<String>,
+}
+
+/// What every kernel knows of the declaration.
+pub(crate) struct MlCx<'a> {
+    pub ml: &'a Ml,
+    pub splits: &'a [SplitInfo],
+    /// The feature columns, resolved (declared, or every other column of train's first file).
+    pub features: &'a [String],
+    pub options: &'a Options,
+}
+
+/// Rows of one split: a batch of the needed columns, the file they come from and each row's
+/// number in that file.
+pub(crate) struct MlBatch<'a> {
+    /// Index of the split in [`MlCx::splits`].
+    pub split: usize,
+    pub batch: &'a RecordBatch,
+    pub file: &'a str,
+    pub rows: &'a [u64],
+}
+
+impl MlBatch<'_> {
+    /// A column, or an error naming it.
+    pub fn column(&self, name: &str) -> Result<&ArrayRef, String> {
+        self.batch
+            .column_by_name(name)
+            .ok_or_else(|| format!("column `{name}` is missing from {}", self.file))
+    }
+
+    /// Where row `i` is, as a sample's location.
+    pub fn at(&self, i: usize) -> Loc {
+        Loc {
+            file: self.file.to_string(),
+            row: self.rows[i],
+        }
+    }
+}
+
+/// A row's location.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Loc {
+    pub file: String,
+    pub row: u64,
+}
+
+impl std::fmt::Display for Loc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} row {}", self.file, self.row)
+    }
+}
+
+/// What a kernel found.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    pub evaluated: u64,
+    pub failing: u64,
+    /// The failing fraction tolerated (row-level kinds), or the verdict's threshold.
+    pub threshold: f64,
+    /// A verdict other than `failing / evaluated > threshold`.
+    pub fails: Option<bool>,
+    pub observed: Option<serde_json::Value>,
+    pub message: Option<String>,
+    pub samples: Vec<Sample>,
+    pub error: Option<String>,
+    /// Drift rows for the report (`split_drift`).
+    pub drift: Vec<DriftRow>,
+}
+
+/// A training-set check kind.
+pub(crate) trait MlKernel {
+    /// The columns its batches must hold.
+    fn columns(&self, cx: &MlCx) -> Vec<String>;
+    /// One batch of one split; splits arrive in order: train, validation, test.
+    fn update(&mut self, cx: &MlCx, b: &MlBatch) -> Result<(), String>;
+    /// After every split: the result.
+    fn finish(&mut self, cx: &MlCx, rows: &[u64]) -> Outcome;
+}
+
+fn compile(check: &MlCheck) -> Box<dyn MlKernel> {
+    match check {
+        MlCheck::SplitSizes {
+            train,
+            validation,
+            test,
+            ..
+        } => Box::new(split_sizes::SplitSizes::new([*train, *validation, *test])),
+        MlCheck::SplitLeakage { max_share, .. } => {
+            Box::new(split_leakage::SplitLeakage::new(*max_share))
+        }
+        MlCheck::GroupLeakage { .. } => Box::new(group_leakage::GroupLeakage::default()),
+        MlCheck::TemporalLeakage { per_group, .. } => {
+            Box::new(temporal_leakage::TemporalLeakage::new(*per_group))
+        }
+        MlCheck::LabelBalance {
+            min_share,
+            min_count,
+            ..
+        } => Box::new(label_balance::LabelBalance::new(*min_share, *min_count)),
+        MlCheck::ConflictingLabels { .. } => {
+            Box::new(conflicting_labels::ConflictingLabels::default())
+        }
+        MlCheck::SplitDrift {
+            metric,
+            categorical_metric,
+            threshold,
+            drift_share,
+            bins,
+            columns,
+            ..
+        } => Box::new(split_drift::SplitDrift::new(split_drift::Settings {
+            metric: *metric,
+            categorical_metric: *categorical_metric,
+            threshold: *threshold,
+            drift_share: drift_share.unwrap_or(0.5),
+            bins: bins.unwrap_or(10).max(1) as usize,
+            columns: columns.clone(),
+        })),
+    }
+}
+
+/// The training readiness of a dataset that declares `ml:`.
+pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> Training {
+    let splits: Vec<SplitInfo> = ml
+        .splits
+        .declared()
+        .into_iter()
+        .map(|(name, s)| SplitInfo {
+            name,
+            resource: s.resource().to_string(),
+            filter: s.filter().map(str::to_string),
+        })
+        .collect();
+    let checks = ml.checks();
+    let features = match resolve_features(loaded, ml) {
+        Ok(f) => f,
+        Err(e) => return failed(ml, &splits, &checks, e),
+    };
+    let cx = MlCx {
+        ml,
+        splits: &splits,
+        features: &features,
+        options,
+    };
+    let mut kernels: Vec<Box<dyn MlKernel>> = checks.iter().map(compile).collect();
+    let mut errors: Vec<Option<String>> = vec![None; kernels.len()];
+    let mut columns: Vec<String> = kernels.iter().flat_map(|k| k.columns(&cx)).collect();
+    if let Some(l) = &ml.label
+        && !columns.contains(&l.column)
+    {
+        columns.push(l.column.clone());
+    }
+    columns.sort();
+    columns.dedup();
+    let mut rows = vec![0u64; splits.len()];
+    let mut labels: Vec<std::collections::BTreeMap<String, u64>> =
+        vec![Default::default(); splits.len()];
+    let classification = ml.label.as_ref().filter(|l| l.kind == Task::Classification);
+    for (si, split) in splits.iter().enumerate() {
+        let read = read_split(loaded, split, &columns, &mut |batch, file, row_numbers| {
+            rows[si] += batch.num_rows() as u64;
+            if let Some(l) = classification
+                && let Some(a) = batch.column_by_name(&l.column)
+            {
+                count_values(a, &mut labels[si]);
+            }
+            let b = MlBatch {
+                split: si,
+                batch,
+                file,
+                rows: row_numbers,
+            };
+            for (k, e) in kernels.iter_mut().zip(errors.iter_mut()) {
+                if e.is_none()
+                    && let Err(why) = k.update(&cx, &b)
+                {
+                    *e = Some(why);
+                }
+            }
+        });
+        if let Err(e) = read {
+            return failed(
+                ml,
+                &splits,
+                &checks,
+                format!("{} split: {e}", split.name.as_str()),
+            );
+        }
+    }
+    let total: u64 = rows.iter().sum();
+    let mut drift = Vec::new();
+    let results = checks
+        .iter()
+        .zip(kernels.iter_mut())
+        .zip(errors)
+        .map(|((check, k), error)| {
+            let mut o = k.finish(&cx, &rows);
+            if let Some(e) = error {
+                o.error = Some(e);
+            }
+            drift.append(&mut o.drift);
+            result(check, o)
+        })
+        .collect();
+    Training {
+        splits: splits
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SplitReport {
+                name: s.name.as_str().to_string(),
+                resource: s.resource.clone(),
+                filter: s.filter.clone(),
+                rows: rows[i],
+                share: if total == 0 {
+                    0.0
+                } else {
+                    rows[i] as f64 / total as f64
+                },
+                labels: {
+                    let mut v: Vec<LabelCount> = labels[i]
+                        .iter()
+                        .map(|(label, rows)| LabelCount {
+                            label: label.clone(),
+                            rows: *rows,
+                        })
+                        .collect();
+                    v.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.label.cmp(&b.label)));
+                    v
+                },
+            })
+            .collect(),
+        label: ml.label.as_ref().map(|l| l.column.clone()),
+        drift,
+        checks: results,
+    }
+}
+
+/// Every check in error, for a declaration whose splits cannot be read: nothing evaluated is
+/// never passed.
+fn failed(ml: &Ml, splits: &[SplitInfo], checks: &[MlCheck], why: String) -> Training {
+    Training {
+        splits: splits
+            .iter()
+            .map(|s| SplitReport {
+                name: s.name.as_str().to_string(),
+                resource: s.resource.clone(),
+                filter: s.filter.clone(),
+                rows: 0,
+                share: 0.0,
+                labels: Vec::new(),
+            })
+            .collect(),
+        label: ml.label.as_ref().map(|l| l.column.clone()),
+        drift: Vec::new(),
+        checks: checks
+            .iter()
+            .map(|c| {
+                result(
+                    c,
+                    Outcome {
+                        error: Some(why.clone()),
+                        ..Default::default()
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The result of one check from its outcome.
+fn result(check: &MlCheck, o: Outcome) -> CheckResult {
+    let fraction = if o.evaluated == 0 {
+        0.0
+    } else {
+        o.failing as f64 / o.evaluated as f64
+    };
+    let failed = o
+        .fails
+        .unwrap_or(fraction > o.threshold + 1e-12 && o.failing > 0);
+    let status = if o.error.is_some() {
+        CheckStatus::Error
+    } else if failed {
+        match check.severity() {
+            Severity::Error => CheckStatus::Fail,
+            Severity::Warn => CheckStatus::Warn,
+        }
+    } else {
+        CheckStatus::Pass
+    };
+    CheckResult {
+        name: check.name().to_string(),
+        kind: check.name().to_string(),
+        origin: CheckOrigin::Ml,
+        columns: Vec::new(),
+        severity: check.severity(),
+        dimension: check.dimension(),
+        status,
+        evaluated: o.evaluated,
+        failing: o.failing,
+        failing_fraction: fraction,
+        threshold: o.threshold,
+        observed: o.observed,
+        decided_by: DecidedBy::Data,
+        pages: None,
+        message: o.error.or(o.message),
+        coverage: None,
+        samples: o.samples,
+    }
+}
+
+/// The features: as declared, or every column of the train split's resource but the label,
+/// the group columns and the time column.
+fn resolve_features(loaded: &LoadedManifest, ml: &Ml) -> Result<Vec<String>, String> {
+    if !ml.features.is_empty() {
+        return Ok(ml.features.clone());
+    }
+    let train = ml.splits.train.resource();
+    let r = loaded
+        .manifest
+        .resources
+        .iter()
+        .find(|r| r.name == train)
+        .ok_or_else(|| format!("split resource `{train}` is not in the manifest"))?;
+    let skip: Vec<&str> = ml
+        .label
+        .iter()
+        .map(|l| l.column.as_str())
+        .chain(ml.group_by.iter().map(String::as_str))
+        .chain(ml.time.as_deref())
+        .collect();
+    Ok(r.schema
+        .fields
+        .iter()
+        .map(|f| f.name.clone())
+        .filter(|n| !skip.contains(&n.as_str()))
+        .collect())
+}
+
+/// Reads one split: each file of its resource in path order, the `columns` (and those its
+/// filter reads), rows the filter keeps, with each row's number in its file.
+fn read_split(
+    loaded: &LoadedManifest,
+    split: &SplitInfo,
+    columns: &[String],
+    each: &mut dyn FnMut(&RecordBatch, &str, &[u64]),
+) -> Result<(), String> {
+    let r = loaded
+        .manifest
+        .resources
+        .iter()
+        .find(|r| r.name == split.resource)
+        .ok_or_else(|| format!("resource `{}` is not in the manifest", split.resource))?;
+    let (files, problems) =
+        assay_storage::resolve(&loaded.dir, &r.path.patterns()).map_err(|e| e.to_string())?;
+    if let Some(p) = problems.first() {
+        return Err(format!("resource `{}` cannot be read whole ({p})", r.name));
+    }
+    if files.is_empty() {
+        return Err(format!("resource `{}` has no files", r.name));
+    }
+    for f in &files {
+        let source = crate::source::Source::open(&loaded.dir, f)?;
+        let meta =
+            crate::footer::load(&source, source.len()).map_err(|e| format!("{}: {e}", f.rel))?;
+        let schema = meta.schema().clone();
+        let predicate = match &split.filter {
+            Some(sql) => Some(
+                crate::checks::expression::plan(sql, &schema)
+                    .map_err(|e| format!("{}: {e}", f.rel))?,
+            ),
+            None => None,
+        };
+        let mut wanted: Vec<&str> = columns.iter().map(String::as_str).collect();
+        if let Some((names, _)) = &predicate {
+            wanted.extend(names.iter().map(String::as_str));
+        }
+        let mut roots = Vec::new();
+        for c in &wanted {
+            let i = schema
+                .index_of(c)
+                .map_err(|_| format!("column `{c}` is missing from {}", f.rel))?;
+            roots.push(i);
+        }
+        roots.sort_unstable();
+        roots.dedup();
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(source, meta);
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+        let reader = builder
+            .with_projection(mask)
+            .with_batch_size(65_536)
+            .build()
+            .map_err(|e| format!("{}: {e}", f.rel))?;
+        let mut next_row = 0u64;
+        for batch in reader {
+            let batch = batch.map_err(|e| format!("{}: {e}", f.rel))?;
+            let batch = plain(&batch).map_err(|e| format!("{}: {e}", f.rel))?;
+            let n = batch.num_rows();
+            let numbers: Vec<u64> = (next_row..next_row + n as u64).collect();
+            next_row += n as u64;
+            match &predicate {
+                None => each(&batch, &f.rel, &numbers),
+                Some((names, expr)) => {
+                    let sub = project(&batch, names).map_err(|e| format!("{}: {e}", f.rel))?;
+                    let keep = expr
+                        .evaluate(&sub)
+                        .and_then(|v| v.into_array(n))
+                        .map_err(|e| format!("{}: filter: {e}", f.rel))?;
+                    let Some(keep) = keep.as_any().downcast_ref::<BooleanArray>() else {
+                        return Err(format!(
+                            "the filter of the {} split is {}, not a boolean",
+                            split.name.as_str(),
+                            keep.data_type()
+                        ));
+                    };
+                    // False and null are both "not in the split".
+                    let keep = if keep.null_count() > 0 {
+                        arrow::compute::prep_null_mask_filter(keep)
+                    } else {
+                        keep.clone()
+                    };
+                    let kept: Vec<u64> = numbers
+                        .iter()
+                        .zip(keep.values().iter())
+                        .filter(|(_, k)| *k)
+                        .map(|(r, _)| *r)
+                        .collect();
+                    let batch = filter_record_batch(&batch, &keep)
+                        .map_err(|e| format!("{}: {e}", f.rel))?;
+                    if batch.num_rows() > 0 {
+                        each(&batch, &f.rel, &kept);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The batch with dictionary columns as their values.
+fn plain(batch: &RecordBatch) -> Result<RecordBatch, arrow::error::ArrowError> {
+    let schema = batch.schema();
+    let mut fields = Vec::new();
+    let mut columns = Vec::new();
+    for (f, c) in schema.fields().iter().zip(batch.columns()) {
+        match c.data_type() {
+            DataType::Dictionary(_, v) => {
+                columns.push(cast(c, v)?);
+                fields.push(f.as_ref().clone().with_data_type(v.as_ref().clone()));
+            }
+            _ => {
+                columns.push(c.clone());
+                fields.push(f.as_ref().clone());
+            }
+        }
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+}
+
+/// The columns `names` of `batch`, with value types, as the filter was planned.
+fn project(batch: &RecordBatch, names: &[String]) -> Result<RecordBatch, String> {
+    let mut fields = Vec::new();
+    let mut columns = Vec::new();
+    for n in names {
+        let c = batch
+            .column_by_name(n)
+            .ok_or_else(|| format!("column `{n}` is missing"))?;
+        fields.push(arrow::datatypes::Field::new(n, c.data_type().clone(), true));
+        columns.push(c.clone());
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| e.to_string())
+}
+
+/// Adds each non-null value of `a`, as text, to `counts`.
+pub(crate) fn count_values(a: &ArrayRef, counts: &mut std::collections::BTreeMap<String, u64>) {
+    let Ok(text) = cast(a, &DataType::Utf8) else {
+        return;
+    };
+    let text = text
+        .as_any()
+        .downcast_ref::<arrow::array::StringArray>()
+        .expect("cast to Utf8 gives a StringArray");
+    for v in text.iter().flatten() {
+        *counts.entry(v.to_string()).or_insert(0) += 1;
+    }
+}
+
+/// The columns in a type that compares equal across files and splits: integers as Int64,
+/// floats as Float64, text as Utf8, times as microsecond timestamps.
+pub(crate) fn canonical(a: &ArrayRef) -> Result<ArrayRef, String> {
+    let to = match a.data_type() {
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32 => DataType::Int64,
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => DataType::Float64,
+        DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+        DataType::Timestamp(_, tz) => DataType::Timestamp(TimeUnit::Microsecond, tz.clone()),
+        DataType::Date64 => DataType::Date32,
+        t => t.clone(),
+    };
+    if &to == a.data_type() {
+        return Ok(a.clone());
+    }
+    cast(a, &to).map_err(|e| e.to_string())
+}
+
+/// 128-bit hashes of each row of `columns` (in the canonical types), or `None` for a row with
+/// a null in them: equal rows, equal hashes, whatever file or split they come from.
+pub(crate) fn row_hashes(columns: &[ArrayRef]) -> Result<Vec<u128>, String> {
+    use arrow::row::{RowConverter, SortField};
+    let canon: Vec<ArrayRef> = columns.iter().map(canonical).collect::<Result<_, _>>()?;
+    let converter = RowConverter::new(
+        canon
+            .iter()
+            .map(|c| SortField::new(c.data_type().clone()))
+            .collect(),
+    )
+    .map_err(|e| e.to_string())?;
+    let rows = converter
+        .convert_columns(&canon)
+        .map_err(|e| e.to_string())?;
+    Ok((0..rows.num_rows())
+        .map(|i| twox_hash::XxHash3_128::oneshot(rows.row(i).as_ref()))
+        .collect())
+}
+
+/// Values of a time column as microseconds (dates, timestamps) or numbers, for ordering.
+pub(crate) fn times(a: &ArrayRef) -> Result<Vec<Option<f64>>, String> {
+    let numeric = match a.data_type() {
+        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
+            let t = cast(a, &DataType::Timestamp(TimeUnit::Microsecond, None))
+                .map_err(|e| e.to_string())?;
+            cast(&t, &DataType::Int64).map_err(|e| e.to_string())?
+        }
+        _ => a.clone(),
+    };
+    let f = cast(&numeric, &DataType::Float64).map_err(|e| e.to_string())?;
+    let f = f
+        .as_any()
+        .downcast_ref::<arrow::array::Float64Array>()
+        .expect("cast to Float64 gives a Float64Array");
+    Ok(f.iter().collect())
+}
+
+/// A time value as the report shows it: RFC 3339 for times, else the number.
+pub(crate) fn show_time(a: &ArrayRef, v: f64) -> String {
+    match a.data_type() {
+        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
+            crate::engine::micros_to_rfc3339(v as i64)
+        }
+        _ => format!("{v}"),
+    }
+}
+
+/// Row `i` of `a` as text.
+pub(crate) fn render(a: &dyn Array, i: usize) -> String {
+    crate::engine::values::render(a, i)
+}
+
+/// Why a check stopped: what it keeps passed half of `--memory-limit`.
+pub(crate) fn over_limit(cx: &MlCx) -> String {
+    format!(
+        "over a limit: the rows kept to compare splits pass half of --memory-limit ({} bytes); raise it (docs/ml.md)",
+        cx.options.memory_limit
+    )
+}
+
+/// A located sample.
+pub(crate) fn sample(at: &Loc, values: Vec<String>, note: String) -> Sample {
+    Sample {
+        file: at.file.clone(),
+        row_group: None,
+        row: Some(at.row),
+        values,
+        key: Vec::new(),
+        note: Some(note),
+    }
+}

@@ -1,0 +1,153 @@
+//! `temporal_leakage`: validation and test rows not strictly after every train row, over the
+//! whole split or within each `groupBy` entity.
+
+use std::collections::HashMap;
+
+use assay_model::ml::SplitName;
+
+use super::{MlBatch, MlCx, MlKernel, Outcome, render, row_hashes, sample, show_time, times};
+
+pub(crate) struct TemporalLeakage {
+    per_group: bool,
+    /// The latest train time, overall and per group.
+    latest: Option<f64>,
+    latest_by_group: HashMap<u128, f64>,
+    /// How the latest train time is shown.
+    latest_text: Option<String>,
+    late_text: HashMap<u128, String>,
+    evaluated: u64,
+    failing: u64,
+    samples: Vec<super::Sample>,
+    kept: u64,
+}
+
+impl TemporalLeakage {
+    pub fn new(per_group: bool) -> TemporalLeakage {
+        TemporalLeakage {
+            per_group,
+            latest: None,
+            latest_by_group: HashMap::new(),
+            latest_text: None,
+            late_text: HashMap::new(),
+            evaluated: 0,
+            failing: 0,
+            samples: Vec::new(),
+            kept: 0,
+        }
+    }
+}
+
+impl MlKernel for TemporalLeakage {
+    fn columns(&self, cx: &MlCx) -> Vec<String> {
+        let mut c: Vec<String> = cx.ml.time.iter().cloned().collect();
+        if self.per_group {
+            c.extend(cx.ml.group_by.iter().cloned());
+        }
+        c
+    }
+
+    fn update(&mut self, cx: &MlCx, b: &MlBatch) -> Result<(), String> {
+        let Some(time) = &cx.ml.time else {
+            return Err("no `time` column is declared".into());
+        };
+        let a = b.column(time)?.clone();
+        let t = times(&a)?;
+        let groups = if self.per_group {
+            let cols = cx
+                .ml
+                .group_by
+                .iter()
+                .map(|c| b.column(c).cloned())
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(row_hashes(&cols)?)
+        } else {
+            None
+        };
+        let train = cx.splits[b.split].name == SplitName::Train;
+        for (i, v) in t.iter().enumerate() {
+            let Some(v) = *v else { continue };
+            if v.is_nan() {
+                continue;
+            }
+            if train {
+                match &groups {
+                    None => {
+                        if self.latest.is_none_or(|l| v > l) {
+                            self.latest = Some(v);
+                            self.latest_text = Some(show_time(&a, v));
+                        }
+                    }
+                    Some(g) => {
+                        if !self.latest_by_group.contains_key(&g[i]) {
+                            self.kept += super::split_leakage::ROW_COST;
+                        }
+                        let e = self
+                            .latest_by_group
+                            .entry(g[i])
+                            .or_insert(f64::NEG_INFINITY);
+                        if v > *e {
+                            *e = v;
+                            self.late_text.insert(g[i], show_time(&a, v));
+                        }
+                        if self.kept > cx.options.memory_limit / 2 {
+                            return Err(super::over_limit(cx));
+                        }
+                    }
+                }
+                continue;
+            }
+            let bound = match &groups {
+                None => self
+                    .latest
+                    .map(|l| (l, self.latest_text.clone().unwrap_or_default())),
+                Some(g) => self
+                    .latest_by_group
+                    .get(&g[i])
+                    .map(|l| (*l, self.late_text.get(&g[i]).cloned().unwrap_or_default())),
+            };
+            self.evaluated += 1;
+            if let Some((latest, shown)) = bound
+                && v <= latest
+            {
+                self.failing += 1;
+                if self.samples.len() < cx.options.samples {
+                    let scope = if groups.is_some() {
+                        "its group's"
+                    } else {
+                        "the"
+                    };
+                    self.samples.push(sample(
+                        &b.at(i),
+                        vec![render(a.as_ref(), i)],
+                        format!(
+                            "this {} row is not after {scope} latest train time, {shown}",
+                            cx.splits[b.split].name.as_str()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &MlCx, _: &[u64]) -> Outcome {
+        Outcome {
+            evaluated: self.evaluated,
+            failing: self.failing,
+            observed: self
+                .latest_text
+                .as_ref()
+                .map(|t| serde_json::json!({"latest_train_time": t})),
+            message: (self.failing > 0).then(|| {
+                format!(
+                    "{} of {} validation and test rows are not after the train split{}",
+                    self.failing,
+                    self.evaluated,
+                    if self.per_group { " (per group)" } else { "" }
+                )
+            }),
+            samples: std::mem::take(&mut self.samples),
+            ..Default::default()
+        }
+    }
+}
