@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test suite: installs the independent checkers the tests compare against and the servers
-# they start, pinned, into .venv-test: the Python `bagit`, `pyld` and `pre-commit` packages, the
+# they start, pinned, into .venv-test: the Python `bagit`, `pyld`, `pre-commit` and `scipy` packages, the
 # S3-compatible `moto_server` (moto[server]) and the Azure SDK for Python, from PyPI; Azurite,
 # Microsoft's SARIF Multitool and playwright-core, from npm. Then it runs every test of the
 # workspace.
@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv-test/bin/bagit.py ] || [ ! -x .venv-test/bin/pre-commit ] \
   || [ ! -x .venv-test/bin/moto_server ] \
   || ! .venv-test/bin/python -c "import azure.storage.blob" 2>/dev/null \
-  || ! .venv-test/bin/python -c "import pyld" 2>/dev/null; then
+  || ! .venv-test/bin/python -c "import pyld" 2>/dev/null \
+  || ! .venv-test/bin/python -c "import scipy" 2>/dev/null; then
   [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
   .venv-test/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
 fi

@@ -15,6 +15,7 @@ mod golden_pages;
 mod integrity;
 mod lineage;
 mod lint_fixtures;
+mod ml;
 mod odcs;
 mod privacy;
 mod profile;
