@@ -59,14 +59,96 @@ pub fn croissant(m: &Manifest, lock: &Lock) -> Value {
                 if let Some(d) = &f.description {
                     v["description"] = json!(d);
                 }
+                // The label a model learns.
+                if m.ml.as_ref().and_then(|ml| ml.label.as_ref()).is_some_and(|l| {
+                    l.column == f.name
+                        && m.ml
+                            .as_ref()
+                            .is_some_and(|ml| ml.splits.declared().iter().any(|(_, s)| s.resource() == r.name))
+                }) {
+                    v["dataType"] = json!([croissant_type(f.field_type), "cr:Label"]);
+                }
                 v
+            })
+            .collect();
+        let mut fields = fields;
+        let mut set = json!({
+            "@type": "cr:RecordSet",
+            "@id": r.name,
+            "name": r.name,
+        });
+        if let Some(ml) = &m.ml {
+            let mine: Vec<_> = ml
+                .splits
+                .declared()
+                .into_iter()
+                .filter(|(_, s)| s.resource() == r.name)
+                .collect();
+            let paths: Vec<&str> = r.files.iter().map(|f| f.path.as_str()).collect();
+            match mine.as_slice() {
+                [] => {}
+                // One split read whole from files whose paths name it: the split field comes
+                // from the path.
+                [(name, s)]
+                    if s.filter().is_none() && paths.iter().all(|p| p.contains(name.as_str())) =>
+                {
+                    fields.push(json!({
+                        "@type": "cr:Field",
+                        "@id": format!("{}/split", r.name),
+                        "name": "split",
+                        "dataType": ["sc:Text", "cr:Split"],
+                        "references": {"field": {"@id": "splits/name"}},
+                        "source": {
+                            "fileObject": paths.iter().map(|p| json!({"@id": p})).collect::<Vec<_>>(),
+                            "extract": {"fileProperty": "fullpath"},
+                            "transform": {"regex": format!("^.*({}).*$", name.as_str())},
+                        },
+                    }));
+                }
+                // Splits chosen by filters: said in words.
+                _ => {
+                    let said: Vec<String> = mine
+                        .iter()
+                        .map(|(name, s)| match s.filter() {
+                            Some(f) => format!("{}: rows where {f}", name.as_str()),
+                            None => format!("{}: every row", name.as_str()),
+                        })
+                        .collect();
+                    set["description"] = json!(format!("Splits: {}.", said.join("; ")));
+                }
+            }
+        }
+        set["field"] = json!(fields);
+        record_sets.push(set);
+    }
+    // The splits a training set declares, with their meaning.
+    if let Some(ml) = &m.ml {
+        let data: Vec<Value> = ml
+            .splits
+            .declared()
+            .into_iter()
+            .map(|(name, _)| {
+                json!({
+                    "splits/name": name.as_str(),
+                    "splits/url": match name {
+                        assay_model::ml::SplitName::Train => "cr:TrainingSplit",
+                        assay_model::ml::SplitName::Validation => "cr:ValidationSplit",
+                        assay_model::ml::SplitName::Test => "cr:TestSplit",
+                    },
+                })
             })
             .collect();
         record_sets.push(json!({
             "@type": "cr:RecordSet",
-            "@id": r.name,
-            "name": r.name,
-            "field": fields,
+            "@id": "splits",
+            "name": "splits",
+            "dataType": "cr:Split",
+            "key": {"@id": "splits/name"},
+            "field": [
+                {"@type": "cr:Field", "@id": "splits/name", "name": "name", "dataType": "sc:Text"},
+                {"@type": "cr:Field", "@id": "splits/url", "name": "url", "dataType": "sc:URL"},
+            ],
+            "data": data,
         }));
     }
     let mut doc = json!({
@@ -86,6 +168,7 @@ pub fn croissant(m: &Manifest, lock: &Lock) -> Value {
             "extract": "cr:extract",
             "field": "cr:field",
             "fileObject": "cr:fileObject",
+            "fileProperty": "cr:fileProperty",
             "fileSet": "cr:fileSet",
             "format": "cr:format",
             "includes": "cr:includes",

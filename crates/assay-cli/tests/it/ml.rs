@@ -124,7 +124,11 @@ fn drift_statistics_agree_with_scipy() {
         .arg(dir.join("data.json"))
         .output()
         .expect("python runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let scipy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut compared = 0;
     for metric in ["ks", "wasserstein"] {

@@ -47,6 +47,77 @@ pub fn dimension_chart(report: &Report, lang: Lang) -> String {
     svg
 }
 
+/// The label's distribution in each split as an inline SVG: per label, one bar per split, the
+/// share of the split's rows.
+pub fn label_chart(t: &assay_model::report::Training) -> String {
+    let colours = ["#1565c0", "#ef6c00", "#2e7d32"];
+    let mut labels: Vec<&str> = Vec::new();
+    for s in &t.splits {
+        for l in &s.labels {
+            if !labels.contains(&l.label.as_str()) {
+                labels.push(&l.label);
+            }
+        }
+    }
+    if labels.is_empty() {
+        return String::new();
+    }
+    let bars = t.splits.len().max(1);
+    let (w, label_w, bar_h) = (640usize, 160usize, 12usize);
+    let group_h = bars * bar_h + 10;
+    let h = group_h * labels.len() + 24;
+    let mut svg = format!(
+        "<svg id=\"label-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\">"
+    );
+    let bar_max = (w - label_w - 70) as f64;
+    for (si, s) in t.splits.iter().enumerate() {
+        let _ = write!(
+            svg,
+            "<rect x=\"{}\" y=\"2\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"11\" font-size=\"11\">{}</text>",
+            label_w + si * 110,
+            colours[si % 3],
+            label_w + si * 110 + 14,
+            esc(&s.name)
+        );
+    }
+    for (li, label) in labels.iter().enumerate() {
+        let y0 = 20 + li * group_h;
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text>",
+            y0 + group_h / 2,
+            esc(label)
+        );
+        for (si, s) in t.splits.iter().enumerate() {
+            let n = s
+                .labels
+                .iter()
+                .find(|l| l.label == *label)
+                .map_or(0, |l| l.rows);
+            let share = if s.rows == 0 {
+                0.0
+            } else {
+                n as f64 / s.rows as f64
+            };
+            let y = y0 + si * bar_h;
+            let _ = write!(
+                svg,
+                "<rect class=\"bar\" data-split=\"{}\" data-label=\"{}\" x=\"{label_w}\" y=\"{y}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"10\">{:.1}%</text>",
+                esc(&s.name),
+                esc(label),
+                bar_max * share,
+                bar_h - 2,
+                colours[si % 3],
+                label_w as f64 + bar_max * share + 4.0,
+                y + bar_h - 3,
+                share * 100.0
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// A series as a small inline SVG line.
 pub fn sparkline(values: &[f64]) -> String {
     let values: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();

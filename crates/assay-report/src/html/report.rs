@@ -5,7 +5,7 @@ use assay_model::check::Severity;
 use assay_model::history::{Entry, series};
 use assay_model::manifest::{KeyColumns, Party};
 use assay_model::profile::Profile;
-use assay_model::report::{CheckResult, CheckStatus, Report, ResourceReport};
+use assay_model::report::{CheckResult, CheckStatus, Report};
 use assay_model::{FieldRegistry, LoadedManifest, Manifest};
 use minijinja::context;
 use minijinja::value::Value;
@@ -351,6 +351,26 @@ pub fn report(input: &ReportInput) -> String {
             resources,
             chart => Value::from_safe_string(dimension_chart(report, lang)),
             checks,
+            training => report.training.as_ref().map(|t| context! {
+                splits => t.splits.iter().map(|s| context! {
+                    name => s.name,
+                    resource => s.resource,
+                    filter => s.filter.clone().unwrap_or_default(),
+                    rows => s.rows.to_string(),
+                    share => words::number(s.share * 100.0),
+                }).collect::<Vec<_>>(),
+                label => t.label.clone().unwrap_or_default(),
+                label_chart => Value::from_safe_string(super::charts::label_chart(t)),
+                drift => t.drift.iter().map(|d| context! {
+                    split => d.split,
+                    column => d.column,
+                    metric => d.metric,
+                    value => d.value.map(words::number).unwrap_or_else(|| "—".into()),
+                    threshold => words::number(d.threshold),
+                    drifted => d.drifted,
+                }).collect::<Vec<_>>(),
+                any_drifted => t.drift.iter().any(|d| d.drifted),
+            }),
             trends => trends(input),
             profiles => profiles(input),
             files,
@@ -410,10 +430,16 @@ fn checks(input: &ReportInput) -> Vec<Value> {
         CheckStatus::Pass if c.coverage.is_some() => 3,
         CheckStatus::Pass => 4,
     };
-    let mut all: Vec<(&ResourceReport, &CheckResult)> = report
+    let mut all: Vec<(&str, &CheckResult)> = report
         .resources
         .iter()
-        .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
+        .flat_map(|r| r.checks.iter().map(move |c| (r.name.as_str(), c)))
+        .chain(
+            report
+                .training
+                .iter()
+                .flat_map(|t| t.checks.iter().map(|c| ("ml", c))),
+        )
         .collect();
     all.sort_by_key(|(_, c)| rank(c));
     all.into_iter()
@@ -436,11 +462,11 @@ fn checks(input: &ReportInput) -> Vec<Value> {
             let has_key = c.samples.iter().any(|s| !s.key.is_empty());
             let has_note = c.samples.iter().any(|s| s.note.is_some());
             context! {
-                resource => r.name,
+                resource => r,
                 name => c.name,
                 kind => c.kind,
-                description => described(&r.name, &c.name),
-                rule => rule(&r.name, &c.name),
+                description => described(r, &c.name),
+                rule => rule(r, &c.name),
                 severity => words::severity(lang, c.severity),
                 status => status_word(c.status),
                 status_text => words::status(lang, c.status),

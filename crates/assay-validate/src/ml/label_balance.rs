@@ -104,6 +104,17 @@ impl MlKernel for LabelBalance {
                     ));
                 }
             }
+            if !l.classes.is_empty() {
+                for (c, n) in &self.counts[s] {
+                    if !classes.contains(c) {
+                        evaluated += 1;
+                        problems.push(format!(
+                            "class `{c}` ({n} rows in {}) is not among the declared classes",
+                            split.name.as_str()
+                        ));
+                    }
+                }
+            }
             if s == train {
                 continue;
             }
