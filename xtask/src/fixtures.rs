@@ -118,6 +118,7 @@ pub fn generate(root: &Path) -> Result<()> {
     steel(&catalog.join("IF-C31/steel-production-batches"))?;
     crate::cases::generate(&root.join("fixtures/cases"))?;
     crate::ml_cases::generate(&root.join("fixtures/cases"))?;
+    crate::ml_cases::example(&catalog.join("IF-C341/boiler-fault-training"))?;
     Ok(())
 }
 
@@ -291,10 +292,7 @@ fn pcb(dir: &Path) -> Result<()> {
         defect.push(Some(code));
         passed.push(d == 0);
         // Problem 3: solder paste volume out of its physical range, and missing values.
-        // Problem 5 (for `ml:`): from 11:00 (row 4,400) the stencil wears and the volume
-        // drifts up by 14 points: the test split's distribution is not train's.
-        let wear = if i >= 4_400 { 14.0 } else { 0.0 };
-        let v = 100.0 + wear + 8.0 * rng.normal();
+        let v = 100.0 + 8.0 * rng.normal();
         solder.push(if i % 613 == 7 {
             Some(-v)
         } else if rng.chance(0.01) {

@@ -249,3 +249,117 @@ fn plant(kind: &str, s: &mut [Rows; 3]) {
         _ => {}
     }
 }
+
+/// The catalog's example training set (`catalog/IF-C341/boiler-fault-training`): boiler
+/// condition readings labelled with the fault found at the next inspection, split into train,
+/// validation and test resources, with deliberate problems for the report to show:
+///
+/// - test holds two train machines (`M-100101`, `M-100108`): group leakage;
+/// - test rows 0 to 11 repeat train rows (features and label): split leakage;
+/// - test rows 550 to 554 are dated inside the train period: temporal leakage;
+/// - validation rows 0 to 2 repeat train rows' features with another label: conflicting labels;
+/// - the test boilers run hotter, shake more and hold less pressure (fouling after the
+///   overhaul): three of five columns drift.
+pub fn example(dir: &Path) -> Result<()> {
+    use crate::fixtures::Rng;
+    let mut rng = Rng::new(0xB01_1E2);
+    let machine = |i: usize| format!("M-{:06}", 100_101 + i * 7);
+    let faults = ["none", "bearing", "seal", "valve"];
+    // (machines, rows per machine, first day) per split.
+    let plan: [(Vec<usize>, usize, i64); 3] = [
+        ((0..14).collect(), 300, 0),
+        ((14..17).collect(), 200, 45),
+        ((17..20).collect(), 200, 52),
+    ];
+    let mut splits: Vec<Rows> = Vec::new();
+    let mut pressure: Vec<Vec<f64>> = Vec::new();
+    for (k, (machines, per, day)) in plan.iter().enumerate() {
+        let mut r = Rows {
+            machine: Vec::new(),
+            ts: Vec::new(),
+            temp: Vec::new(),
+            vib: Vec::new(),
+            mode: Vec::new(),
+            fault: Vec::new(),
+        };
+        let mut p_col = Vec::new();
+        for (mi, &m) in machines.iter().enumerate() {
+            for j in 0..*per {
+                let fault = match rng.f64() {
+                    p if p < 0.85 => 0,
+                    p if p < 0.91 => 1,
+                    p if p < 0.96 => 2,
+                    _ => 3,
+                };
+                let test = k == 2;
+                let temp = 78.0
+                    + 4.0 * rng.normal()
+                    + if fault == 3 { 5.0 } else { 0.0 }
+                    + if test { 6.0 } else { 0.0 };
+                let vib = (2.5 + 0.6 * rng.normal() + if fault == 1 { 2.0 } else { 0.0 })
+                    * if test { 1.3 } else { 1.0 };
+                let p = 17.5 + 0.4 * rng.normal()
+                    - if fault == 2 { 1.0 } else { 0.0 }
+                    - if test { 0.5 } else { 0.0 };
+                let mode = match rng.f64() {
+                    x if x < 0.80 => "run",
+                    x if x < 0.95 => "idle",
+                    _ => "startup",
+                };
+                r.machine.push(machine(m));
+                r.ts.push(BASE_US + day * DAY + (j * machines.len() + mi) as i64 * HOUR / 4);
+                r.temp.push((temp * 10.0f64).round() / 10.0);
+                r.vib.push((vib * 100.0f64).round() / 100.0);
+                p_col.push((p * 100.0f64).round() / 100.0);
+                r.mode.push(mode);
+                r.fault.push(faults[fault]);
+            }
+        }
+        splits.push(r);
+        pressure.push(p_col);
+    }
+    let (train, rest) = splits.split_at_mut(1);
+    let (validation, test) = rest.split_at_mut(1);
+    let (train, validation, test) = (&train[0], &mut validation[0], &mut test[0]);
+    // Two train machines in test, 50 rows each.
+    for i in 0..50 {
+        test.machine[400 + i] = machine(0);
+        test.machine[500 + i] = machine(1);
+    }
+    // Test rows 0..12 repeat train rows.
+    for i in 0..12 {
+        test.copy_features(i, train, 37 * i + 5);
+        pressure[2][i] = pressure[0][37 * i + 5];
+    }
+    // Test rows 550..555 inside the train period.
+    for i in 550..555 {
+        test.ts[i] = train.ts[1_000 + i];
+    }
+    // Validation rows 0..3: train rows' features, another label.
+    for i in 0..3 {
+        let from = 11 * i + 2;
+        validation.copy_features(i, train, from);
+        pressure[1][i] = pressure[0][from];
+        validation.fault[i] = if train.fault[from] == "none" {
+            "valve"
+        } else {
+            "none"
+        };
+    }
+    for (k, name) in ["train", "validation", "test"].iter().enumerate() {
+        let r = [train, &*validation, &*test][k];
+        let b = batch(r, None)?;
+        let mut fields: Vec<Field> = b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone())
+            .collect();
+        let mut columns = b.columns().to_vec();
+        fields.insert(4, Field::new("pressure_bar", DataType::Float64, false));
+        columns.insert(4, Arc::new(Float64Array::from(pressure[k].clone())));
+        let b = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
+        write(&dir.join(format!("data/{name}.parquet")), &b, 2_000)?;
+    }
+    Ok(())
+}

@@ -181,6 +181,42 @@ pub struct ProfileArgs {
     pub exact_limit: usize,
 }
 
+/// Arguments of `assay split`.
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    /// The dataset (its folder or manifest).
+    pub dataset: PathBuf,
+    /// The resource to split (default: the manifest's only one).
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// Group columns, comma-separated: each value goes whole to one split.
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub by: Vec<String>,
+    /// The time column: validation after train, test after validation.
+    #[arg(long, value_name = "COLUMN")]
+    pub time: Option<String>,
+    /// The label column (default: the scenario's, when it is in this resource); not a feature.
+    #[arg(long, value_name = "COLUMN")]
+    pub label: Option<String>,
+    /// Shares of train, validation and test.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        num_args = 1,
+        default_value = "0.8,0.1,0.1"
+    )]
+    pub ratios: Vec<f64>,
+    /// Seed of the hash that orders groups (or rows).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Folder for train.parquet, validation.parquet and test.parquet, inside the dataset.
+    #[arg(long, default_value = "data/splits")]
+    pub out: PathBuf,
+    /// Memory budget for the decoded resource.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
+    pub memory_limit: u64,
+}
+
 /// Arguments of `assay init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -554,6 +590,9 @@ pub enum Command {
     /// Profile Parquet files: types, nulls, distinct counts, ranges, moments, quantiles, top
     /// values, patterns, order and candidate keys.
     Profile(ProfileArgs),
+    /// Split a resource into train, validation and test Parquet files, group-aware and
+    /// optionally time-aware, seeded and byte-for-byte repeatable; prints the `ml:` block.
+    Split(SplitArgs),
     /// Draft dataset.yaml from the Parquet files in a folder, with suggested checks.
     Init(InitArgs),
     /// Start a dataset from a field's standard: its manifest, with placeholders to fill in.

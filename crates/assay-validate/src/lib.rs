@@ -28,6 +28,7 @@ mod partition;
 pub mod profile;
 pub mod source;
 mod spill;
+pub mod split;
 pub mod values;
 
 pub use engine::cache::{CacheOptions, CacheUsage, cache_usage};

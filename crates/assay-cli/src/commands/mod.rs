@@ -25,6 +25,7 @@ mod query;
 mod report;
 mod search;
 mod serve;
+mod split;
 mod validate;
 mod verify;
 
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Lineage(args) => lineage::run(&registry, args),
         Command::Pack(args) => pack::run(&registry, args),
         Command::Profile(args) => profile::run(args),
+        Command::Split(args) => split::run(&registry, args),
         Command::Report(args) => report::run(&registry, args),
         Command::Publish(args) => publish::run(&registry, args),
         Command::Search(args) => search::run(args),

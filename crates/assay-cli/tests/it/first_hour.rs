@@ -300,7 +300,7 @@ fn dataset_pages_show_every_declared_field_and_link_both_ways() {
         assert_page_shows_manifest(&entry.unwrap().path());
         pages += 1;
     }
-    assert_eq!(pages, 5);
+    assert_eq!(pages, 6);
     // Failed checks come first on the pcb page.
     let pcb = std::fs::read_to_string(site.join("datasets/pcb-aoi-inspection/index.html")).unwrap();
     let first_pass = pcb.find("class=\"status-pass\"").unwrap();

@@ -174,3 +174,228 @@ fn drift_statistics_agree_with_scipy() {
     assert_eq!(compared, 12);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The catalog's example training set shows its planted leakage and drift in the text, JSON
+/// and HTML reports.
+#[test]
+fn the_example_training_set_shows_its_leakage_and_drift_everywhere() {
+    let dir = temp_dir("ml-example");
+    let copy = dir.join("boiler-fault-training");
+    copy_dir(&repo().join("catalog/IF-C341/boiler-fault-training"), &copy);
+    let (code, doc) = validate_in(&copy, &["--no-history", "--no-cache"]);
+    assert_eq!(code, Some(1));
+    let training = &doc["training"];
+    let status = |kind: &str| {
+        training["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind}"))
+            .clone()
+    };
+    // As planted by `cargo xtask fixtures` (xtask/src/ml_cases.rs): 12 test rows and 3
+    // validation rows repeat train rows, 2 train machines in test, 5 test rows in the train
+    // period, 3 of 5 test columns drift.
+    assert_eq!(status("split_leakage")["failing"], 15);
+    assert_eq!(status("split_leakage")["status"], "fail");
+    assert_eq!(status("group_leakage")["failing"], 2);
+    assert_eq!(status("temporal_leakage")["failing"], 5);
+    assert_eq!(status("conflicting_labels")["status"], "fail");
+    assert_eq!(status("split_drift")["status"], "warn");
+    assert_eq!(status("label_balance")["status"], "pass");
+    let drifted: Vec<&str> = training["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["drifted"] == true)
+        .map(|d| d["column"].as_str().unwrap())
+        .collect();
+    assert_eq!(drifted, ["pressure_bar", "temp_c", "vib_mm_s"]);
+    let sample = &status("group_leakage")["samples"][0];
+    assert_eq!(sample["file"], "data/test.parquet");
+    assert_eq!(sample["row"], 400);
+    // Text.
+    let out = assay(&copy, &["validate", ".", "--no-history", "--no-cache"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("training readiness: train 4200 rows"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("group_leakage") && l.contains("FAIL") && l.contains("M-100101")),
+        "{text}"
+    );
+    assert!(text.contains("test `temp_c` wasserstein"), "{text}");
+    // HTML, as a browser renders it.
+    let html = dir.join("report.html");
+    let out = assay(
+        &copy,
+        &[
+            "report",
+            ".",
+            "--format",
+            "html",
+            "--out",
+            html.to_str().unwrap(),
+            "--now",
+            "2025-08-01T00:00:00Z",
+        ],
+    );
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{}",
+        stderr(&out)
+    );
+    let url = format!("file://{}", html.display());
+    let dom = crate::quality::chromium_run(&dir.join("profile"), &["--dump-dom"], &url);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("<section id=\"training\">"),
+        "no training section"
+    );
+    assert_eq!(
+        dom.matches("class=\"label-bar\"").count(),
+        12,
+        "4 labels × 3 splits"
+    );
+    assert_eq!(
+        dom.matches("<tr class=\"status-fail\"><td>test</td>")
+            .count(),
+        3
+    );
+    assert!(
+        dom.contains(">split_leakage <code>split_leakage</code>"),
+        "the check in the table"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `assay split` writes splits that pass every leakage check of the `ml:` block it prints, and
+/// the same seed gives the same bytes.
+#[test]
+fn split_is_leak_free_by_construction_and_repeatable() {
+    let dir = temp_dir("ml-split");
+    // 30 machines with interleaved times; some rows repeat another machine's features.
+    let n = 3_000usize;
+    let mut rng = Rng(7);
+    let machine: Vec<String> = (0..n).map(|i| format!("M{:02}", i % 30)).collect();
+    let ts: Vec<i64> = (0..n as i64)
+        .map(|i| 1_748_736_000_000_000 + i * 60_000_000)
+        .collect();
+    let mut temp: Vec<f64> = (0..n).map(|_| rng.f64() * 100.0).collect();
+    for i in (0..n).step_by(97).skip(1) {
+        temp[i] = temp[i - 50];
+    }
+    let fault: Vec<&str> = (0..n)
+        .map(|i| ["none", "wear"][usize::from(i % 7 == 0)])
+        .collect();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("machine_id", DataType::Utf8, false),
+        Field::new(
+            "ts",
+            DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into())),
+            false,
+        ),
+        Field::new("temp_c", DataType::Float64, false),
+        Field::new("fault", DataType::Utf8, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(StringArray::from(machine)) as ArrayRef,
+            Arc::new(arrow::array::TimestampMicrosecondArray::from(ts).with_timezone("UTC")),
+            Arc::new(Float64Array::from(temp)),
+            Arc::new(StringArray::from(fault)),
+        ],
+    )
+    .unwrap();
+    let base = "assay: 1\nname: split\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nscenario: {kind: predictive-maintenance, title: Wear, task: classification, label: {resource: readings, column: fault}}\nresources:\n  - name: readings\n    path: data/readings.parquet\n    schema:\n      fields:\n        - {name: machine_id, type: string}\n        - {name: ts, type: timestamp, unit: us, timezone: UTC}\n        - {name: temp_c, type: float64}\n        - {name: fault, type: string}\n";
+    for (case, args) in [
+        ("by", &["--by", "machine_id"][..]),
+        ("time", &["--time", "ts"]),
+        ("both", &["--by", "machine_id", "--time", "ts"]),
+        ("neither", &[]),
+    ] {
+        let mut files = Vec::new();
+        for copy in ["a", "b"] {
+            let d = dir.join(format!("{case}-{copy}"));
+            std::fs::create_dir_all(d.join("data")).unwrap();
+            std::fs::write(d.join("dataset.yaml"), base).unwrap();
+            let mut w = ArrowWriter::try_new(
+                std::fs::File::create(d.join("data/readings.parquet")).unwrap(),
+                schema.clone(),
+                None,
+            )
+            .unwrap();
+            w.write(&batch).unwrap();
+            w.close().unwrap();
+            let out = assay(&d, &[&["split", ".", "--seed", "11"], args].concat());
+            assert_eq!(out.status.code(), Some(0), "{case}: {}", stderr(&out));
+            // The printed block, added to the manifest: its resources after the original one.
+            let printed = stdout(&out);
+            let (resources, ml) = printed.split_at(printed.find("ml:\n").unwrap());
+            let manifest = format!("{base}{}{ml}", resources.trim_start_matches("resources:\n"));
+            std::fs::write(d.join("dataset.yaml"), manifest).unwrap();
+            let (code, doc) = validate_in(&d, &["--no-history", "--no-cache"]);
+            for c in doc["training"]["checks"].as_array().unwrap() {
+                if c["kind"].as_str().unwrap().ends_with("leakage") {
+                    assert_eq!(c["status"], "pass", "{case}: {c}");
+                    assert!(c["evaluated"].as_u64().unwrap() > 0, "{case}: {c}");
+                }
+            }
+            let kinds: Vec<&str> = doc["training"]["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["kind"].as_str().unwrap())
+                .collect();
+            assert!(kinds.contains(&"split_leakage"), "{case}: {kinds:?}");
+            if case != "neither" && case != "time" {
+                assert!(kinds.contains(&"group_leakage"), "{case}: {kinds:?}");
+            }
+            if case != "neither" && case != "by" {
+                assert!(kinds.contains(&"temporal_leakage"), "{case}: {kinds:?}");
+            }
+            assert!(matches!(code, Some(0) | Some(1)), "{case}: {doc}");
+            let rows: u64 = doc["training"]["splits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["rows"].as_u64().unwrap())
+                .sum();
+            // Repeated features that would cross a split are left out, and said.
+            assert!(
+                rows <= n as u64 && rows > n as u64 * 9 / 10,
+                "{case}: {rows}"
+            );
+            files.push(
+                ["train", "validation", "test"]
+                    .map(|s| std::fs::read(d.join(format!("data/splits/{s}.parquet"))).unwrap()),
+            );
+        }
+        assert!(
+            files[0] == files[1],
+            "{case}: the same seed gives the same bytes"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Copies a dataset folder (not its `.assay` history).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -96,7 +96,7 @@ fn example_datasets_export_to_valid_contracts_and_import_back() {
         assert_eq!(validate(&dir), validate(&copy), "{name}");
         n += 1;
     }
-    assert_eq!(n, 5);
+    assert_eq!(n, 6);
 }
 
 #[test]

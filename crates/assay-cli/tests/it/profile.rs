@@ -190,7 +190,7 @@ fn init_round_trip_on_every_example_dataset() {
         }
     }
     datasets.sort();
-    assert_eq!(datasets.len(), 5);
+    assert_eq!(datasets.len(), 6);
     for src in &datasets {
         let name = src.file_name().unwrap().to_string_lossy().into_owned();
         let field = src

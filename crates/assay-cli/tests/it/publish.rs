@@ -53,7 +53,7 @@ fn publishes_the_example_catalog_reproducibly() {
     let out = run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("published 5 dataset(s)"),
+        stdout(&out).contains("published 6 dataset(s)"),
         "{}",
         stdout(&out)
     );
@@ -74,6 +74,7 @@ fn publishes_the_example_catalog_reproducibly() {
     assert_eq!(
         grades,
         [
+            ("boiler-fault-training", "C"),
             ("boiler-hourly-aggregates", "B"),
             ("boiler-sensor-telemetry", "A"),
             ("pcb-aoi-inspection", "C"),
@@ -115,7 +116,7 @@ fn publishes_the_example_catalog_reproducibly() {
     std::fs::remove_file(cat.join(".assay/publish-cache/site-state.json")).unwrap();
     let out = run();
     assert!(
-        stdout(&out).contains("(5 reused from the cache, 0 left out)"),
+        stdout(&out).contains("(6 reused from the cache, 0 left out)"),
         "{}",
         stdout(&out)
     );
@@ -171,7 +172,7 @@ fn bad_datasets_are_left_out_and_strict_keeps_the_old_site() {
     let index: Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("site/index.json")).unwrap())
             .unwrap();
-    assert_eq!(index["datasets"].as_array().unwrap().len(), 3);
+    assert_eq!(index["datasets"].as_array().unwrap().len(), 4);
     let stages: Vec<&str> = index["left_out"]
         .as_array()
         .unwrap()
@@ -463,7 +464,7 @@ fn a_killed_publish_leaves_a_complete_site() {
             serde_json::from_str(&std::fs::read_to_string(root.join("site/index.json")).unwrap())
                 .unwrap();
         let datasets = index["datasets"].as_array().unwrap();
-        assert_eq!(datasets.len(), 5, "after {delay} ms: a whole index");
+        assert_eq!(datasets.len(), 6, "after {delay} ms: a whole index");
         for d in datasets {
             let name = d["name"].as_str().unwrap();
             assert!(
@@ -532,7 +533,7 @@ fn search_page_typed_and_faceted_with_playwright() {
         String::from_utf8_lossy(&run.stderr)
     );
     let r: Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert_eq!(r["all"].as_array().unwrap().len(), 5);
+    assert_eq!(r["all"].as_array().unwrap().len(), 6);
     let typed: Vec<&str> = r["typed"]
         .as_array()
         .unwrap()
@@ -682,7 +683,7 @@ fn dcat_and_croissant_are_well_formed_and_stable() {
         expanded
             .matches("\"http://www.w3.org/ns/dcat#Dataset\"")
             .count(),
-        5
+        6
     );
     assert!(expanded.contains("http://spdx.org/rdf/terms#checksumValue"));
     assert!(expanded.contains("a92124ef7bae3cf582739ad4b5066b432f4b4f499f8c2dd9a4038853e8c7afd0"));
@@ -737,7 +738,7 @@ fn publish_names_every_bad_dataset_and_completes() {
         "{}",
         index["left_out"]
     );
-    assert_eq!(index["datasets"].as_array().unwrap().len(), 4);
+    assert_eq!(index["datasets"].as_array().unwrap().len(), 5);
     // Schemas of the site's JSON documents.
     for (file, schema) in [
         ("index.json", "schemas/index.schema.json"),

@@ -640,7 +640,7 @@ fn catalog_dashboard_in_headless_chromium() {
         );
     }
     assert!(
-        dom.contains("105 datasets · 100 / 100"),
+        dom.contains("106 datasets · 100 / 100"),
         "the headline counts"
     );
     let grades: Vec<&str> = dom
@@ -657,9 +657,11 @@ fn catalog_dashboard_in_headless_chromium() {
     );
     let failures = &dom[dom.find("id=\"error-failures\"").unwrap()..];
     let failures = &failures[..failures.find("</ul>").unwrap()];
-    assert_eq!(failures.matches("<li>").count(), 2, "{failures}");
+    assert_eq!(failures.matches("<li>").count(), 3, "{failures}");
     assert!(
-        failures.contains("pcb-aoi-inspection") && failures.contains("steel-production-batches")
+        failures.contains("boiler-fault-training")
+            && failures.contains("pcb-aoi-inspection")
+            && failures.contains("steel-production-batches")
     );
     let shot = dir.join("dashboard.png");
     let out = chromium_run(

@@ -129,6 +129,7 @@ impl Exporter<'_> {
         }
         insert_serialized(&mut out, "assay:conformsTo", &m.conforms_to);
         insert_serialized(&mut out, "assay:scenario", &m.scenario);
+        insert_serialized(&mut out, "assay:ml", &m.ml);
         if !m.standards.is_empty() {
             insert_serialized(&mut out, "assay:standards", &Some(&m.standards));
         }

@@ -102,7 +102,7 @@ pub fn label_chart(t: &assay_model::report::Training) -> String {
             let y = y0 + si * bar_h;
             let _ = write!(
                 svg,
-                "<rect class=\"bar\" data-split=\"{}\" data-label=\"{}\" x=\"{label_w}\" y=\"{y}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"10\">{:.1}%</text>",
+                "<rect class=\"label-bar\" data-split=\"{}\" data-label=\"{}\" x=\"{label_w}\" y=\"{y}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"10\">{:.1}%</text>",
                 esc(&s.name),
                 esc(label),
                 bar_max * share,

@@ -143,6 +143,7 @@ impl Importer {
         let mut field_standard = false;
         let mut conforms_to = None;
         let mut scenario = None;
+        let mut ml = None;
         let mut standards = Vec::new();
         let mut sensitivity = options.sensitivity;
         let mut resources = Vec::new();
@@ -211,6 +212,7 @@ impl Importer {
                 }
                 "assay:conformsTo" => conforms_to = self.typed::<ConformsTo>(value, &p),
                 "assay:scenario" => scenario = self.typed::<Scenario>(value, &p),
+                "assay:ml" => ml = self.typed::<assay_model::ml::Ml>(value, &p),
                 "assay:standards" => {
                     standards = self
                         .typed::<Vec<StandardRef>>(value, &p)
@@ -273,7 +275,7 @@ impl Importer {
             sources,
             resources,
             lineage,
-            ml: None,
+            ml,
         })
     }
 

@@ -224,6 +224,7 @@ fn round_trip_through_plain_frictionless_loses_only_assay_information() {
         expected.field_standard = false;
         expected.conforms_to = None;
         expected.scenario = None;
+        expected.ml = None;
         expected.standards = Vec::new();
         for party in [&mut expected.owner, &mut expected.steward]
             .into_iter()
