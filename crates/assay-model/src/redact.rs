@@ -291,6 +291,68 @@ pub fn report(report: &mut Report, m: &Manifest, policy: &Policy, r: &Redactor) 
             }
         }
     }
+    training(report, m, policy, r);
+}
+
+/// The training section's values, by the same rules: a sample value of a hidden column (of any
+/// split's resource) by its token, and the label's values (its distribution, the balance
+/// check's message and observed class) when the label is hidden.
+fn training(report: &mut Report, m: &Manifest, policy: &Policy, r: &Redactor) {
+    let (Some(t), Some(ml)) = (&mut report.training, &m.ml) else {
+        return;
+    };
+    let resources: Vec<String> = ml
+        .splits
+        .declared()
+        .iter()
+        .map(|(_, s)| s.resource().to_string())
+        .collect();
+    let hides = |c: &str| resources.iter().any(|res| policy.hides(res, c));
+    let mut labels: Vec<String> = Vec::new();
+    if ml.label.as_ref().is_some_and(|l| hides(&l.column)) {
+        for s in &mut t.splits {
+            for l in &mut s.labels {
+                if l.label != "null" && !l.label.starts_with(TOKEN_PREFIX) {
+                    labels.push(l.label.clone());
+                    l.label = r.token(&l.label);
+                }
+            }
+        }
+    }
+    for check in &mut t.checks {
+        let hidden: Vec<bool> = check.columns.iter().map(|c| hides(c)).collect();
+        let any = hidden.iter().any(|h| *h) || policy.all;
+        let mut originals: Vec<String> = labels.clone();
+        // A value the check observed (the latest train time) is a value too.
+        if any
+            && let Some(serde_json::Value::Object(o)) = &check.observed
+            && o.values().any(|v| v.is_string())
+        {
+            originals.extend(o.values().filter_map(|v| v.as_str().map(str::to_string)));
+            check.observed = None;
+        }
+        for s in &mut check.samples {
+            let per_column = s.values.len() == check.columns.len();
+            for (i, v) in s.values.iter_mut().enumerate() {
+                let hide = if per_column { hidden[i] } else { any };
+                if hide && v != "null" && !v.starts_with(TOKEN_PREFIX) {
+                    originals.push(v.clone());
+                    *v = r.token(v);
+                }
+            }
+        }
+        for s in &mut check.samples {
+            if let Some(note) = &mut s.note {
+                *note = replace_all(note, &originals, r);
+            }
+        }
+        if let Some(msg) = &mut check.message {
+            *msg = replace_all(msg, &originals, r);
+        }
+        if !labels.is_empty() && check.kind == "label_balance" {
+            check.observed = None;
+        }
+    }
 }
 
 /// `text` with every occurrence of each original (longest first) replaced by its token.

@@ -269,6 +269,26 @@ fn the_example_training_set_shows_its_leakage_and_drift_everywhere() {
         dom.contains(">split_leakage <code>split_leakage</code>"),
         "the check in the table"
     );
+    // The dataset is internal: a report that leaves the engineer's terminal shows no value of
+    // the training section, in samples, notes, labels or the latest train time.
+    let out = assay(
+        &copy,
+        &[
+            "report",
+            ".",
+            "--format",
+            "json",
+            "--now",
+            "2025-08-01T00:00:00Z",
+        ],
+    );
+    let redacted = stdout(&out);
+    let doc: serde_json::Value = serde_json::from_str(&redacted).unwrap();
+    assert_eq!(doc["training"]["checks"].as_array().unwrap().len(), 7);
+    for value in ["M-100101", "2025-07-14T17:45:00Z", "\"bearing\"", "`none`"] {
+        assert!(!redacted.contains(value), "{value} in the published report");
+    }
+    assert!(redacted.contains("[redacted "));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

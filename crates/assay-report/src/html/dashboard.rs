@@ -97,6 +97,26 @@ pub fn dashboard(
         })
         .collect();
     let (datasets, failing_sets, kinds) = datasets(sets);
+    let training: Vec<Value> = sets
+        .iter()
+        .filter_map(|s| s.report.training.as_ref().map(|t| (s, t)))
+        .map(|(s, t)| {
+            let not_passed: Vec<&str> = t
+                .checks
+                .iter()
+                .filter(|c| c.status != CheckStatus::Pass)
+                .map(|c| c.kind.as_str())
+                .collect();
+            context! {
+                name => s.loaded.manifest.name,
+                splits => t.splits.iter().map(|x| format!("{} {}", x.name, x.rows)).collect::<Vec<_>>().join(" · "),
+                passed => t.checks.iter().filter(|c| c.status == CheckStatus::Pass).count(),
+                checks => t.checks.len(),
+                not_passed,
+                drifted => t.drift.iter().filter(|d| d.drifted).count(),
+            }
+        })
+        .collect();
     let datasets_label = t(lang, "datasets_n").replace("{}", &sets.len().to_string());
     super::render(
         "dashboard.html",
@@ -117,6 +137,7 @@ pub fn dashboard(
             datasets,
             failing_sets,
             kinds,
+            training,
             left_out => left_out
                 .iter()
                 .map(|l| context! {

@@ -240,7 +240,10 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
                 o.error = Some(e);
             }
             drift.append(&mut o.drift);
-            result(check, o)
+            let mut r = result(check, o);
+            // The columns its samples show, in order, so a hidden column's values are redacted.
+            r.columns = k.columns(&cx);
+            r
         })
         .collect();
     Training {
@@ -309,7 +312,14 @@ fn failed(ml: &Ml, splits: &[SplitInfo], checks: &[MlCheck], why: String) -> Tra
 }
 
 /// The result of one check from its outcome.
-fn result(check: &MlCheck, o: Outcome) -> CheckResult {
+fn result(check: &MlCheck, mut o: Outcome) -> CheckResult {
+    // Nothing evaluated is never passed.
+    if o.evaluated == 0 && o.error.is_none() {
+        o.error = Some(format!(
+            "nothing to evaluate: the splits have no rows `{}` can compare",
+            check.name()
+        ));
+    }
     let fraction = if o.evaluated == 0 {
         0.0
     } else {
