@@ -1,15 +1,15 @@
 //! `conflicting_labels`: rows whose feature values are identical (equal 128-bit hashes of the
 //! feature columns) but whose labels differ, in any splits.
 
-use std::collections::HashMap;
-
-use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, render, row_hashes, sample};
+use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, render, row_hashes, sample};
 
 #[derive(Default)]
 pub(crate) struct ConflictingLabels {
     /// Per distinct feature row: the first label seen and where, the rows, and whether
     /// another label was seen.
-    rows: HashMap<u128, Seen>,
+    rows: RowMap<Seen>,
+    /// Each label value's text, by its hash (a label has few values).
+    label_texts: RowMap<String>,
     labelled: u64,
     samples: Vec<(Loc, super::Sample)>,
     kept: u64,
@@ -17,7 +17,6 @@ pub(crate) struct ConflictingLabels {
 
 struct Seen {
     label: u128,
-    label_text: String,
     at: Loc,
     rows: u64,
     conflict: bool,
@@ -47,6 +46,10 @@ impl MlKernel for ConflictingLabels {
                 continue;
             }
             self.labelled += 1;
+            if !self.label_texts.contains_key(&labels[i]) {
+                self.label_texts
+                    .insert(labels[i], render(label.as_ref(), i));
+            }
             match self.rows.get_mut(h) {
                 None => {
                     self.kept += super::split_leakage::ROW_COST * 2;
@@ -57,7 +60,6 @@ impl MlKernel for ConflictingLabels {
                         *h,
                         Seen {
                             label: labels[i],
-                            label_text: render(label.as_ref(), i),
                             at: b.at(i),
                             rows: 1,
                             conflict: false,
@@ -75,7 +77,7 @@ impl MlKernel for ConflictingLabels {
                             let note = format!(
                                 "label `{}` here, `{}` at {} for the same features",
                                 render(label.as_ref(), i),
-                                s.label_text,
+                                self.label_texts.get(&s.label).map_or("", String::as_str),
                                 s.at
                             );
                             self.samples.push((at.clone(), sample(&at, values, note)));

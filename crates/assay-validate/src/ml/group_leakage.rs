@@ -1,20 +1,19 @@
 //! `group_leakage`: an entity of the `groupBy` columns (a machine, a batch, a wafer) with rows
 //! in more than one split.
 
-use std::collections::HashMap;
-
-use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, render, row_hashes, sample};
+use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, render, row_hashes, sample};
 
 #[derive(Default)]
 pub(crate) struct GroupLeakage {
-    /// Per group: its values as text, and where it first appeared in each split.
-    groups: HashMap<u128, Group>,
+    /// Per group: where it first appeared in each split, and its values as text once it is
+    /// seen in a second split.
+    groups: RowMap<Group>,
     kept: u64,
 }
 
 struct Group {
     values: Vec<String>,
-    first: Vec<Option<Loc>>,
+    first: [Option<Loc>; 3],
 }
 
 impl MlKernel for GroupLeakage {
@@ -42,13 +41,16 @@ impl MlKernel for GroupLeakage {
                         return Err(super::over_limit(cx));
                     }
                     self.groups.entry(*h).or_insert_with(|| Group {
-                        values: cols.iter().map(|c| render(c.as_ref(), i)).collect(),
-                        first: vec![None; cx.splits.len()],
+                        values: Vec::new(),
+                        first: [None, None, None],
                     })
                 }
             };
             if g.first[b.split].is_none() {
                 g.first[b.split] = Some(b.at(i));
+                if g.values.is_empty() && g.first.iter().flatten().count() > 1 {
+                    g.values = cols.iter().map(|c| render(c.as_ref(), i)).collect();
+                }
             }
         }
         Ok(())

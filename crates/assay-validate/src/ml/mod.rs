@@ -57,7 +57,7 @@ pub(crate) struct MlBatch<'a> {
     /// Index of the split in [`MlCx::splits`].
     pub split: usize,
     pub batch: &'a RecordBatch,
-    pub file: &'a str,
+    pub file: &'a Arc<str>,
     pub rows: &'a [u64],
 }
 
@@ -72,7 +72,7 @@ impl MlBatch<'_> {
     /// Where row `i` is, as a sample's location.
     pub fn at(&self, i: usize) -> Loc {
         Loc {
-            file: self.file.to_string(),
+            file: self.file.clone(),
             row: self.rows[i],
         }
     }
@@ -81,7 +81,8 @@ impl MlBatch<'_> {
 /// A row's location.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Loc {
-    pub file: String,
+    /// Shared by every row of a file: a kept location costs no allocation.
+    pub file: Arc<str>,
     pub row: u64,
 }
 
@@ -393,7 +394,7 @@ fn read_split(
     loaded: &LoadedManifest,
     split: &SplitInfo,
     columns: &[String],
-    each: &mut dyn FnMut(&RecordBatch, &str, &[u64]),
+    each: &mut dyn FnMut(&RecordBatch, &Arc<str>, &[u64]),
 ) -> Result<(), String> {
     let r = loaded
         .manifest
@@ -410,6 +411,7 @@ fn read_split(
         return Err(format!("resource `{}` has no files", r.name));
     }
     for f in &files {
+        let rel: Arc<str> = Arc::from(f.rel.as_str());
         let source = crate::source::Source::open(&loaded.dir, f)?;
         let meta =
             crate::footer::load(&source, source.len()).map_err(|e| format!("{}: {e}", f.rel))?;
@@ -449,7 +451,7 @@ fn read_split(
             let numbers: Vec<u64> = (next_row..next_row + n as u64).collect();
             next_row += n as u64;
             match &predicate {
-                None => each(&batch, &f.rel, &numbers),
+                None => each(&batch, &rel, &numbers),
                 Some((names, expr)) => {
                     let sub = project(&batch, names).map_err(|e| format!("{}: {e}", f.rel))?;
                     let keep = expr
@@ -478,7 +480,7 @@ fn read_split(
                     let batch = filter_record_batch(&batch, &keep)
                         .map_err(|e| format!("{}: {e}", f.rel))?;
                     if batch.num_rows() > 0 {
-                        each(&batch, &f.rel, &kept);
+                        each(&batch, &rel, &kept);
                     }
                 }
             }
@@ -531,7 +533,12 @@ pub(crate) fn count_values(a: &ArrayRef, counts: &mut std::collections::BTreeMap
         .downcast_ref::<arrow::array::StringArray>()
         .expect("cast to Utf8 gives a StringArray");
     for v in text.iter().flatten() {
-        *counts.entry(v.to_string()).or_insert(0) += 1;
+        match counts.get_mut(v) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(v.to_string(), 1);
+            }
+        }
     }
 }
 
@@ -597,8 +604,8 @@ pub(crate) fn times(a: &ArrayRef) -> Result<Vec<Option<f64>>, String> {
 }
 
 /// A time value as the report shows it: RFC 3339 for times, else the number.
-pub(crate) fn show_time(a: &ArrayRef, v: f64) -> String {
-    match a.data_type() {
+pub(crate) fn show_time(t: &DataType, v: f64) -> String {
+    match t {
         DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
             crate::engine::micros_to_rfc3339(v as i64)
         }
@@ -619,10 +626,13 @@ pub(crate) fn over_limit(cx: &MlCx) -> String {
     )
 }
 
+/// A hash map keyed by 128-bit row hashes: foldhash, fixed seed (the keys are hashes already).
+pub(crate) type RowMap<V> = std::collections::HashMap<u128, V, foldhash::fast::FixedState>;
+
 /// A located sample.
 pub(crate) fn sample(at: &Loc, values: Vec<String>, note: String) -> Sample {
     Sample {
-        file: at.file.clone(),
+        file: at.file.to_string(),
         row_group: None,
         row: Some(at.row),
         values,

@@ -1,14 +1,12 @@
 //! `split_leakage`: validation and test rows whose feature values equal a train row's (and
 //! test rows equal to a validation row's), by 128-bit hashes of the feature columns.
 
-use std::collections::HashMap;
-
-use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, render, row_hashes, sample};
+use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, render, row_hashes, sample};
 
 pub(crate) struct SplitLeakage {
     max_share: f64,
     /// Per split seen so far, each distinct row's hash and where it first appeared.
-    seen: Vec<HashMap<u128, Loc>>,
+    seen: Vec<RowMap<Loc>>,
     /// Rows of each split found in an earlier split.
     shared: Vec<u64>,
     /// Rows of each split with every feature non-null (compared).
@@ -41,7 +39,7 @@ impl MlKernel for SplitLeakage {
 
     fn update(&mut self, cx: &MlCx, b: &MlBatch) -> Result<(), String> {
         let n = cx.splits.len();
-        self.seen.resize_with(n, HashMap::new);
+        self.seen.resize_with(n, RowMap::default);
         self.shared.resize(n, 0);
         self.compared.resize(n, 0);
         let cols = cx

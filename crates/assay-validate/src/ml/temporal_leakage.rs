@@ -1,20 +1,19 @@
 //! `temporal_leakage`: validation and test rows not strictly after every train row, over the
 //! whole split or within each `groupBy` entity.
 
-use std::collections::HashMap;
-
 use assay_model::ml::SplitName;
 
-use super::{MlBatch, MlCx, MlKernel, Outcome, render, row_hashes, sample, show_time, times};
+use super::{
+    MlBatch, MlCx, MlKernel, Outcome, RowMap, render, row_hashes, sample, show_time, times,
+};
 
 pub(crate) struct TemporalLeakage {
     per_group: bool,
     /// The latest train time, overall and per group.
     latest: Option<f64>,
-    latest_by_group: HashMap<u128, f64>,
-    /// How the latest train time is shown.
-    latest_text: Option<String>,
-    late_text: HashMap<u128, String>,
+    latest_by_group: RowMap<f64>,
+    /// The time column's type, to show a time.
+    time_type: Option<arrow::datatypes::DataType>,
     evaluated: u64,
     failing: u64,
     samples: Vec<super::Sample>,
@@ -26,9 +25,8 @@ impl TemporalLeakage {
         TemporalLeakage {
             per_group,
             latest: None,
-            latest_by_group: HashMap::new(),
-            latest_text: None,
-            late_text: HashMap::new(),
+            latest_by_group: RowMap::default(),
+            time_type: None,
             evaluated: 0,
             failing: 0,
             samples: Vec::new(),
@@ -51,6 +49,7 @@ impl MlKernel for TemporalLeakage {
             return Err("no `time` column is declared".into());
         };
         let a = b.column(time)?.clone();
+        self.time_type.get_or_insert_with(|| a.data_type().clone());
         let t = times(&a)?;
         let groups = if self.per_group {
             let cols = cx
@@ -74,7 +73,6 @@ impl MlKernel for TemporalLeakage {
                     None => {
                         if self.latest.is_none_or(|l| v > l) {
                             self.latest = Some(v);
-                            self.latest_text = Some(show_time(&a, v));
                         }
                     }
                     Some(g) => {
@@ -87,7 +85,6 @@ impl MlKernel for TemporalLeakage {
                             .or_insert(f64::NEG_INFINITY);
                         if v > *e {
                             *e = v;
-                            self.late_text.insert(g[i], show_time(&a, v));
                         }
                         if self.kept > cx.options.memory_limit / 2 {
                             return Err(super::over_limit(cx));
@@ -97,18 +94,14 @@ impl MlKernel for TemporalLeakage {
                 continue;
             }
             let bound = match &groups {
-                None => self
-                    .latest
-                    .map(|l| (l, self.latest_text.clone().unwrap_or_default())),
-                Some(g) => self
-                    .latest_by_group
-                    .get(&g[i])
-                    .map(|l| (*l, self.late_text.get(&g[i]).cloned().unwrap_or_default())),
+                None => self.latest,
+                Some(g) => self.latest_by_group.get(&g[i]).copied(),
             };
             self.evaluated += 1;
-            if let Some((latest, shown)) = bound
+            if let Some(latest) = bound
                 && v <= latest
             {
+                let shown = show_time(a.data_type(), latest);
                 self.failing += 1;
                 if self.samples.len() < cx.options.samples {
                     let scope = if groups.is_some() {
@@ -135,9 +128,9 @@ impl MlKernel for TemporalLeakage {
             evaluated: self.evaluated,
             failing: self.failing,
             observed: self
-                .latest_text
-                .as_ref()
-                .map(|t| serde_json::json!({"latest_train_time": t})),
+                .latest
+                .zip(self.time_type.as_ref())
+                .map(|(v, t)| serde_json::json!({"latest_train_time": show_time(t, v)})),
             message: (self.failing > 0).then(|| {
                 format!(
                     "{} of {} validation and test rows are not after the train split{}",
