@@ -46,10 +46,9 @@ impl MlKernel for ConflictingLabels {
                 continue;
             }
             self.labelled += 1;
-            if !self.label_texts.contains_key(&labels[i]) {
-                self.label_texts
-                    .insert(labels[i], render(label.as_ref(), i));
-            }
+            self.label_texts
+                .entry(labels[i])
+                .or_insert_with(|| render(label.as_ref(), i));
             match self.rows.get_mut(h) {
                 None => {
                     self.kept += super::split_leakage::ROW_COST * 2;
