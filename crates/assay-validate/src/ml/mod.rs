@@ -388,13 +388,16 @@ fn resolve_features(loaded: &LoadedManifest, ml: &Ml) -> Result<Vec<String>, Str
         .collect())
 }
 
+/// What [`read_split`] calls with each batch of a split: the rows, their file, their numbers.
+type EachBatch<'a> = dyn FnMut(&RecordBatch, &Arc<str>, &[u64]) + 'a;
+
 /// Reads one split: each file of its resource in path order, the `columns` (and those its
 /// filter reads), rows the filter keeps, with each row's number in its file.
 fn read_split(
     loaded: &LoadedManifest,
     split: &SplitInfo,
     columns: &[String],
-    each: &mut dyn FnMut(&RecordBatch, &Arc<str>, &[u64]),
+    each: &mut EachBatch,
 ) -> Result<(), String> {
     let r = loaded
         .manifest
