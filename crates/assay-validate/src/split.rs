@@ -141,7 +141,7 @@ pub fn split(loaded: &LoadedManifest, o: &SplitOptions) -> Result<Written, Strin
                 cols[c].null_count()
             ));
         }
-        Some(seeded(&cols, o.seed)?)
+        Some(crate::ml::seeded_row_hashes(&cols, o.seed)?)
     };
     let times: Option<Vec<f64>> = match &o.time {
         None => None,
@@ -279,28 +279,6 @@ fn rel_path(p: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// Seeded 128-bit hashes of each row of `columns`.
-fn seeded(columns: &[ArrayRef], seed: u64) -> Result<Vec<u128>, String> {
-    use arrow::row::{RowConverter, SortField};
-    let canon: Vec<ArrayRef> = columns
-        .iter()
-        .map(crate::ml::canonical)
-        .collect::<Result<_, _>>()?;
-    let converter = RowConverter::new(
-        canon
-            .iter()
-            .map(|c| SortField::new(c.data_type().clone()))
-            .collect(),
-    )
-    .map_err(|e| e.to_string())?;
-    let rows = converter
-        .convert_columns(&canon)
-        .map_err(|e| e.to_string())?;
-    Ok((0..rows.num_rows())
-        .map(|i| twox_hash::XxHash3_128::oneshot_with_seed(seed, rows.row(i).as_ref()))
-        .collect())
 }
 
 /// The split (0 train, 1 validation, 2 test) of each row.

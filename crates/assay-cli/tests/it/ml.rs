@@ -181,7 +181,7 @@ fn drift_statistics_agree_with_scipy() {
 fn the_example_training_set_shows_its_leakage_and_drift_everywhere() {
     let dir = temp_dir("ml-example");
     let copy = dir.join("boiler-fault-training");
-    copy_dir(&repo().join("catalog/IF-C341/boiler-fault-training"), &copy);
+    crate::integrity::copy_tree(&repo().join("catalog/IF-C341/boiler-fault-training"), &copy);
     let (code, doc) = validate_in(&copy, &["--no-history", "--no-cache"]);
     assert_eq!(code, Some(1));
     let training = &doc["training"];
@@ -401,21 +401,4 @@ fn split_is_leak_free_by_construction_and_repeatable() {
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// Copies a dataset folder (not its `.assay` history).
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

@@ -571,6 +571,11 @@ pub(crate) fn canonical(a: &ArrayRef) -> Result<ArrayRef, String> {
 /// 128-bit hashes of each row of `columns` (in the canonical types), or `None` for a row with
 /// a null in them: equal rows, equal hashes, whatever file or split they come from.
 pub(crate) fn row_hashes(columns: &[ArrayRef]) -> Result<Vec<u128>, String> {
+    seeded_row_hashes(columns, 0)
+}
+
+/// [`row_hashes`] with a seed (`assay split` orders groups by them).
+pub(crate) fn seeded_row_hashes(columns: &[ArrayRef], seed: u64) -> Result<Vec<u128>, String> {
     use arrow::row::{RowConverter, SortField};
     let canon: Vec<ArrayRef> = columns.iter().map(canonical).collect::<Result<_, _>>()?;
     let converter = RowConverter::new(
@@ -584,7 +589,7 @@ pub(crate) fn row_hashes(columns: &[ArrayRef]) -> Result<Vec<u128>, String> {
         .convert_columns(&canon)
         .map_err(|e| e.to_string())?;
     Ok((0..rows.num_rows())
-        .map(|i| twox_hash::XxHash3_128::oneshot(rows.row(i).as_ref()))
+        .map(|i| twox_hash::XxHash3_128::oneshot_with_seed(seed, rows.row(i).as_ref()))
         .collect())
 }
 
