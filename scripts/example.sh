@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on the bundled catalog (the 100 field standards and five example datasets): build
+# The main job on the bundled catalog (the 100 field standards and six example datasets): build
 # assay, lint every manifest, verify the locks, show the lineage, validate every dataset and
 # publish the site. Exit status is 0 when the run completed; per-dataset results are printed.
 set -uo pipefail
@@ -18,7 +18,7 @@ echo "== assay lineage catalog"
 echo "(exit $?)"
 # A fixed reference time keeps the freshness checks of the example data meaningful.
 now=2025-07-03T00:00:00Z
-# The five example datasets in full; the 100 field standards one line each.
+# The six example datasets in full; the 100 field standards one line each.
 for manifest in $(find catalog -name dataset.yaml -not -path '*-standard/*' | sort); do
   dir=$(dirname "$manifest")
   echo
