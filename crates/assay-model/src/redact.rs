@@ -262,21 +262,13 @@ pub fn report(report: &mut Report, m: &Manifest, policy: &Policy, r: &Redactor) 
             let any = hidden.iter().any(|h| *h) || (policy.all && check.columns.is_empty());
             let mut originals: Vec<String> = Vec::new();
             for s in &mut check.samples {
-                let per_column = s.values.len() == check.columns.len();
-                for (i, v) in s.values.iter_mut().enumerate() {
-                    let hide = if per_column { hidden[i] } else { any };
-                    if hide && v != "null" && !v.starts_with(TOKEN_PREFIX) {
-                        originals.push(v.clone());
-                        *v = r.token(v);
-                    }
-                }
+                hide_values(s, &hidden, any, r, &mut originals);
                 for (i, v) in s.key.iter_mut().enumerate() {
-                    let hide = key_columns
+                    if key_columns
                         .get(i)
-                        .is_some_and(|c| policy.hides_key(&res.name, c));
-                    if hide && v != "null" && !v.starts_with(TOKEN_PREFIX) {
-                        originals.push(v.clone());
-                        *v = r.token(v);
+                        .is_some_and(|c| policy.hides_key(&res.name, c))
+                    {
+                        hide(v, r, &mut originals);
                     }
                 }
                 if let Some(note) = &mut s.note {
@@ -312,10 +304,7 @@ fn training(report: &mut Report, m: &Manifest, policy: &Policy, r: &Redactor) {
     if ml.label.as_ref().is_some_and(|l| hides(&l.column)) {
         for s in &mut t.splits {
             for l in &mut s.labels {
-                if l.label != "null" && !l.label.starts_with(TOKEN_PREFIX) {
-                    labels.push(l.label.clone());
-                    l.label = r.token(&l.label);
-                }
+                hide(&mut l.label, r, &mut labels);
             }
         }
     }
@@ -332,14 +321,7 @@ fn training(report: &mut Report, m: &Manifest, policy: &Policy, r: &Redactor) {
             check.observed = None;
         }
         for s in &mut check.samples {
-            let per_column = s.values.len() == check.columns.len();
-            for (i, v) in s.values.iter_mut().enumerate() {
-                let hide = if per_column { hidden[i] } else { any };
-                if hide && v != "null" && !v.starts_with(TOKEN_PREFIX) {
-                    originals.push(v.clone());
-                    *v = r.token(v);
-                }
-            }
+            hide_values(s, &hidden, any, r, &mut originals);
         }
         for s in &mut check.samples {
             if let Some(note) = &mut s.note {
@@ -351,6 +333,32 @@ fn training(report: &mut Report, m: &Manifest, policy: &Policy, r: &Redactor) {
         }
         if !labels.is_empty() && check.kind == "label_balance" {
             check.observed = None;
+        }
+    }
+}
+
+/// Replaces a shown value by its token, and keeps the original, to find it again in notes and
+/// messages.
+fn hide(v: &mut String, r: &Redactor, originals: &mut Vec<String>) {
+    if v != "null" && !v.starts_with(TOKEN_PREFIX) {
+        originals.push(v.clone());
+        *v = r.token(v);
+    }
+}
+
+/// Hides a sample's values: by column where the sample has one value per column (`hidden`),
+/// else every value when `any`.
+fn hide_values(
+    s: &mut crate::report::Sample,
+    hidden: &[bool],
+    any: bool,
+    r: &Redactor,
+    originals: &mut Vec<String>,
+) {
+    let per_column = s.values.len() == hidden.len();
+    for (i, v) in s.values.iter_mut().enumerate() {
+        if if per_column { hidden[i] } else { any } {
+            hide(v, r, originals);
         }
     }
 }

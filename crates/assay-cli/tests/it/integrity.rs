@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{assay, repo, stderr, stdout, temp_dir};
+use crate::support::{Rng, assay, repo, stderr, stdout, temp_dir};
 
 /// Copies a folder tree (files and folders only), without hidden entries such as the
 /// `.assay/history` that validations of the repository's catalog leave behind.
@@ -149,18 +149,6 @@ fn example_catalog_verifies_clean() {
     let out = assay(&repo(), &["verify", "--quick", "catalog"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).starts_with("quick check: sizes and footers only"));
-}
-
-/// SplitMix64: a seeded, dependency-free generator for the property test.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
 }
 
 #[test]

@@ -542,19 +542,21 @@ impl Eval<'_> {
         }
     }
 
-    /// Evaluates `batch`, whose first row is row `first_row` of the file.
-    fn update(&mut self, run: &FileRun, rg: usize, batch: &RecordBatch, first_row: u64) {
+    /// Evaluates `batch` (with its primary-key columns `keys`), whose first row is row
+    /// `first_row` of the file.
+    fn update(
+        &mut self,
+        run: &FileRun,
+        rg: usize,
+        (batch, keys): (&RecordBatch, &[ArrayRef]),
+        first_row: u64,
+    ) {
         if self.part.error.is_some() {
             return;
         }
-        let keys: Vec<ArrayRef> = run
-            .pk
-            .iter()
-            .filter_map(|c| batch.column_by_name(c).cloned())
-            .collect();
         let b = Batch {
             batch,
-            keys: &keys,
+            keys,
             rel: run.rel,
             row_group: rg as u64,
             first_row,
@@ -571,7 +573,7 @@ impl Eval<'_> {
         &mut self,
         run: &FileRun,
         work: (usize, u64),
-        batch: &RecordBatch,
+        (batch, keys): (&RecordBatch, &[ArrayRef]),
         at: u64,
         rows: &[Range<u64>],
     ) {
@@ -580,11 +582,21 @@ impl Eval<'_> {
         for r in rows {
             let (lo, hi) = (r.start.max(at), r.end.min(end));
             if lo < hi {
-                let piece = batch.slice((lo - at) as usize, (hi - lo) as usize);
-                self.update(run, rg, &piece, rg_first + lo);
+                let (offset, len) = ((lo - at) as usize, (hi - lo) as usize);
+                let piece = batch.slice(offset, len);
+                let piece_keys: Vec<ArrayRef> = keys.iter().map(|k| k.slice(offset, len)).collect();
+                self.update(run, rg, (&piece, &piece_keys), rg_first + lo);
             }
         }
     }
+}
+
+/// The primary-key columns of a batch, for samples: taken once per batch, for every check.
+fn keys_of(run: &FileRun, batch: &RecordBatch) -> Vec<ArrayRef> {
+    run.pk
+        .iter()
+        .filter_map(|c| batch.column_by_name(c).cloned())
+        .collect()
 }
 
 impl Work {
@@ -599,11 +611,12 @@ impl Work {
             let mut at = 0u64;
             for batch in reader {
                 let batch = batch?;
+                let keys = keys_of(run, &batch);
                 for e in whole.iter_mut() {
-                    e.update(run, rg, &batch, self.first_row + at);
+                    e.update(run, rg, (&batch, &keys), self.first_row + at);
                 }
                 for (e, p) in ridden.iter_mut().zip(&riders) {
-                    e.update_within(run, (rg, self.first_row), &batch, at, &p.rows);
+                    e.update_within(run, (rg, self.first_row), (&batch, &keys), at, &p.rows);
                 }
                 at += batch.num_rows() as u64;
             }
@@ -626,7 +639,13 @@ impl Work {
                     };
                     let n = ((r.end - r.start - into_run) as usize).min(batch.num_rows() - taken);
                     let piece = batch.slice(taken, n);
-                    e.update(run, rg, &piece, self.first_row + r.start + into_run);
+                    let keys = keys_of(run, &piece);
+                    e.update(
+                        run,
+                        rg,
+                        (&piece, &keys),
+                        self.first_row + r.start + into_run,
+                    );
                     taken += n;
                     into_run += n as u64;
                     if into_run == r.end - r.start {

@@ -1,13 +1,13 @@
 //! `conflicting_labels`: rows whose feature values are identical (equal 128-bit hashes of the
 //! feature columns) but whose labels differ, in any splits.
 
-use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, render, row_hashes, sample};
+use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, Seen, render, row_hashes, sample};
 
 #[derive(Default)]
 pub(crate) struct ConflictingLabels {
     /// Per distinct feature row: the first label seen and where, the rows, and whether
     /// another label was seen.
-    rows: RowMap<Seen>,
+    rows: RowMap<FirstSeen>,
     /// Each label value's text, by its hash (a label has few values).
     label_texts: RowMap<String>,
     labelled: u64,
@@ -15,7 +15,7 @@ pub(crate) struct ConflictingLabels {
     kept: u64,
 }
 
-struct Seen {
+struct FirstSeen {
     label: u128,
     at: Loc,
     rows: u64,
@@ -33,13 +33,9 @@ impl MlKernel for ConflictingLabels {
         let Some(l) = &cx.ml.label else {
             return Err("no `label` is declared".into());
         };
-        let cols = cx
-            .features
-            .iter()
-            .map(|c| b.column(c).cloned())
-            .collect::<Result<Vec<_>, _>>()?;
+        let cols = b.columns(cx.features)?;
         let label = b.column(&l.column)?.clone();
-        let hashes = row_hashes(&cols)?;
+        let hashes = b.feature_hashes(cx)?;
         let labels = row_hashes(std::slice::from_ref(&label))?;
         for (i, h) in hashes.iter().enumerate() {
             if label.is_null(i) || cols.iter().any(|c| c.is_null(i)) {
@@ -57,7 +53,7 @@ impl MlKernel for ConflictingLabels {
                     }
                     self.rows.insert(
                         *h,
-                        Seen {
+                        FirstSeen {
                             label: labels[i],
                             at: b.at(i),
                             rows: 1,
@@ -89,7 +85,7 @@ impl MlKernel for ConflictingLabels {
         Ok(())
     }
 
-    fn finish(&mut self, cx: &MlCx, _: &[u64]) -> Outcome {
+    fn finish(&mut self, cx: &MlCx, _: &Seen) -> Outcome {
         let (groups, failing) = self
             .rows
             .values()

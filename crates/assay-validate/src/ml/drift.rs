@@ -3,11 +3,12 @@
 //! Wasserstein distance, the Jensen–Shannon distance; and the population stability index and
 //! the L-infinity distance over bins or categories.
 
-/// The Kolmogorov–Smirnov statistic of two sorted samples: the largest gap between their
-/// empirical distribution functions (`scipy.stats.ks_2samp(a, b).statistic`).
-pub(crate) fn ks(a: &[f64], b: &[f64]) -> f64 {
+/// Walks the distinct values `x` of two sorted samples in order, calling `each(x, F_a(x),
+/// F_b(x))` with both empirical distribution functions at `x` (as `searchsorted(…, "right")`
+/// gives them in scipy).
+fn steps(a: &[f64], b: &[f64], mut each: impl FnMut(f64, f64, f64)) {
     let (n, m) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
+    let (mut i, mut j) = (0usize, 0usize);
     while i < a.len() || j < b.len() {
         let x = match (a.get(i), b.get(j)) {
             (Some(&x), Some(&y)) => x.min(y),
@@ -21,39 +22,29 @@ pub(crate) fn ks(a: &[f64], b: &[f64]) -> f64 {
         while j < b.len() && b[j] <= x {
             j += 1;
         }
-        d = d.max((i as f64 / n - j as f64 / m).abs());
+        each(x, i as f64 / n, j as f64 / m);
     }
+}
+
+/// The Kolmogorov–Smirnov statistic of two sorted samples: the largest gap between their
+/// empirical distribution functions (`scipy.stats.ks_2samp(a, b).statistic`).
+pub(crate) fn ks(a: &[f64], b: &[f64]) -> f64 {
+    let mut d = 0.0f64;
+    steps(a, b, |_, fa, fb| d = d.max((fa - fb).abs()));
     d
 }
 
 /// The first Wasserstein distance of two sorted samples: the area between their empirical
 /// distribution functions (`scipy.stats.wasserstein_distance(a, b)`).
 pub(crate) fn wasserstein(a: &[f64], b: &[f64]) -> f64 {
-    let (n, m) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j) = (0usize, 0usize);
     let mut sum = 0.0f64;
-    let mut prev: Option<f64> = None;
-    let (mut fa, mut fb) = (0.0f64, 0.0f64);
-    while i < a.len() || j < b.len() {
-        let x = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) => x.min(y),
-            (Some(&x), None) => x,
-            (None, Some(&y)) => y,
-            (None, None) => break,
-        };
-        if let Some(p) = prev {
-            sum += (fa - fb).abs() * (x - p);
+    let mut prev: Option<(f64, f64, f64)> = None;
+    steps(a, b, |x, fa, fb| {
+        if let Some((p, pa, pb)) = prev {
+            sum += (pa - pb).abs() * (x - p);
         }
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        fa = i as f64 / n;
-        fb = j as f64 / m;
-        prev = Some(x);
-    }
+        prev = Some((x, fa, fb));
+    });
     sum
 }
 

@@ -1,7 +1,7 @@
 //! `group_leakage`: an entity of the `groupBy` columns (a machine, a batch, a wafer) with rows
 //! in more than one split.
 
-use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, render, row_hashes, sample};
+use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, Seen, render, row_hashes, sample};
 
 #[derive(Default)]
 pub(crate) struct GroupLeakage {
@@ -22,12 +22,7 @@ impl MlKernel for GroupLeakage {
     }
 
     fn update(&mut self, cx: &MlCx, b: &MlBatch) -> Result<(), String> {
-        let cols = cx
-            .ml
-            .group_by
-            .iter()
-            .map(|c| b.column(c).cloned())
-            .collect::<Result<Vec<_>, _>>()?;
+        let cols = b.columns(&cx.ml.group_by)?;
         let hashes = row_hashes(&cols)?;
         for (i, h) in hashes.iter().enumerate() {
             if cols.iter().any(|c| c.is_null(i)) {
@@ -56,7 +51,7 @@ impl MlKernel for GroupLeakage {
         Ok(())
     }
 
-    fn finish(&mut self, cx: &MlCx, _: &[u64]) -> Outcome {
+    fn finish(&mut self, cx: &MlCx, _: &Seen) -> Outcome {
         let mut leaked: Vec<(&Loc, &Group)> = Vec::new();
         let mut by_pair: std::collections::BTreeMap<String, u64> = Default::default();
         for g in self.groups.values() {

@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use assay_model::Scalar;
 use assay_model::ml::SplitName;
 
-use super::{MlBatch, MlCx, MlKernel, Outcome, count_values};
+use assay_model::manifest::Task;
+
+use super::{MlBatch, MlCx, MlKernel, Outcome, Seen};
 
 pub(crate) struct LabelBalance {
     min_share: Option<f64>,
     min_count: Option<u64>,
-    /// Rows per class, per split.
-    counts: Vec<BTreeMap<String, u64>>,
 }
 
 impl LabelBalance {
@@ -21,7 +21,6 @@ impl LabelBalance {
         LabelBalance {
             min_share,
             min_count,
-            counts: Vec::new(),
         }
     }
 }
@@ -43,23 +42,26 @@ impl MlKernel for LabelBalance {
         cx.ml.label.iter().map(|l| l.column.clone()).collect()
     }
 
-    fn update(&mut self, cx: &MlCx, b: &MlBatch) -> Result<(), String> {
-        let Some(l) = &cx.ml.label else {
-            return Err("no `label` is declared".into());
-        };
-        self.counts.resize_with(cx.splits.len(), BTreeMap::new);
-        count_values(b.column(&l.column)?, &mut self.counts[b.split]);
+    /// The driver counts the label's values per split as it reads them ([`Seen::labels`]).
+    fn update(&mut self, _: &MlCx, _: &MlBatch) -> Result<(), String> {
         Ok(())
     }
 
-    fn finish(&mut self, cx: &MlCx, _: &[u64]) -> Outcome {
-        let Some(l) = &cx.ml.label else {
+    fn finish(&mut self, cx: &MlCx, seen: &Seen) -> Outcome {
+        let why = match &cx.ml.label {
+            None => Some("no `label` is declared"),
+            Some(l) if l.kind != Task::Classification => {
+                Some("the label is a regression target: it has no classes to balance")
+            }
+            Some(_) => None,
+        };
+        let (Some(l), None) = (&cx.ml.label, why) else {
             return Outcome {
-                error: Some("no `label` is declared".into()),
+                error: why.map(str::to_string),
                 ..Default::default()
             };
         };
-        self.counts.resize_with(cx.splits.len(), BTreeMap::new);
+        let counts: &[BTreeMap<String, u64>] = seen.labels;
         let train = cx
             .splits
             .iter()
@@ -67,19 +69,19 @@ impl MlKernel for LabelBalance {
             .unwrap_or(0);
         // The classes: as declared, else those train has.
         let classes: Vec<String> = if l.classes.is_empty() {
-            self.counts[train].keys().cloned().collect()
+            counts[train].keys().cloned().collect()
         } else {
             l.classes.iter().map(class_text).collect()
         };
         let k = classes.len().max(1);
         let min_share = self.min_share.unwrap_or(0.1 / k as f64);
         let min_count = self.min_count.unwrap_or(1);
-        let train_rows: u64 = self.counts[train].values().sum();
+        let train_rows: u64 = counts[train].values().sum();
         let mut problems = Vec::new();
         let mut evaluated = 0u64;
         for c in &classes {
             evaluated += 1;
-            let n = self.counts[train].get(c).copied().unwrap_or(0);
+            let n = counts[train].get(c).copied().unwrap_or(0);
             let share = if train_rows == 0 {
                 0.0
             } else {
@@ -96,7 +98,7 @@ impl MlKernel for LabelBalance {
         for (s, split) in cx.splits.iter().enumerate() {
             for c in &classes {
                 evaluated += 1;
-                let n = self.counts[s].get(c).copied().unwrap_or(0);
+                let n = counts[s].get(c).copied().unwrap_or(0);
                 if n < min_count {
                     problems.push(format!(
                         "class `{c}` has {n} rows in {}, fewer than {min_count}",
@@ -105,7 +107,7 @@ impl MlKernel for LabelBalance {
                 }
             }
             if !l.classes.is_empty() {
-                for (c, n) in &self.counts[s] {
+                for (c, n) in &counts[s] {
                     if !classes.contains(c) {
                         evaluated += 1;
                         problems.push(format!(
@@ -118,8 +120,8 @@ impl MlKernel for LabelBalance {
             if s == train {
                 continue;
             }
-            for (c, n) in &self.counts[s] {
-                if !self.counts[train].contains_key(c) {
+            for (c, n) in &counts[s] {
+                if !counts[train].contains_key(c) {
                     evaluated += 1;
                     problems.push(format!(
                         "class `{c}` ({n} rows) is in {} but not in train",
@@ -130,7 +132,7 @@ impl MlKernel for LabelBalance {
         }
         let rarest = classes
             .iter()
-            .map(|c| (self.counts[train].get(c).copied().unwrap_or(0), c))
+            .map(|c| (counts[train].get(c).copied().unwrap_or(0), c))
             .min();
         Outcome {
             evaluated,

@@ -59,9 +59,24 @@ pub(crate) struct MlBatch<'a> {
     pub batch: &'a RecordBatch,
     pub file: &'a Arc<str>,
     pub rows: &'a [u64],
+    /// The feature hashes, computed once for every check that compares rows.
+    pub feature_hashes: std::cell::OnceCell<Result<Vec<u128>, String>>,
 }
 
 impl MlBatch<'_> {
+    /// The columns `names`, in order, or an error naming the first missing one.
+    pub fn columns(&self, names: &[String]) -> Result<Vec<ArrayRef>, String> {
+        names.iter().map(|c| self.column(c).cloned()).collect()
+    }
+
+    /// 128-bit hashes of each row's features ([`row_hashes`]), computed on first use.
+    pub fn feature_hashes(&self, cx: &MlCx) -> Result<&[u128], String> {
+        self.feature_hashes
+            .get_or_init(|| self.columns(cx.features).and_then(|c| row_hashes(&c)))
+            .as_deref()
+            .map_err(Clone::clone)
+    }
+
     /// A column, or an error naming it.
     pub fn column(&self, name: &str) -> Result<&ArrayRef, String> {
         self.batch
@@ -92,6 +107,14 @@ impl std::fmt::Display for Loc {
     }
 }
 
+/// What the driver counted over every split, for the kernels' verdicts.
+pub(crate) struct Seen<'a> {
+    /// Rows of each split.
+    pub rows: &'a [u64],
+    /// Rows per label value of each split (a classification label).
+    pub labels: &'a [std::collections::BTreeMap<String, u64>],
+}
+
 /// What a kernel found.
 #[derive(Default)]
 pub(crate) struct Outcome {
@@ -116,7 +139,7 @@ pub(crate) trait MlKernel {
     /// One batch of one split; splits arrive in order: train, validation, test.
     fn update(&mut self, cx: &MlCx, b: &MlBatch) -> Result<(), String>;
     /// After every split: the result.
-    fn finish(&mut self, cx: &MlCx, rows: &[u64]) -> Outcome;
+    fn finish(&mut self, cx: &MlCx, seen: &Seen) -> Outcome;
 }
 
 fn compile(check: &MlCheck) -> Box<dyn MlKernel> {
@@ -204,13 +227,15 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
             if let Some(l) = classification
                 && let Some(a) = batch.column_by_name(&l.column)
             {
-                count_values(a, &mut labels[si]);
+                // A label with no text form has no classes; `label_balance` then finds none.
+                let _ = count_values(a, &mut labels[si]);
             }
             let b = MlBatch {
                 split: si,
                 batch,
                 file,
                 rows: row_numbers,
+                feature_hashes: Default::default(),
             };
             for (k, e) in kernels.iter_mut().zip(errors.iter_mut()) {
                 if e.is_none()
@@ -230,13 +255,17 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
         }
     }
     let total: u64 = rows.iter().sum();
+    let seen = Seen {
+        rows: &rows,
+        labels: &labels,
+    };
     let mut drift = Vec::new();
     let results = checks
         .iter()
         .zip(kernels.iter_mut())
         .zip(errors)
         .map(|((check, k), error)| {
-            let mut o = k.finish(&cx, &rows);
+            let mut o = k.finish(&cx, &seen);
             if let Some(e) = error {
                 o.error = Some(e);
             }
@@ -526,11 +555,12 @@ fn project(batch: &RecordBatch, names: &[String]) -> Result<RecordBatch, String>
     RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| e.to_string())
 }
 
-/// Adds each non-null value of `a`, as text, to `counts`.
-pub(crate) fn count_values(a: &ArrayRef, counts: &mut std::collections::BTreeMap<String, u64>) {
-    let Ok(text) = cast(a, &DataType::Utf8) else {
-        return;
-    };
+/// Adds each non-null value of `a`, as text, to `counts`; an error when it has no text form.
+pub(crate) fn count_values(
+    a: &ArrayRef,
+    counts: &mut std::collections::BTreeMap<String, u64>,
+) -> Result<(), String> {
+    let text = cast(a, &DataType::Utf8).map_err(|e| e.to_string())?;
     let text = text
         .as_any()
         .downcast_ref::<arrow::array::StringArray>()
@@ -543,6 +573,7 @@ pub(crate) fn count_values(a: &ArrayRef, counts: &mut std::collections::BTreeMap
             }
         }
     }
+    Ok(())
 }
 
 /// The columns in a type that compares equal across files and splits: integers as Int64,

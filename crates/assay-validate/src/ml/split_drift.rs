@@ -4,13 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use arrow::compute::cast;
 use arrow::datatypes::DataType;
 use assay_model::manifest::Task;
 use assay_model::ml::{DriftMetric, SplitName};
 use assay_model::report::DriftRow;
 
-use super::{MlBatch, MlCx, MlKernel, Outcome, count_values, drift};
+use super::{MlBatch, MlCx, MlKernel, Outcome, Seen, count_values, drift};
 
 pub(crate) struct Settings {
     pub metric: Option<DriftMetric>,
@@ -93,12 +92,7 @@ impl MlKernel for SplitDrift {
                 }
                 Kept::Categories(m) => {
                     let before = m.len();
-                    let text = if a.data_type() == &DataType::Utf8 {
-                        a.clone()
-                    } else {
-                        cast(a, &DataType::Utf8).map_err(|e| e.to_string())?
-                    };
-                    count_values(&text, m);
+                    count_values(a, m)?;
                     self.bytes += 48 * (m.len() - before) as u64;
                 }
             }
@@ -109,7 +103,7 @@ impl MlKernel for SplitDrift {
         Ok(())
     }
 
-    fn finish(&mut self, cx: &MlCx, _: &[u64]) -> Outcome {
+    fn finish(&mut self, cx: &MlCx, _: &Seen) -> Outcome {
         let train = cx
             .splits
             .iter()

@@ -1,7 +1,7 @@
 //! `split_leakage`: validation and test rows whose feature values equal a train row's (and
 //! test rows equal to a validation row's), by 128-bit hashes of the feature columns.
 
-use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, render, row_hashes, sample};
+use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, Seen, render, sample};
 
 pub(crate) struct SplitLeakage {
     max_share: f64,
@@ -42,12 +42,8 @@ impl MlKernel for SplitLeakage {
         self.seen.resize_with(n, RowMap::default);
         self.shared.resize(n, 0);
         self.compared.resize(n, 0);
-        let cols = cx
-            .features
-            .iter()
-            .map(|c| b.column(c).cloned())
-            .collect::<Result<Vec<_>, _>>()?;
-        let hashes = row_hashes(&cols)?;
+        let cols = b.columns(cx.features)?;
+        let hashes = b.feature_hashes(cx)?;
         let last = b.split + 1 == n;
         for (i, h) in hashes.iter().enumerate() {
             if cols.iter().any(|c| c.is_null(i)) {
@@ -82,7 +78,7 @@ impl MlKernel for SplitLeakage {
         Ok(())
     }
 
-    fn finish(&mut self, cx: &MlCx, _: &[u64]) -> Outcome {
+    fn finish(&mut self, cx: &MlCx, _: &Seen) -> Outcome {
         let mut observed = serde_json::Map::new();
         let mut worst = 0.0f64;
         let mut parts = Vec::new();

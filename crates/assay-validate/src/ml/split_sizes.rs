@@ -3,7 +3,7 @@
 
 use assay_model::ml::SplitName;
 
-use super::{MlBatch, MlCx, MlKernel, Outcome};
+use super::{MlBatch, MlCx, MlKernel, Outcome, Seen};
 
 pub(crate) struct SplitSizes {
     /// `[min, max]` shares of train, validation and test.
@@ -25,7 +25,8 @@ impl MlKernel for SplitSizes {
         Ok(())
     }
 
-    fn finish(&mut self, cx: &MlCx, rows: &[u64]) -> Outcome {
+    fn finish(&mut self, cx: &MlCx, seen: &Seen) -> Outcome {
+        let rows = seen.rows;
         let total: u64 = rows.iter().sum();
         let mut problems = Vec::new();
         let mut shares = serde_json::Map::new();

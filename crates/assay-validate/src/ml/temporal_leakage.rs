@@ -4,7 +4,7 @@
 use assay_model::ml::SplitName;
 
 use super::{
-    MlBatch, MlCx, MlKernel, Outcome, RowMap, render, row_hashes, sample, show_time, times,
+    MlBatch, MlCx, MlKernel, Outcome, RowMap, Seen, render, row_hashes, sample, show_time, times,
 };
 
 pub(crate) struct TemporalLeakage {
@@ -52,12 +52,7 @@ impl MlKernel for TemporalLeakage {
         self.time_type.get_or_insert_with(|| a.data_type().clone());
         let t = times(&a)?;
         let groups = if self.per_group {
-            let cols = cx
-                .ml
-                .group_by
-                .iter()
-                .map(|c| b.column(c).cloned())
-                .collect::<Result<Vec<_>, _>>()?;
+            let cols = b.columns(&cx.ml.group_by)?;
             Some(row_hashes(&cols)?)
         } else {
             None
@@ -123,7 +118,7 @@ impl MlKernel for TemporalLeakage {
         Ok(())
     }
 
-    fn finish(&mut self, _: &MlCx, _: &[u64]) -> Outcome {
+    fn finish(&mut self, _: &MlCx, _: &Seen) -> Outcome {
         Outcome {
             evaluated: self.evaluated,
             failing: self.failing,
