@@ -51,6 +51,22 @@ impl Source {
         }
     }
 
+    /// Opens `f` and reads its footer through the checked path (`footer::load`): a reader
+    /// builder over the whole file. Errors name the file.
+    pub fn reader(
+        dir: &std::path::Path,
+        f: &ResolvedFile,
+    ) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<Source>, String> {
+        let source = Source::open(dir, f)?;
+        let meta =
+            crate::footer::load(&source, source.len()).map_err(|e| format!("{}: {e}", f.rel))?;
+        Ok(
+            parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::new_with_metadata(
+                source, meta,
+            ),
+        )
+    }
+
     /// Its length in bytes.
     pub fn len(&self) -> u64 {
         parquet::file::reader::Length::len(self)

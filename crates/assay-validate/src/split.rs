@@ -22,7 +22,6 @@ use arrow::compute::filter_record_batch;
 use assay_model::LoadedManifest;
 use assay_model::ml::SplitName;
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
@@ -85,21 +84,11 @@ pub fn split(loaded: &LoadedManifest, o: &SplitOptions) -> Result<Written, Strin
         ));
     }
     // Every row of the resource, file by file.
-    let (files, problems) =
-        assay_storage::resolve(&loaded.dir, &r.path.patterns()).map_err(|e| e.to_string())?;
-    if let Some(p) = problems.first() {
-        return Err(format!("resource `{}` cannot be read whole ({p})", r.name));
-    }
-    if files.is_empty() {
-        return Err(format!("resource `{}` has no files", r.name));
-    }
+    let files = crate::ml::whole_files(loaded, r)?;
     let mut batches: Vec<RecordBatch> = Vec::new();
     let mut held = 0u64;
     for f in &files {
-        let source = crate::source::Source::open(&loaded.dir, f)?;
-        let meta =
-            crate::footer::load(&source, source.len()).map_err(|e| format!("{}: {e}", f.rel))?;
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(source, meta)
+        let reader = crate::source::Source::reader(&loaded.dir, f)?
             .with_batch_size(65_536)
             .build()
             .map_err(|e| format!("{}: {e}", f.rel))?;

@@ -10,7 +10,6 @@ use arrow::array::{Array, StringArray};
 use arrow::compute::cast;
 use arrow::datatypes::DataType;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 /// The distinct non-null values of `column` in `files`, rendered as text, that are at least
 /// `min_chars` characters long, at most `limit` of them (then `Err`: too many to audit).
@@ -42,12 +41,7 @@ pub fn distinct_text_of(
 ) -> Result<BTreeSet<String>, String> {
     let mut out = BTreeSet::new();
     for f in files {
-        let path = Path::new(&f.rel);
-        let file = crate::source::Source::open(dir, f)?;
-        let len = file.len();
-        let meta =
-            crate::footer::load(&file, len).map_err(|e| format!("{}: {e}", path.display()))?;
-        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta);
+        let builder = crate::source::Source::reader(dir, f)?;
         let Some(index) = builder
             .schema()
             .fields()
@@ -60,11 +54,11 @@ pub fn distinct_text_of(
         let reader = builder
             .with_projection(mask)
             .build()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| format!("{}: {e}", f.rel))?;
         for batch in reader {
-            let batch = batch.map_err(|e| format!("{}: {e}", path.display()))?;
+            let batch = batch.map_err(|e| format!("{}: {e}", f.rel))?;
             let text = cast(batch.column(0), &DataType::Utf8)
-                .map_err(|e| format!("{}: `{column}`: {e}", path.display()))?;
+                .map_err(|e| format!("{}: `{column}`: {e}", f.rel))?;
             let Some(strings) = text.as_any().downcast_ref::<StringArray>() else {
                 continue;
             };

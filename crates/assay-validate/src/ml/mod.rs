@@ -22,7 +22,6 @@ use assay_model::report::{
     Training,
 };
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::engine::Options;
 
@@ -434,20 +433,10 @@ fn read_split(
         .iter()
         .find(|r| r.name == split.resource)
         .ok_or_else(|| format!("resource `{}` is not in the manifest", split.resource))?;
-    let (files, problems) =
-        assay_storage::resolve(&loaded.dir, &r.path.patterns()).map_err(|e| e.to_string())?;
-    if let Some(p) = problems.first() {
-        return Err(format!("resource `{}` cannot be read whole ({p})", r.name));
-    }
-    if files.is_empty() {
-        return Err(format!("resource `{}` has no files", r.name));
-    }
-    for f in &files {
+    for f in &whole_files(loaded, r)? {
         let rel: Arc<str> = Arc::from(f.rel.as_str());
-        let source = crate::source::Source::open(&loaded.dir, f)?;
-        let meta =
-            crate::footer::load(&source, source.len()).map_err(|e| format!("{}: {e}", f.rel))?;
-        let schema = meta.schema().clone();
+        let builder = crate::source::Source::reader(&loaded.dir, f)?;
+        let schema = builder.schema().clone();
         let predicate = match &split.filter {
             Some(sql) => Some(
                 crate::checks::expression::plan(sql, &schema)
@@ -468,7 +457,6 @@ fn read_split(
         }
         roots.sort_unstable();
         roots.dedup();
-        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(source, meta);
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
         let reader = builder
             .with_projection(mask)
@@ -519,6 +507,23 @@ fn read_split(
         }
     }
     Ok(())
+}
+
+/// Every file of a resource; an error when one cannot be listed or there is none (a split or
+/// a split's source must be read whole).
+pub(crate) fn whole_files(
+    loaded: &LoadedManifest,
+    r: &assay_model::Resource,
+) -> Result<Vec<assay_model::paths::ResolvedFile>, String> {
+    let (files, problems) =
+        assay_storage::resolve(&loaded.dir, &r.path.patterns()).map_err(|e| e.to_string())?;
+    if let Some(p) = problems.first() {
+        return Err(format!("resource `{}` cannot be read whole ({p})", r.name));
+    }
+    if files.is_empty() {
+        return Err(format!("resource `{}` has no files", r.name));
+    }
+    Ok(files)
 }
 
 /// The batch with dictionary columns as their values.
