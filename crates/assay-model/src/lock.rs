@@ -85,18 +85,23 @@ fn strip_descriptive(v: &mut serde_json::Value) {
     }
 }
 
-/// sha256 (lowercase hex) of the parts of a manifest a lock binds: `name`, `version`, and every
+/// sha256 (lowercase hex) of the parts of a manifest a lock binds: `name`, `version`, every
 /// resource with its titles and descriptions (of the resource, its columns and its checks)
-/// left out. Dataset-level metadata (title, description, keywords, owner, steward, licences,
+/// left out, and the training set (`ml:`) where there is one. Dataset-level metadata (title, description, keywords, owner, steward, licences,
 /// coverage, sources) is not bound.
 pub fn binding_sha256(m: &crate::manifest::Manifest) -> String {
     let mut resources = serde_json::to_value(&m.resources).unwrap_or_default();
     strip_descriptive(&mut resources);
-    let bound = serde_json::json!({
+    let mut bound = serde_json::json!({
         "name": m.name,
         "version": m.version,
         "resources": resources,
     });
+    // The training set's splits and checks, where declared (a manifest without one binds as
+    // before).
+    if let Some(ml) = &m.ml {
+        bound["ml"] = serde_json::to_value(ml).unwrap_or_default();
+    }
     let mut h = Sha256::new();
     h.update(serde_json::to_string(&bound).unwrap_or_default().as_bytes());
     hex(&h.finalize())

@@ -386,3 +386,26 @@ fn split_is_leak_free_by_construction_and_repeatable() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_lock_binds_the_training_set() {
+    let dir = temp_dir("ml-lock");
+    let copy = dir.join("boiler-fault-training");
+    crate::integrity::copy_tree(&repo().join("catalog/IF-C341/boiler-fault-training"), &copy);
+    let verify = |want: i32| {
+        let out = assay(&copy, &["verify", "."]);
+        assert_eq!(out.status.code(), Some(want), "{}", stdout(&out));
+        stdout(&out)
+    };
+    verify(0);
+    // A split's definition changed after locking: the lock no longer holds.
+    let manifest = std::fs::read_to_string(copy.join("dataset.yaml")).unwrap();
+    let edited = manifest.replacen("  time: ts\n", "  time: ts\n  features: [temp_c]\n", 1);
+    assert_ne!(edited, manifest);
+    std::fs::write(copy.join("dataset.yaml"), &edited).unwrap();
+    assert!(verify(1).contains("changed since locking"));
+    // Locked again, it holds.
+    let out = assay(&copy, &["lock", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    verify(0);
+}

@@ -237,6 +237,7 @@ fn the_whole_catalog_publishes_every_field_and_search_finds_fields_by_quantity()
     assert!(dashboard.contains("100 / 100 industrial fields covered"));
     assert_eq!(dashboard.matches("<div class=\"cell empty\"").count(), 0);
     // Every field page shows its standard, linked to the reference dataset's page.
+    let mut declare_ml = 0;
     for s in assay_model::standards::all() {
         let page =
             std::fs::read_to_string(site.join(format!("fields/{}/index.html", s.code))).unwrap();
@@ -256,7 +257,30 @@ fn the_whole_catalog_publishes_every_field_and_search_finds_fields_by_quantity()
             .find(|d| d["name"] == m.name.as_str())
             .map(|d| d["grade"].clone());
         assert_eq!(grade, Some(Value::from("A")), "{} grades A", m.name);
+        // A standard that declares its training set passes every training check, with rows
+        // read in every split (issue 15: at least a quarter of the standards).
+        if m.ml.is_some() {
+            declare_ml += 1;
+            let report: Value = serde_json::from_slice(
+                &std::fs::read(site.join(format!("datasets/{}/report.json", m.name))).unwrap(),
+            )
+            .unwrap();
+            let training = &report["training"];
+            let checks = training["checks"].as_array().unwrap();
+            assert!(checks.len() >= 5, "{}: {training}", m.name);
+            for c in checks {
+                assert_eq!(c["status"], "pass", "{}: {c}", m.name);
+                assert!(c["evaluated"].as_u64().unwrap() > 0, "{}: {c}", m.name);
+            }
+            for split in training["splits"].as_array().unwrap() {
+                assert!(split["rows"].as_u64().unwrap() > 0, "{}: {split}", m.name);
+            }
+        }
     }
+    assert!(
+        declare_ml * 4 >= assay_model::standards::all().len(),
+        "{declare_ml} field standards declare `ml:`"
+    );
     for (q, want) in QUERIES {
         let out = assay(&root, &["search", q, "--site", "site", "--format", "json"]);
         let hits: Value = serde_json::from_slice(&out.stdout).unwrap();

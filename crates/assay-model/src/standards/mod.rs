@@ -65,7 +65,15 @@ impl Standard {
 pub fn reasons(text: &str, manifest: &Manifest) -> Vec<Vec<Option<String>>> {
     let mut found: Vec<Option<String>> = Vec::new();
     let mut pending: Option<String> = None;
+    // The training checks under `ml:` are not the resources' checks.
+    let mut in_ml = false;
     for line in text.lines() {
+        if !line.starts_with([' ', '#']) && !line.is_empty() {
+            in_ml = line.starts_with("ml:");
+        }
+        if in_ml {
+            continue;
+        }
         let t = line.trim_start();
         if let Some(r) = t.strip_prefix("# Reason:") {
             pending = Some(r.trim().to_string());
@@ -178,6 +186,17 @@ pub fn new_manifest(standard: &Standard, name: &str) -> Result<String, String> {
                     "# temporal: {{start: YYYY-MM-DD, end: YYYY-MM-DD}}  # {TODO}: the period your data covers"
                 ),
             ),
+            // The standard's splits cut its sample's period; a dataset's own period differs.
+            _ if ["train:", "validation:", "test:"]
+                .iter()
+                .any(|k| line.trim_start().starts_with(k))
+                && line.contains("filter:") =>
+            {
+                push(
+                    &mut out,
+                    &format!("{line}  # {TODO}: the boundaries of your data's period"),
+                )
+            }
             _ if line.trim_start().starts_with("path:") => push(
                 &mut out,
                 &format!("{line}  # {TODO}: your files, relative to this manifest (globs allowed)"),

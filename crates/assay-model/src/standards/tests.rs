@@ -324,6 +324,11 @@ fn assay_new_gives_a_conforming_manifest_with_marked_placeholders() {
             r.diagnostics
         );
         assert!(codes.contains("placeholder"), "{}", s.code);
+        // The training set came along, its split boundaries marked as the sample's.
+        assert_eq!(m.ml.is_some(), standard.ml.is_some(), "{}", s.code);
+        for line in text.lines().filter(|l| l.contains("filter:")) {
+            assert!(line.contains(TODO), "{}: {line}", s.code);
+        }
         // The reasons came along.
         assert_eq!(reasons(&text, m), reasons(s.text, &standard), "{}", s.code);
     }
