@@ -409,3 +409,29 @@ fn the_lock_binds_the_training_set() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     verify(0);
 }
+
+#[test]
+fn a_small_memory_limit_spills_and_changes_no_result() {
+    let dir = temp_dir("ml-spill");
+    let copy = dir.join("boiler-fault-training");
+    crate::integrity::copy_tree(&repo().join("catalog/IF-C341/boiler-fault-training"), &copy);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--no-history", "--no-cache"];
+        args.extend_from_slice(extra);
+        let (code, doc) = validate_in(&copy, &args);
+        assert_eq!(code, Some(1));
+        doc["training"].clone()
+    };
+    let whole = run(&["--memory-limit", "1GiB"]);
+    assert!(whole["checks"].as_array().unwrap().len() >= 7);
+    // 64 KiB: the 5,400 compared rows (32 bytes each, 173 KB) pass their half (32 KiB) and
+    // go to disk in partitions; the drift values (4 columns, 8 bytes a value) pass their
+    // quarter and go to disk in sorted runs.
+    for extra in [
+        &["--memory-limit", "64KiB"][..],
+        &["--memory-limit", "64KiB", "--jobs", "1"],
+        &["--memory-limit", "200KB", "--jobs", "3"],
+    ] {
+        assert_eq!(run(extra), whole, "{extra:?}");
+    }
+}

@@ -29,10 +29,12 @@ mod conflicting_labels;
 mod drift;
 mod group_leakage;
 mod label_balance;
+mod rows;
 mod split_drift;
 mod split_leakage;
 mod split_sizes;
 mod temporal_leakage;
+mod values;
 
 /// One split as the checks see it.
 pub(crate) struct SplitInfo {
@@ -48,6 +50,23 @@ pub(crate) struct MlCx<'a> {
     /// The feature columns, resolved (declared, or every other column of train's first file).
     pub features: &'a [String],
     pub options: &'a Options,
+    /// Bytes the kernels keep in memory, together ([`MlCx::keep`]).
+    pub kept: std::cell::Cell<u64>,
+}
+
+impl MlCx<'_> {
+    /// Counts `bytes` more kept by a kernel: an error once the kernels together keep more than
+    /// a quarter of `--memory-limit`. (The compared rows of leakage and conflicts have another
+    /// quarter, drift's numeric values an eighth; both spill to disk past it. The rest is for
+    /// reading.)
+    pub fn keep(&self, bytes: u64) -> Result<(), String> {
+        let kept = self.kept.get() + bytes;
+        self.kept.set(kept);
+        if kept > self.options.memory_limit / 4 {
+            return Err(over_limit(self));
+        }
+        Ok(())
+    }
 }
 
 /// Rows of one split: a batch of the needed columns, the file they come from and each row's
@@ -112,6 +131,53 @@ pub(crate) struct Seen<'a> {
     pub rows: &'a [u64],
     /// Rows per label value of each split (a classification label).
     pub labels: &'a [std::collections::BTreeMap<String, u64>],
+    /// The rows compared for leakage and conflicts, when a kernel asked for them
+    /// ([`MlKernel::compares_rows`]).
+    pub compared: Option<&'a Result<Compared, String>>,
+}
+
+impl Seen<'_> {
+    /// The compared rows, or why there are none.
+    pub fn compared(&self) -> Result<&Compared, String> {
+        match self.compared {
+            Some(Ok(c)) => Ok(c),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err("the rows to compare were not kept".into()),
+        }
+    }
+}
+
+/// What the walk over the compared rows found ([`rows`]), with the values of the rows its
+/// samples name.
+pub(crate) struct Compared {
+    pub found: rows::Found,
+    /// Rows compared (every feature non-null), per split.
+    pub compared: Vec<u64>,
+    /// Compared rows with a label.
+    pub labelled: u64,
+    sources: Vec<(usize, Arc<str>)>,
+    /// The features, then the label, of each sampled row, as text.
+    values: std::collections::HashMap<u64, Vec<String>>,
+}
+
+impl Compared {
+    /// A packed location as a sample's location.
+    pub fn loc(&self, loc: u64) -> Loc {
+        Loc {
+            file: self.sources[rows::file_of(loc)].1.clone(),
+            row: rows::row_of(loc),
+        }
+    }
+
+    /// The split a packed location is in.
+    pub fn split(&self, loc: u64) -> usize {
+        self.sources[rows::file_of(loc)].0
+    }
+
+    /// The features, then the label, of a sampled row, as text.
+    pub fn values(&self, loc: u64) -> &[String] {
+        self.values.get(&loc).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// What a kernel found.
@@ -137,8 +203,27 @@ pub(crate) trait MlKernel {
     fn columns(&self, cx: &MlCx) -> Vec<String>;
     /// One batch of one split; splits arrive in order: train, validation, test.
     fn update(&mut self, cx: &MlCx, b: &MlBatch) -> Result<(), String>;
+    /// True when it reads [`Seen::compared`]: the driver then keeps the compared rows.
+    fn compares_rows(&self) -> bool {
+        false
+    }
     /// After every split: the result.
     fn finish(&mut self, cx: &MlCx, seen: &Seen) -> Outcome;
+}
+
+/// A kernel that stopped with an error: what it kept is dropped.
+struct Stopped;
+
+impl MlKernel for Stopped {
+    fn columns(&self, _: &MlCx) -> Vec<String> {
+        Vec::new()
+    }
+    fn update(&mut self, _: &MlCx, _: &MlBatch) -> Result<(), String> {
+        Ok(())
+    }
+    fn finish(&mut self, _: &MlCx, _: &Seen) -> Outcome {
+        Outcome::default()
+    }
 }
 
 fn compile(check: &MlCheck) -> Box<dyn MlKernel> {
@@ -161,9 +246,7 @@ fn compile(check: &MlCheck) -> Box<dyn MlKernel> {
             min_count,
             ..
         } => Box::new(label_balance::LabelBalance::new(*min_share, *min_count)),
-        MlCheck::ConflictingLabels { .. } => {
-            Box::new(conflicting_labels::ConflictingLabels::default())
-        }
+        MlCheck::ConflictingLabels { .. } => Box::new(conflicting_labels::ConflictingLabels),
         MlCheck::SplitDrift {
             metric,
             categorical_metric,
@@ -205,10 +288,14 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
         splits: &splits,
         features: &features,
         options,
+        kept: Default::default(),
     };
     let mut kernels: Vec<Box<dyn MlKernel>> = checks.iter().map(compile).collect();
     let mut errors: Vec<Option<String>> = vec![None; kernels.len()];
-    let mut columns: Vec<String> = kernels.iter().flat_map(|k| k.columns(&cx)).collect();
+    // Bytes each kernel counted against the shared budget (given back when it stops).
+    let mut kept_by = vec![0u64; kernels.len()];
+    let kernel_columns: Vec<Vec<String>> = kernels.iter().map(|k| k.columns(&cx)).collect();
+    let mut columns: Vec<String> = kernel_columns.iter().flatten().cloned().collect();
     if let Some(l) = &ml.label
         && !columns.contains(&l.column)
     {
@@ -220,6 +307,12 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
     let mut labels: Vec<std::collections::BTreeMap<String, u64>> =
         vec![Default::default(); splits.len()];
     let classification = ml.label.as_ref().filter(|l| l.kind == Task::Classification);
+    // The compared rows have a quarter of the memory limit, and spill to disk past it.
+    let mut store = kernels
+        .iter()
+        .any(|k| k.compares_rows())
+        .then(|| rows::Rows::new(splits.len(), options.memory_limit / 4));
+    let mut store_error: Option<String> = None;
     for (si, split) in splits.iter().enumerate() {
         let read = read_split(loaded, split, &columns, &mut |batch, file, row_numbers| {
             rows[si] += batch.num_rows() as u64;
@@ -236,11 +329,24 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
                 rows: row_numbers,
                 feature_hashes: Default::default(),
             };
-            for (k, e) in kernels.iter_mut().zip(errors.iter_mut()) {
-                if e.is_none()
-                    && let Err(why) = k.update(&cx, &b)
-                {
+            if let Some(st) = &mut store
+                && store_error.is_none()
+                && let Err(why) = keep_rows(st, &cx, &b)
+            {
+                store_error = Some(why);
+            }
+            for ((k, e), kept) in kernels.iter_mut().zip(errors.iter_mut()).zip(&mut kept_by) {
+                if e.is_some() {
+                    continue;
+                }
+                let before = cx.kept.get();
+                let r = k.update(&cx, &b);
+                *kept += cx.kept.get() - before;
+                if let Err(why) = r {
+                    // A kernel that stops frees what it kept, for the others.
                     *e = Some(why);
+                    *k = Box::new(Stopped);
+                    cx.kept.set(cx.kept.get() - *kept);
                 }
             }
         });
@@ -254,16 +360,22 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
         }
     }
     let total: u64 = rows.iter().sum();
+    let compared = store.map(|mut st| match store_error {
+        Some(e) => Err(e),
+        None => compare(loaded, &cx, &mut st),
+    });
     let seen = Seen {
         rows: &rows,
         labels: &labels,
+        compared: compared.as_ref(),
     };
     let mut drift = Vec::new();
     let results = checks
         .iter()
         .zip(kernels.iter_mut())
         .zip(errors)
-        .map(|((check, k), error)| {
+        .zip(kernel_columns)
+        .map(|(((check, k), error), columns)| {
             let mut o = k.finish(&cx, &seen);
             if let Some(e) = error {
                 o.error = Some(e);
@@ -271,7 +383,7 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
             drift.append(&mut o.drift);
             let mut r = result(check, o);
             // The columns its samples show, in order, so a hidden column's values are redacted.
-            r.columns = k.columns(&cx);
+            r.columns = columns;
             r
         })
         .collect();
@@ -306,6 +418,137 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
         drift,
         checks: results,
     }
+}
+
+/// Adds a batch's compared rows to the store: the feature hashes, the features' nulls, and
+/// the label with its hashes.
+fn keep_rows(st: &mut rows::Rows, cx: &MlCx, b: &MlBatch) -> Result<(), String> {
+    let hashes = b.feature_hashes(cx)?;
+    let features = b.columns(cx.features)?;
+    let label = match &cx.ml.label {
+        Some(l) => {
+            let a = b.column(&l.column)?.clone();
+            let h = row_hashes(std::slice::from_ref(&a))?;
+            Some((a, h))
+        }
+        None => None,
+    };
+    st.add(
+        b.split,
+        b.file,
+        b.rows,
+        hashes,
+        &features,
+        label.as_ref().map(|(a, h)| (a, h.as_slice())),
+    )
+}
+
+/// Walks the compared rows, then reads the values of the rows the samples name (a targeted
+/// read of those rows only).
+fn compare(loaded: &LoadedManifest, cx: &MlCx, st: &mut rows::Rows) -> Result<Compared, String> {
+    let found = st
+        .finish(cx.options.jobs.max(1), cx.options.samples)
+        .map_err(|e| format!("comparing rows: {e}"))?;
+    let mut columns = cx.features.to_vec();
+    columns.extend(cx.ml.label.iter().map(|l| l.column.clone()));
+    let wanted = found
+        .shared_samples
+        .iter()
+        .chain(&found.conflict_samples)
+        .flat_map(|&(a, b)| [a, b]);
+    let values = sample_values(loaded, cx.splits, &st.sources, wanted, &columns)?;
+    Ok(Compared {
+        found,
+        compared: std::mem::take(&mut st.compared),
+        labelled: st.labelled,
+        sources: std::mem::take(&mut st.sources),
+        values,
+    })
+}
+
+/// The `columns` of the rows at `locs` ([`rows`] locations), as text: each file they are in
+/// is opened again and only those rows are read (a row selection skips the other pages).
+fn sample_values(
+    loaded: &LoadedManifest,
+    splits: &[SplitInfo],
+    sources: &[(usize, Arc<str>)],
+    locs: impl Iterator<Item = u64>,
+    columns: &[String],
+) -> Result<std::collections::HashMap<u64, Vec<String>>, String> {
+    use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
+    let mut by_file: std::collections::BTreeMap<usize, std::collections::BTreeSet<u64>> =
+        Default::default();
+    for loc in locs {
+        by_file
+            .entry(rows::file_of(loc))
+            .or_default()
+            .insert(rows::row_of(loc));
+    }
+    let mut out = std::collections::HashMap::new();
+    for (fi, wanted) in by_file {
+        let (split, rel) = &sources[fi];
+        let r = loaded
+            .manifest
+            .resources
+            .iter()
+            .find(|r| r.name == splits[*split].resource)
+            .ok_or_else(|| {
+                format!(
+                    "resource `{}` is not in the manifest",
+                    splits[*split].resource
+                )
+            })?;
+        let files = whole_files(loaded, r)?;
+        let f = files
+            .iter()
+            .find(|f| *f.rel == **rel)
+            .ok_or_else(|| format!("{rel} is no longer there"))?;
+        let builder = crate::source::Source::reader(&loaded.dir, f)?;
+        let schema = builder.schema().clone();
+        let mut roots = Vec::new();
+        for c in columns {
+            roots.push(
+                schema
+                    .index_of(c)
+                    .map_err(|_| format!("column `{c}` is missing from {rel}"))?,
+            );
+        }
+        roots.sort_unstable();
+        roots.dedup();
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+        let mut selectors = Vec::new();
+        let mut at = 0u64;
+        for &row in &wanted {
+            if row > at {
+                selectors.push(RowSelector::skip((row - at) as usize));
+            }
+            selectors.push(RowSelector::select(1));
+            at = row + 1;
+        }
+        let reader = builder
+            .with_projection(mask)
+            .with_row_selection(RowSelection::from(selectors))
+            .build()
+            .map_err(|e| format!("{rel}: {e}"))?;
+        let mut rows_of = wanted.iter();
+        for batch in reader {
+            let batch = batch.map_err(|e| format!("{rel}: {e}"))?;
+            let batch = plain(&batch).map_err(|e| format!("{rel}: {e}"))?;
+            for i in 0..batch.num_rows() {
+                let Some(&row) = rows_of.next() else { break };
+                let values = columns
+                    .iter()
+                    .map(|c| {
+                        batch
+                            .column_by_name(c)
+                            .map_or_else(String::new, |a| render(a.as_ref(), i))
+                    })
+                    .collect();
+                out.insert(rows::pack(fi, row), values);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Every check in error, for a declaration whose splits cannot be read: nothing evaluated is
@@ -570,11 +813,17 @@ pub(crate) fn count_values(
         .as_any()
         .downcast_ref::<arrow::array::StringArray>()
         .expect("cast to Utf8 gives a StringArray");
+    // Counted in a hash table of borrowed text first: one ordered insert per distinct value.
+    let mut batch: std::collections::HashMap<&str, u64, foldhash::fast::FixedState> =
+        Default::default();
     for v in text.iter().flatten() {
+        *batch.entry(v).or_insert(0) += 1;
+    }
+    for (v, n) in batch {
         match counts.get_mut(v) {
-            Some(n) => *n += 1,
+            Some(c) => *c += n,
             None => {
-                counts.insert(v.to_string(), 1);
+                counts.insert(v.to_string(), n);
             }
         }
     }
@@ -662,10 +911,10 @@ pub(crate) fn render(a: &dyn Array, i: usize) -> String {
     crate::engine::values::render(a, i)
 }
 
-/// Why a check stopped: what it keeps passed half of `--memory-limit`.
+/// Why a check stopped: what the checks keep passed a quarter of `--memory-limit`.
 pub(crate) fn over_limit(cx: &MlCx) -> String {
     format!(
-        "over a limit: the rows kept to compare splits pass half of --memory-limit ({} bytes); raise it (docs/ml.md)",
+        "over a limit: what the training checks keep in memory (groups, latest times, categories) passes a quarter of --memory-limit ({} bytes); raise it (docs/ml.md)",
         cx.options.memory_limit
     )
 }

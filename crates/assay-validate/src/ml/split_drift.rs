@@ -9,6 +9,8 @@ use assay_model::manifest::Task;
 use assay_model::ml::{DriftMetric, SplitName};
 use assay_model::report::DriftRow;
 
+use super::drift::Sorted;
+use super::values::Values;
 use super::{MlBatch, MlCx, MlKernel, Outcome, Seen, count_values, drift};
 
 pub(crate) struct Settings {
@@ -24,11 +26,12 @@ pub(crate) struct SplitDrift {
     s: Settings,
     /// Per column, per split: what was seen.
     kept: BTreeMap<String, Vec<Kept>>,
-    bytes: u64,
+    /// Bytes of numeric values in memory; past an eighth of `--memory-limit` they spill.
+    numbers: u64,
 }
 
 enum Kept {
-    Numbers(Vec<f64>),
+    Numbers(Values),
     Categories(BTreeMap<String, u64>),
 }
 
@@ -37,7 +40,7 @@ impl SplitDrift {
         SplitDrift {
             s,
             kept: BTreeMap::new(),
-            bytes: 0,
+            numbers: 0,
         }
     }
 
@@ -76,7 +79,7 @@ impl MlKernel for SplitDrift {
                 (0..cx.splits.len())
                     .map(|_| {
                         if as_numbers {
-                            Kept::Numbers(Vec::new())
+                            Kept::Numbers(Values::default())
                         } else {
                             Kept::Categories(BTreeMap::new())
                         }
@@ -86,19 +89,25 @@ impl MlKernel for SplitDrift {
             match &mut per_split[b.split] {
                 Kept::Numbers(v) => {
                     let t = super::times(a)?;
-                    let before = v.len();
-                    v.extend(t.into_iter().flatten().filter(|x| x.is_finite()));
-                    self.bytes += 8 * (v.len() - before) as u64;
+                    self.numbers += v.extend(t.into_iter().flatten().filter(|x| x.is_finite()));
                 }
                 Kept::Categories(m) => {
                     let before = m.len();
                     count_values(a, m)?;
-                    self.bytes += 48 * (m.len() - before) as u64;
+                    cx.keep(48 * (m.len() - before) as u64)?;
                 }
             }
-            if self.bytes > cx.options.memory_limit / 2 {
-                return Err(super::over_limit(cx));
+        }
+        if self.numbers > cx.options.memory_limit / 8 {
+            for kept in self.kept.values_mut() {
+                for k in kept.iter_mut() {
+                    if let Kept::Numbers(v) = k {
+                        v.spill()
+                            .map_err(|e| format!("spilling drift values to disk: {e}"))?;
+                    }
+                }
             }
+            self.numbers = 0;
         }
         Ok(())
     }
@@ -119,7 +128,7 @@ impl MlKernel for SplitDrift {
         for kept in self.kept.values_mut() {
             for k in kept.iter_mut() {
                 if let Kept::Numbers(v) = k {
-                    v.sort_unstable_by(f64::total_cmp);
+                    v.sort();
                 }
             }
         }
@@ -131,18 +140,26 @@ impl MlKernel for SplitDrift {
                 let (metric, value) = match (&kept[train], &kept[s]) {
                     (Kept::Numbers(p), Kept::Numbers(q)) => {
                         let m = numeric_metric;
-                        let value = (!p.is_empty() && !q.is_empty()).then(|| match m {
+                        let value = (p.count() > 0 && q.count() > 0).then(|| match m {
                             DriftMetric::Ks => drift::ks(p, q),
                             DriftMetric::Wasserstein => {
                                 drift::wasserstein(p, q) / drift::std(p).max(0.001)
                             }
                             DriftMetric::Psi | DriftMetric::Jensenshannon | DriftMetric::Linf => {
                                 let edges = drift::quantile_edges(p, self.s.bins);
-                                let (hp, hq) =
-                                    (drift::histogram(p, &edges), drift::histogram(q, &edges));
+                                let (hp, hq) = (
+                                    drift::histogram(p.values(), &edges),
+                                    drift::histogram(q.values(), &edges),
+                                );
                                 binned(m, &hp, &hq)
                             }
                         });
+                        if let Some(e) = p.error().or_else(|| q.error()) {
+                            return Outcome {
+                                error: Some(e),
+                                ..Default::default()
+                            };
+                        }
                         (m, value)
                     }
                     (Kept::Categories(p), Kept::Categories(q)) => {

@@ -7,6 +7,9 @@ use super::{
     MlBatch, MlCx, MlKernel, Outcome, RowMap, Seen, render, row_hashes, sample, show_time, times,
 };
 
+/// Bytes one group's latest train time costs in the table, about.
+const GROUP_COST: u64 = 32;
+
 pub(crate) struct TemporalLeakage {
     per_group: bool,
     /// The latest train time, overall and per group.
@@ -17,7 +20,6 @@ pub(crate) struct TemporalLeakage {
     evaluated: u64,
     failing: u64,
     samples: Vec<super::Sample>,
-    kept: u64,
 }
 
 impl TemporalLeakage {
@@ -30,7 +32,6 @@ impl TemporalLeakage {
             evaluated: 0,
             failing: 0,
             samples: Vec::new(),
-            kept: 0,
         }
     }
 }
@@ -72,7 +73,7 @@ impl MlKernel for TemporalLeakage {
                     }
                     Some(g) => {
                         if !self.latest_by_group.contains_key(&g[i]) {
-                            self.kept += super::split_leakage::ROW_COST;
+                            cx.keep(GROUP_COST)?;
                         }
                         let e = self
                             .latest_by_group
@@ -80,9 +81,6 @@ impl MlKernel for TemporalLeakage {
                             .or_insert(f64::NEG_INFINITY);
                         if v > *e {
                             *e = v;
-                        }
-                        if self.kept > cx.options.memory_limit / 2 {
-                            return Err(super::over_limit(cx));
                         }
                     }
                 }

@@ -1,0 +1,456 @@
+//! The rows `split_leakage` and `conflicting_labels` compare, kept once for both.
+//!
+//! - Each row whose features are all non-null becomes one 32-byte entry: the 128-bit hash of
+//!   its features, a 64-bit hash of its label (0: no label) and its location (the file's index
+//!   in read order, then the row's number in the file).
+//! - Entries are radix-partitioned by the top [`BITS`] bits of the hash. Past the budget (counted
+//!   by allocated capacity), every partition is appended to its own file on disk and the memory
+//!   freed, as `unique` does (`crate::partition`).
+//! - At the end each partition is sorted by (hash, location) on `jobs` threads and walked once:
+//!   rows with equal features are neighbours, in read order (train, validation, test; each
+//!   split's files in path order; rows in order), so the first of a run is where the features
+//!   first appeared.
+//!
+//! The answer is the one the in-memory hash tables it replaces gave: a row is shared when an
+//! earlier split has its features (named at the first such row), and a run of equal features
+//! conflicts when a labelled row's label differs from the first labelled row's.
+
+use std::io::{BufWriter, Read, Write};
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef};
+use arrow::buffer::NullBuffer;
+
+/// Partitions: 2^BITS.
+const BITS: u32 = 8;
+const PARTS: usize = 1 << BITS;
+/// Bytes of one entry, in memory and on disk.
+const ENTRY: usize = 32;
+/// Bits of a location that hold the row number (the rest hold the file's index).
+const ROW_BITS: u32 = 40;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    hash: u128,
+    loc: u64,
+    label: u64,
+}
+
+impl Entry {
+    fn encode(&self) -> [u8; ENTRY] {
+        let mut b = [0u8; ENTRY];
+        b[..16].copy_from_slice(&self.hash.to_le_bytes());
+        b[16..24].copy_from_slice(&self.loc.to_le_bytes());
+        b[24..].copy_from_slice(&self.label.to_le_bytes());
+        b
+    }
+
+    fn decode(b: &[u8]) -> Entry {
+        let mut h = [0u8; 16];
+        h.copy_from_slice(&b[..16]);
+        let mut l = [0u8; 8];
+        l.copy_from_slice(&b[16..24]);
+        let mut t = [0u8; 8];
+        t.copy_from_slice(&b[24..32]);
+        Entry {
+            hash: u128::from_le_bytes(h),
+            loc: u64::from_le_bytes(l),
+            label: u64::from_le_bytes(t),
+        }
+    }
+}
+
+/// A location: the file's index (in [`Rows::sources`]) and the row's number in it.
+pub(crate) fn pack(file: usize, row: u64) -> u64 {
+    ((file as u64) << ROW_BITS) | row
+}
+
+/// The index of a location's file (in [`Rows::sources`]).
+pub(crate) fn file_of(loc: u64) -> usize {
+    (loc >> ROW_BITS) as usize
+}
+
+/// A location's row number in its file.
+pub(crate) fn row_of(loc: u64) -> u64 {
+    loc & ((1u64 << ROW_BITS) - 1)
+}
+
+/// The compared rows of every split.
+pub(crate) struct Rows {
+    parts: Vec<Vec<Entry>>,
+    files: Vec<Option<BufWriter<std::fs::File>>>,
+    /// Bytes allocated in `parts`.
+    bytes: u64,
+    budget: u64,
+    /// Bytes written to disk.
+    pub spilled: u64,
+    /// Each file index's split and path, in read order.
+    pub sources: Vec<(usize, Arc<str>)>,
+    /// Rows compared (every feature non-null), per split.
+    pub compared: Vec<u64>,
+    /// Compared rows with a label.
+    pub labelled: u64,
+}
+
+/// What the walk found.
+#[derive(Default)]
+pub(crate) struct Found {
+    /// Rows of each split whose features an earlier split has.
+    pub shared: Vec<u64>,
+    /// The lowest shared rows: (location, location of the first row with its features).
+    pub shared_samples: Vec<(u64, u64)>,
+    /// Runs of equal features with more than one label, and their labelled rows.
+    pub conflict_groups: u64,
+    pub conflict_rows: u64,
+    /// The lowest first conflicting rows of each run: (location, first labelled location).
+    pub conflict_samples: Vec<(u64, u64)>,
+}
+
+impl Rows {
+    pub fn new(splits: usize, budget: u64) -> Rows {
+        Rows {
+            parts: (0..PARTS).map(|_| Vec::new()).collect(),
+            files: (0..PARTS).map(|_| None).collect(),
+            bytes: 0,
+            budget,
+            spilled: 0,
+            sources: Vec::new(),
+            compared: vec![0; splits],
+            labelled: 0,
+        }
+    }
+
+    /// One batch of split `split` from `file`: row numbers, feature hashes, the feature
+    /// columns (a row with a null in them is not compared) and the label with its hashes.
+    pub fn add(
+        &mut self,
+        split: usize,
+        file: &Arc<str>,
+        rows: &[u64],
+        hashes: &[u128],
+        features: &[ArrayRef],
+        label: Option<(&ArrayRef, &[u128])>,
+    ) -> Result<(), String> {
+        let fi = match self.sources.last() {
+            Some((s, f)) if *s == split && f == file => self.sources.len() - 1,
+            _ => {
+                self.sources.push((split, file.clone()));
+                self.sources.len() - 1
+            }
+        };
+        if fi as u64 >= 1u64 << (64 - ROW_BITS) {
+            return Err(format!(
+                "over a limit: more than {} files in the splits",
+                1u64 << (64 - ROW_BITS)
+            ));
+        }
+        let valid = features.iter().fold(None::<NullBuffer>, |acc, c| {
+            NullBuffer::union(acc.as_ref(), c.logical_nulls().as_ref())
+        });
+        for (i, h) in hashes.iter().enumerate() {
+            if valid.as_ref().is_some_and(|v| v.is_null(i)) {
+                continue;
+            }
+            if rows[i] >= 1u64 << ROW_BITS {
+                return Err(format!(
+                    "over a limit: {file} has more than {} rows",
+                    1u64 << ROW_BITS
+                ));
+            }
+            self.compared[split] += 1;
+            let label = match label {
+                Some((a, l)) if a.is_valid(i) => {
+                    self.labelled += 1;
+                    (l[i] as u64).max(1)
+                }
+                _ => 0,
+            };
+            let part = &mut self.parts[(h >> (128 - BITS)) as usize];
+            let before = part.capacity();
+            part.push(Entry {
+                hash: *h,
+                loc: pack(fi, rows[i]),
+                label,
+            });
+            self.bytes += ((part.capacity() - before) * ENTRY) as u64;
+        }
+        if self.bytes > self.budget {
+            self.spill()
+                .map_err(|e| format!("spilling compared rows to disk: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Appends every partition to its file on disk and frees the memory.
+    fn spill(&mut self) -> std::io::Result<()> {
+        for (part, file) in self.parts.iter_mut().zip(self.files.iter_mut()) {
+            if part.is_empty() {
+                continue;
+            }
+            let w = match file {
+                Some(w) => w,
+                None => file.insert(BufWriter::with_capacity(1 << 13, tempfile::tempfile()?)),
+            };
+            for e in part.iter() {
+                w.write_all(&e.encode())?;
+            }
+            self.spilled += (part.len() * ENTRY) as u64;
+            *part = Vec::new();
+        }
+        self.bytes = 0;
+        Ok(())
+    }
+
+    /// Sorts and walks every partition on `jobs` threads; keeps the `samples` lowest of each
+    /// kind of sample.
+    pub fn finish(&mut self, jobs: usize, samples: usize) -> std::io::Result<Found> {
+        let split_of: Vec<usize> = self.sources.iter().map(|(s, _)| *s).collect();
+        let splits = self.compared.len();
+        let work: Vec<(Vec<Entry>, Option<BufWriter<std::fs::File>>)> =
+            std::mem::take(&mut self.parts)
+                .into_iter()
+                .zip(std::mem::take(&mut self.files))
+                .collect();
+        let queue = std::sync::Mutex::new(work.into_iter());
+        let next = || queue.lock().ok().and_then(|mut q| q.next());
+        let results: Vec<std::io::Result<Found>> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..jobs.max(1))
+                .map(|_| {
+                    s.spawn(|| -> std::io::Result<Found> {
+                        let mut found = Found {
+                            shared: vec![0; splits],
+                            ..Found::default()
+                        };
+                        while let Some((mut part, file)) = next() {
+                            if let Some(w) = file {
+                                read_back(w, &mut part)?;
+                            }
+                            part.sort_unstable();
+                            walk(&part, &split_of, samples, &mut found);
+                        }
+                        Ok(found)
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join().unwrap_or_else(|_| {
+                        Err(std::io::Error::other("a worker comparing rows stopped"))
+                    })
+                })
+                .collect()
+        });
+        let mut all = Found {
+            shared: vec![0; splits],
+            ..Found::default()
+        };
+        for f in results {
+            let f = f?;
+            for (a, b) in all.shared.iter_mut().zip(&f.shared) {
+                *a += b;
+            }
+            all.shared_samples.extend(f.shared_samples);
+            all.conflict_groups += f.conflict_groups;
+            all.conflict_rows += f.conflict_rows;
+            all.conflict_samples.extend(f.conflict_samples);
+        }
+        for v in [&mut all.shared_samples, &mut all.conflict_samples] {
+            v.sort_unstable();
+            v.truncate(samples);
+        }
+        Ok(all)
+    }
+}
+
+/// A spilled partition's entries, appended to `out`.
+fn read_back(w: BufWriter<std::fs::File>, out: &mut Vec<Entry>) -> std::io::Result<()> {
+    use std::io::Seek;
+    let mut f = w.into_inner().map_err(|e| e.into_error())?;
+    let len = f.seek(std::io::SeekFrom::End(0))?;
+    f.seek(std::io::SeekFrom::Start(0))?;
+    out.reserve(len as usize / ENTRY);
+    let mut r = std::io::BufReader::with_capacity(1 << 16, f);
+    let mut buf = [0u8; ENTRY];
+    for _ in 0..len / ENTRY as u64 {
+        r.read_exact(&mut buf)?;
+        out.push(Entry::decode(&buf));
+    }
+    Ok(())
+}
+
+/// Keeps `item` among the `n` lowest in the max-heap `heap`.
+fn keep_lowest(heap: &mut std::collections::BinaryHeap<(u64, u64)>, item: (u64, u64), n: usize) {
+    if heap.len() < n {
+        heap.push(item);
+    } else if heap.peek().is_some_and(|top| item < *top) {
+        heap.pop();
+        heap.push(item);
+    }
+}
+
+/// One sorted partition: each run of equal hashes, in location order.
+fn walk(part: &[Entry], split_of: &[usize], samples: usize, found: &mut Found) {
+    let mut shared = std::collections::BinaryHeap::new();
+    let mut conflicts = std::collections::BinaryHeap::new();
+    let mut i = 0;
+    while i < part.len() {
+        let mut j = i + 1;
+        while j < part.len() && part[j].hash == part[i].hash {
+            j += 1;
+        }
+        let run = &part[i..j];
+        i = j;
+        if run.len() < 2 {
+            continue;
+        }
+        let first = run[0];
+        let earliest = split_of[file_of(first.loc)];
+        for e in &run[1..] {
+            let s = split_of[file_of(e.loc)];
+            if s > earliest {
+                found.shared[s] += 1;
+                keep_lowest(&mut shared, (e.loc, first.loc), samples);
+            }
+        }
+        let mut labelled = run.iter().filter(|e| e.label != 0);
+        if let Some(l) = labelled.next()
+            && let Some(other) = labelled.clone().find(|e| e.label != l.label)
+        {
+            found.conflict_groups += 1;
+            found.conflict_rows += 1 + labelled.count() as u64;
+            keep_lowest(&mut conflicts, (other.loc, l.loc), samples);
+        }
+    }
+    found.shared_samples.extend(shared.into_vec());
+    found.conflict_samples.extend(conflicts.into_vec());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::Int64Array;
+
+    /// The hash-table answer the walk replaces, over (split, file, row, features, label).
+    #[allow(clippy::type_complexity)]
+    fn by_tables(
+        rows: &[(usize, u64, u128, u64)],
+        samples: usize,
+    ) -> (Vec<u64>, Vec<(u64, u64)>, u64, u64, Vec<(u64, u64)>) {
+        let mut seen: std::collections::HashMap<u128, (usize, u64)> = Default::default();
+        let mut shared = vec![0u64; 3];
+        let mut shared_samples = Vec::new();
+        let mut first_label: std::collections::HashMap<u128, (u64, u64, u64, bool)> =
+            Default::default();
+        let mut conflict_samples = Vec::new();
+        for &(split, loc, h, label) in rows {
+            match seen.get(&h) {
+                Some(&(s, at)) if s < split => {
+                    shared[split] += 1;
+                    shared_samples.push((loc, at));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(h, (split, loc));
+                }
+            }
+            if label != 0 {
+                let e = first_label.entry(h).or_insert((label, loc, 0, false));
+                e.2 += 1;
+                if e.0 != label {
+                    if !e.3 {
+                        conflict_samples.push((loc, e.1));
+                    }
+                    e.3 = true;
+                }
+            }
+        }
+        shared_samples.sort_unstable();
+        shared_samples.truncate(samples);
+        let groups = first_label.values().filter(|e| e.3).count() as u64;
+        let rows = first_label.values().filter(|e| e.3).map(|e| e.2).sum();
+        conflict_samples.sort_unstable();
+        conflict_samples.truncate(samples);
+        (shared, shared_samples, groups, rows, conflict_samples)
+    }
+
+    #[test]
+    fn the_walk_gives_what_hash_tables_give_in_memory_and_spilled() {
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z ^ (z >> 31)
+        };
+        // Three splits of two files each; few distinct feature rows, so many repeat.
+        let mut batches = Vec::new();
+        for split in 0..3 {
+            for f in 0..2 {
+                let file: Arc<str> = Arc::from(format!("s{split}f{f}").as_str());
+                let n = 500;
+                let values: Vec<Option<i64>> = (0..n)
+                    .map(|_| (next() % 20 != 0).then(|| (next() % 300) as i64))
+                    .collect();
+                let labels: Vec<Option<i64>> = (0..n)
+                    .map(|_| (next() % 10 != 0).then(|| (next() % 3) as i64))
+                    .collect();
+                batches.push((split, file, values, labels));
+            }
+        }
+        let mut expected_rows = Vec::new();
+        let run = |budget: u64, jobs: usize| {
+            let mut rows = Rows::new(3, budget);
+            for (split, file, values, labels) in &batches {
+                let features: ArrayRef = Arc::new(Int64Array::from(values.clone()));
+                let label: ArrayRef = Arc::new(Int64Array::from(labels.clone()));
+                let hashes = crate::ml::row_hashes(std::slice::from_ref(&features)).unwrap();
+                let lh = crate::ml::row_hashes(std::slice::from_ref(&label)).unwrap();
+                let numbers: Vec<u64> = (0..values.len() as u64).collect();
+                rows.add(
+                    *split,
+                    file,
+                    &numbers,
+                    &hashes,
+                    &[features],
+                    Some((&label, &lh)),
+                )
+                .unwrap();
+            }
+            let spilled = rows.spilled;
+            (
+                rows.finish(jobs, 7).unwrap(),
+                spilled,
+                rows.compared.clone(),
+            )
+        };
+        for (fi, (split, _, values, labels)) in batches.iter().enumerate() {
+            for (i, v) in values.iter().enumerate() {
+                if let Some(v) = v {
+                    let h =
+                        crate::ml::row_hashes(&[Arc::new(Int64Array::from(vec![*v])) as ArrayRef])
+                            .unwrap()[0];
+                    let label = labels[i].map_or(0, |l| {
+                        (crate::ml::row_hashes(&[Arc::new(Int64Array::from(vec![l])) as ArrayRef])
+                            .unwrap()[0] as u64)
+                            .max(1)
+                    });
+                    expected_rows.push((*split, pack(fi, i as u64), h, label));
+                }
+            }
+        }
+        let (shared, shared_samples, groups, conflict_rows, conflict_samples) =
+            by_tables(&expected_rows, 7);
+        assert!(shared[1] > 0 && shared[2] > 0 && groups > 0);
+        for (budget, jobs) in [(u64::MAX, 1), (u64::MAX, 2), (4096, 2), (0, 3)] {
+            let (found, spilled, compared) = run(budget, jobs);
+            assert_eq!(spilled > 0, budget < u64::MAX, "budget {budget}");
+            assert_eq!(found.shared, shared, "budget {budget}");
+            assert_eq!(found.shared_samples, shared_samples, "budget {budget}");
+            assert_eq!(found.conflict_groups, groups);
+            assert_eq!(found.conflict_rows, conflict_rows);
+            assert_eq!(found.conflict_samples, conflict_samples);
+            assert_eq!(compared.iter().sum::<u64>(), expected_rows.len() as u64);
+        }
+    }
+}
