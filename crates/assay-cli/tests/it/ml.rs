@@ -424,9 +424,9 @@ fn a_small_memory_limit_spills_and_changes_no_result() {
     };
     let whole = run(&["--memory-limit", "1GiB"]);
     assert!(whole["checks"].as_array().unwrap().len() >= 7);
-    // 64 KiB: the 5,400 compared rows (32 bytes each, 173 KB) pass their half (32 KiB) and
-    // go to disk in partitions; the drift values (4 columns, 8 bytes a value) pass their
-    // quarter and go to disk in sorted runs.
+    // 64 KiB: the 5,400 compared rows (32 bytes each, 173 KB) pass their quarter (16 KiB)
+    // and go to disk in partitions; the drift values (4 columns, 8 bytes a value) pass their
+    // eighth and go to disk in sorted runs.
     for extra in [
         &["--memory-limit", "64KiB"][..],
         &["--memory-limit", "64KiB", "--jobs", "1"],
