@@ -314,42 +314,48 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
         .then(|| rows::Rows::new(splits.len(), options.memory_limit / 4));
     let mut store_error: Option<String> = None;
     for (si, split) in splits.iter().enumerate() {
-        let read = read_split(loaded, split, &columns, &mut |batch, file, row_numbers| {
-            rows[si] += batch.num_rows() as u64;
-            if let Some(l) = classification
-                && let Some(a) = batch.column_by_name(&l.column)
-            {
-                // A label with no text form has no classes; `label_balance` then finds none.
-                let _ = count_values(a, &mut labels[si]);
-            }
-            let b = MlBatch {
-                split: si,
-                batch,
-                file,
-                rows: row_numbers,
-                feature_hashes: Default::default(),
-            };
-            if let Some(st) = &mut store
-                && store_error.is_none()
-                && let Err(why) = keep_rows(st, &cx, &b)
-            {
-                store_error = Some(why);
-            }
-            for ((k, e), kept) in kernels.iter_mut().zip(errors.iter_mut()).zip(&mut kept_by) {
-                if e.is_some() {
-                    continue;
+        let read = read_split(
+            loaded,
+            split,
+            &columns,
+            options.jobs,
+            &mut |batch, file, row_numbers| {
+                rows[si] += batch.num_rows() as u64;
+                if let Some(l) = classification
+                    && let Some(a) = batch.column_by_name(&l.column)
+                {
+                    // A label with no text form has no classes; `label_balance` then finds none.
+                    let _ = count_values(a, &mut labels[si]);
                 }
-                let before = cx.kept.get();
-                let r = k.update(&cx, &b);
-                *kept += cx.kept.get() - before;
-                if let Err(why) = r {
-                    // A kernel that stops frees what it kept, for the others.
-                    *e = Some(why);
-                    *k = Box::new(Stopped);
-                    cx.kept.set(cx.kept.get() - *kept);
+                let b = MlBatch {
+                    split: si,
+                    batch,
+                    file,
+                    rows: row_numbers,
+                    feature_hashes: Default::default(),
+                };
+                if let Some(st) = &mut store
+                    && store_error.is_none()
+                    && let Err(why) = keep_rows(st, &cx, &b)
+                {
+                    store_error = Some(why);
                 }
-            }
-        });
+                for ((k, e), kept) in kernels.iter_mut().zip(errors.iter_mut()).zip(&mut kept_by) {
+                    if e.is_some() {
+                        continue;
+                    }
+                    let before = cx.kept.get();
+                    let r = k.update(&cx, &b);
+                    *kept += cx.kept.get() - before;
+                    if let Err(why) = r {
+                        // A kernel that stops frees what it kept, for the others.
+                        *e = Some(why);
+                        *k = Box::new(Stopped);
+                        cx.kept.set(cx.kept.get() - *kept);
+                    }
+                }
+            },
+        );
         if let Err(e) = read {
             return failed(
                 ml,
@@ -668,6 +674,7 @@ fn read_split(
     loaded: &LoadedManifest,
     split: &SplitInfo,
     columns: &[String],
+    jobs: usize,
     each: &mut EachBatch,
 ) -> Result<(), String> {
     let r = loaded
@@ -706,51 +713,99 @@ fn read_split(
             .with_batch_size(65_536)
             .build()
             .map_err(|e| format!("{}: {e}", f.rel))?;
-        let mut next_row = 0u64;
-        for batch in reader {
-            let batch = batch.map_err(|e| format!("{}: {e}", f.rel))?;
-            let batch = plain(&batch).map_err(|e| format!("{}: {e}", f.rel))?;
+        // A batch's rows in the split, made plain (dictionaries as values, after the filter),
+        // with their numbers in the file.
+        let prepare = |batch: RecordBatch, first: u64| -> Result<Option<Prepared>, String> {
+            let at = |e: &dyn std::fmt::Display| format!("{}: {e}", f.rel);
             let n = batch.num_rows();
-            let numbers: Vec<u64> = (next_row..next_row + n as u64).collect();
-            next_row += n as u64;
-            match &predicate {
-                None => each(&batch, &rel, &numbers),
-                Some((names, expr)) => {
-                    let sub = project(&batch, names).map_err(|e| format!("{}: {e}", f.rel))?;
-                    let keep = expr
-                        .evaluate(&sub)
-                        .and_then(|v| v.into_array(n))
-                        .map_err(|e| format!("{}: filter: {e}", f.rel))?;
-                    let Some(keep) = keep.as_any().downcast_ref::<BooleanArray>() else {
-                        return Err(format!(
-                            "the filter of the {} split is {}, not a boolean",
-                            split.name.as_str(),
-                            keep.data_type()
-                        ));
+            let numbers = first..first + n as u64;
+            let Some((names, expr)) = &predicate else {
+                return Ok(Some((
+                    plain(&batch).map_err(|e| at(&e))?,
+                    numbers.collect(),
+                )));
+            };
+            let sub = project(&batch, names).map_err(|e| at(&e))?;
+            let sub = plain(&sub).map_err(|e| at(&e))?;
+            let keep = expr
+                .evaluate(&sub)
+                .and_then(|v| v.into_array(n))
+                .map_err(|e| format!("{}: filter: {e}", f.rel))?;
+            let Some(keep) = keep.as_any().downcast_ref::<BooleanArray>() else {
+                return Err(format!(
+                    "the filter of the {} split is {}, not a boolean",
+                    split.name.as_str(),
+                    keep.data_type()
+                ));
+            };
+            // False and null are both "not in the split".
+            let keep = if keep.null_count() > 0 {
+                arrow::compute::prep_null_mask_filter(keep)
+            } else {
+                keep.clone()
+            };
+            if keep.true_count() == 0 {
+                return Ok(None);
+            }
+            let kept: Vec<u64> = numbers
+                .zip(keep.values().iter())
+                .filter(|(_, k)| *k)
+                .map(|(r, _)| r)
+                .collect();
+            let batch = filter_record_batch(&batch, &keep).map_err(|e| at(&e))?;
+            Ok(Some((plain(&batch).map_err(|e| at(&e))?, kept)))
+        };
+        if jobs < 2 {
+            let mut next_row = 0u64;
+            for batch in reader {
+                let batch = batch.map_err(|e| format!("{}: {e}", f.rel))?;
+                let n = batch.num_rows() as u64;
+                if let Some((batch, numbers)) = prepare(batch, next_row)? {
+                    each(&batch, &rel, &numbers);
+                }
+                next_row += n;
+            }
+            continue;
+        }
+        // On two cores: one thread decodes and filters the next batches while this one runs
+        // the checks on the last (two batches in flight at most).
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Prepared, String>>(2);
+        std::thread::scope(|s| -> Result<(), String> {
+            s.spawn(move || {
+                let mut next_row = 0u64;
+                for batch in reader {
+                    let out = batch.map_err(|e| format!("{}: {e}", f.rel)).and_then(|b| {
+                        let n = b.num_rows() as u64;
+                        let out = prepare(b, next_row);
+                        next_row += n;
+                        out
+                    });
+                    let sent = match out {
+                        Ok(None) => continue,
+                        Ok(Some(p)) => tx.send(Ok(p)),
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
                     };
-                    // False and null are both "not in the split".
-                    let keep = if keep.null_count() > 0 {
-                        arrow::compute::prep_null_mask_filter(keep)
-                    } else {
-                        keep.clone()
-                    };
-                    let kept: Vec<u64> = numbers
-                        .iter()
-                        .zip(keep.values().iter())
-                        .filter(|(_, k)| *k)
-                        .map(|(r, _)| *r)
-                        .collect();
-                    let batch = filter_record_batch(&batch, &keep)
-                        .map_err(|e| format!("{}: {e}", f.rel))?;
-                    if batch.num_rows() > 0 {
-                        each(&batch, &rel, &kept);
+                    // The reading side stopped (an error there): nothing more is wanted.
+                    if sent.is_err() {
+                        return;
                     }
                 }
+            });
+            for item in rx {
+                let (batch, numbers) = item?;
+                each(&batch, &rel, &numbers);
             }
-        }
+            Ok(())
+        })?;
     }
     Ok(())
 }
+
+/// A split's batch, plain, with each row's number in its file.
+type Prepared = (RecordBatch, Vec<u64>);
 
 /// Every file of a resource; an error when one cannot be listed or there is none (a split or
 /// a split's source must be read whole).
