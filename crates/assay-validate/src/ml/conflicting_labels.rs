@@ -51,9 +51,9 @@ impl MlKernel for ConflictingLabels {
                     "label `{}` here, `{}` at {} for the same features",
                     label_of(at),
                     label_of(first),
-                    c.loc(first)
+                    seen.sources.loc(first)
                 );
-                sample(&c.loc(at), c.values(at).to_vec(), note)
+                sample(&seen.sources.loc(at), c.values(at).to_vec(), note)
             })
             .collect();
         Outcome {

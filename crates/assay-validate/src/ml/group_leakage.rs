@@ -1,38 +1,22 @@
 //! `group_leakage`: an entity of the `groupBy` columns (a machine, a batch, a wafer) with rows
 //! in more than one split.
 
-use std::sync::Arc;
-
 use arrow::array::Array;
 use arrow::buffer::NullBuffer;
 
-use super::{Loc, MlBatch, MlCx, MlKernel, Outcome, RowMap, Seen, render, row_hashes, sample};
+use super::{MlBatch, MlCx, MlKernel, Outcome, RowMap, Seen, row_hashes, sample};
 
 /// A split the group is not in.
 const NONE: u64 = u64::MAX;
 
-#[derive(Default)]
-pub(crate) struct GroupLeakage {
-    /// Per group: the location of its first row in each split ([`NONE`]: not in it), as the
-    /// file's index in `files` and the row's number.
-    groups: RowMap<[u64; 3]>,
-    /// The files of those locations, in read order.
-    files: Vec<Arc<str>>,
-    /// The first groups to reach a second split, in read order (the samples), with their
-    /// values as text.
-    leaks: Vec<(u128, Vec<String>)>,
-}
-
 /// Bytes one group costs in the table, about.
 const GROUP_COST: u64 = 48;
 
-impl GroupLeakage {
-    fn loc(&self, packed: u64) -> Loc {
-        Loc {
-            file: self.files[super::rows::file_of(packed)].clone(),
-            row: super::rows::row_of(packed),
-        }
-    }
+#[derive(Default)]
+pub(crate) struct GroupLeakage {
+    /// Per group: the location of its first row in each split ([`NONE`]: not in it), packed.
+    /// Locations order as the splits, so this holds in whatever order the rows are read.
+    groups: RowMap<[u64; 3]>,
 }
 
 impl MlKernel for GroupLeakage {
@@ -41,10 +25,6 @@ impl MlKernel for GroupLeakage {
     }
 
     fn update(&mut self, cx: &MlCx, b: &MlBatch) -> Result<(), String> {
-        if self.files.last() != Some(b.file) {
-            self.files.push(b.file.clone());
-        }
-        let fi = self.files.len() - 1;
         let cols = b.columns(&cx.ml.group_by)?;
         let hashes = row_hashes(&cols)?;
         let valid = cols.iter().fold(None::<NullBuffer>, |acc, c| {
@@ -61,23 +41,20 @@ impl MlKernel for GroupLeakage {
                     self.groups.entry(*h).or_insert([NONE; 3])
                 }
             };
-            if first[b.split] == NONE {
-                first[b.split] = super::rows::pack(fi, b.rows[i]);
-                // Its second split: a leak, found in read order.
-                if self.leaks.len() < cx.options.samples
-                    && first.iter().filter(|&&l| l != NONE).count() == 2
-                {
-                    self.leaks
-                        .push((*h, cols.iter().map(|c| render(c.as_ref(), i)).collect()));
-                }
+            let loc = b.loc(i);
+            if loc < first[b.split] {
+                first[b.split] = loc;
             }
         }
         Ok(())
     }
 
-    fn finish(&mut self, cx: &MlCx, _: &Seen) -> Outcome {
+    fn finish(&mut self, cx: &MlCx, seen: &Seen) -> Outcome {
         let mut failing = 0u64;
         let mut by_pair: std::collections::BTreeMap<String, u64> = Default::default();
+        // The leaked groups located at their first row in the second split they are in; the
+        // lowest of those locations are the samples.
+        let mut leaks: std::collections::BinaryHeap<(u64, [u64; 3])> = Default::default();
         let present = |first: &[u64; 3]| -> Vec<usize> {
             (0..first.len()).filter(|&s| first[s] != NONE).collect()
         };
@@ -92,20 +69,40 @@ impl MlKernel for GroupLeakage {
                 .map(|&s| cx.splits[s].name.as_str())
                 .collect();
             *by_pair.entry(names.join(" and ")).or_insert(0) += 1;
+            leaks.push((first[present[1]], *first));
+            if leaks.len() > cx.options.samples {
+                leaks.pop();
+            }
         }
-        let samples = self
-            .leaks
+        let leaks = leaks.into_sorted_vec();
+        let values = match seen
+            .sources
+            .values(leaks.iter().map(|(at, _)| *at), &cx.ml.group_by)
+        {
+            Ok(v) => v,
+            Err(e) => {
+                return Outcome {
+                    error: Some(format!("reading the samples' values: {e}")),
+                    ..Default::default()
+                };
+            }
+        };
+        let samples = leaks
             .iter()
-            .filter_map(|(h, values)| {
-                let first = self.groups.get(h)?;
-                let present = present(first);
-                let wheres: Vec<String> = present
+            .map(|(at, first)| {
+                let values = values.get(at).cloned().unwrap_or_default();
+                let wheres: Vec<String> = present(first)
                     .iter()
-                    .map(|&s| format!("{} ({})", cx.splits[s].name.as_str(), self.loc(first[s])))
+                    .map(|&s| {
+                        format!(
+                            "{} ({})",
+                            cx.splits[s].name.as_str(),
+                            seen.sources.loc(first[s])
+                        )
+                    })
                     .collect();
-                // Located at its first row in the second split it appears in.
-                Some(sample(
-                    &self.loc(first[present[1]]),
+                sample(
+                    &seen.sources.loc(*at),
                     values.clone(),
                     format!(
                         "{} `{}` is in {}",
@@ -113,7 +110,7 @@ impl MlKernel for GroupLeakage {
                         values.join(", "),
                         wheres.join(" and ")
                     ),
-                ))
+                )
             })
             .collect();
         Outcome {

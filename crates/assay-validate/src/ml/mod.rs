@@ -1,12 +1,14 @@
 //! Training-set checks (`ml:` in the manifest): splits, labels, leakage and drift
 //! (`docs/ml.md`).
 //!
-//! After the resources are validated, the splits are read in order (train, validation, test),
-//! each split's files in path order, only the columns the checks need, with a split's filter
-//! applied to each batch. Every check kind is one file and implements [`MlKernel`]: it sees the
-//! batches of every split in that order, so a check of validation or test rows against train
-//! (leakage, temporal order) decides each row as it arrives, and [`MlKernel::finish`] turns
-//! what it kept into a result.
+//! After the resources are validated, each resource a split names is read once for all the
+//! splits it holds, its files in path order, only the columns the checks and filters need; each
+//! batch's rows go to their splits (a split's filter, or all). Every check kind is one file and
+//! implements [`MlKernel`]: it sees every split's batches, train's first when train is its own
+//! resource, mixed when it shares one. Locations ([`MlBatch::loc`]) order as the splits are
+//! declared, so what a check keeps does not depend on the order of arrival, and
+//! [`MlKernel::finish`] turns it into a result; samples' values are read back by location
+//! ([`Sources::values`]).
 
 use std::sync::Arc;
 
@@ -76,6 +78,8 @@ pub(crate) struct MlBatch<'a> {
     pub split: usize,
     pub batch: &'a RecordBatch,
     pub file: &'a Arc<str>,
+    /// The file's index in [`Sources`] (for this split).
+    pub file_index: usize,
     pub rows: &'a [u64],
     /// The feature hashes, computed once for every check that compares rows.
     pub feature_hashes: std::cell::OnceCell<Result<Vec<u128>, String>>,
@@ -102,12 +106,101 @@ impl MlBatch<'_> {
             .ok_or_else(|| format!("column `{name}` is missing from {}", self.file))
     }
 
-    /// Where row `i` is, as a sample's location.
-    pub fn at(&self, i: usize) -> Loc {
+    /// Where row `i` is, packed ([`rows::pack`]): locations order as the splits, then their
+    /// files, then the rows.
+    pub fn loc(&self, i: usize) -> u64 {
+        rows::pack(self.file_index, self.rows[i])
+    }
+}
+
+/// Every file of every split, indexed in split order (train's files in path order, then
+/// validation's, then test's): a packed location ([`rows::pack`]) names one of them, so
+/// locations order as the splits are declared, whatever order the rows are read in.
+pub(crate) struct Sources<'a> {
+    loaded: &'a LoadedManifest,
+    /// Each file's split, path and resolution.
+    files: Vec<(usize, Arc<str>, assay_model::paths::ResolvedFile)>,
+}
+
+impl Sources<'_> {
+    /// A packed location as a sample's location.
+    pub fn loc(&self, loc: u64) -> Loc {
         Loc {
-            file: self.file.clone(),
-            row: self.rows[i],
+            file: self.files[rows::file_of(loc)].1.clone(),
+            row: rows::row_of(loc),
         }
+    }
+
+    /// The split a packed location is in.
+    pub fn split(&self, loc: u64) -> usize {
+        self.files[rows::file_of(loc)].0
+    }
+
+    /// The `columns` of the rows at `locs`, as text: each file they are in is opened again and
+    /// only those rows are read (a row selection skips the other pages).
+    pub fn values(
+        &self,
+        locs: impl IntoIterator<Item = u64>,
+        columns: &[String],
+    ) -> Result<std::collections::HashMap<u64, Vec<String>>, String> {
+        use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
+        let mut by_file: std::collections::BTreeMap<usize, std::collections::BTreeSet<u64>> =
+            Default::default();
+        for loc in locs {
+            by_file
+                .entry(rows::file_of(loc))
+                .or_default()
+                .insert(rows::row_of(loc));
+        }
+        let mut out = std::collections::HashMap::new();
+        for (fi, wanted) in by_file {
+            let (_, rel, f) = &self.files[fi];
+            let builder = crate::source::Source::reader(&self.loaded.dir, f)?;
+            let schema = builder.schema().clone();
+            let mut roots = Vec::new();
+            for c in columns {
+                roots.push(
+                    schema
+                        .index_of(c)
+                        .map_err(|_| format!("column `{c}` is missing from {rel}"))?,
+                );
+            }
+            roots.sort_unstable();
+            roots.dedup();
+            let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+            let mut selectors = Vec::new();
+            let mut at = 0u64;
+            for &row in &wanted {
+                if row > at {
+                    selectors.push(RowSelector::skip((row - at) as usize));
+                }
+                selectors.push(RowSelector::select(1));
+                at = row + 1;
+            }
+            let reader = builder
+                .with_projection(mask)
+                .with_row_selection(RowSelection::from(selectors))
+                .build()
+                .map_err(|e| format!("{rel}: {e}"))?;
+            let mut rows_of = wanted.iter();
+            for batch in reader {
+                let batch = batch.map_err(|e| format!("{rel}: {e}"))?;
+                let batch = plain(&batch).map_err(|e| format!("{rel}: {e}"))?;
+                for i in 0..batch.num_rows() {
+                    let Some(&row) = rows_of.next() else { break };
+                    let values = columns
+                        .iter()
+                        .map(|c| {
+                            batch
+                                .column_by_name(c)
+                                .map_or_else(String::new, |a| render(a.as_ref(), i))
+                        })
+                        .collect();
+                    out.insert(rows::pack(fi, row), values);
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -134,6 +227,8 @@ pub(crate) struct Seen<'a> {
     /// The rows compared for leakage and conflicts, when a kernel asked for them
     /// ([`MlKernel::compares_rows`]).
     pub compared: Option<&'a Result<Compared, String>>,
+    /// The files the locations name.
+    pub sources: &'a Sources<'a>,
 }
 
 impl Seen<'_> {
@@ -155,25 +250,11 @@ pub(crate) struct Compared {
     pub compared: Vec<u64>,
     /// Compared rows with a label.
     pub labelled: u64,
-    sources: Vec<(usize, Arc<str>)>,
     /// The features, then the label, of each sampled row, as text.
     values: std::collections::HashMap<u64, Vec<String>>,
 }
 
 impl Compared {
-    /// A packed location as a sample's location.
-    pub fn loc(&self, loc: u64) -> Loc {
-        Loc {
-            file: self.sources[rows::file_of(loc)].1.clone(),
-            row: rows::row_of(loc),
-        }
-    }
-
-    /// The split a packed location is in.
-    pub fn split(&self, loc: u64) -> usize {
-        self.sources[rows::file_of(loc)].0
-    }
-
     /// The features, then the label, of a sampled row, as text.
     pub fn values(&self, loc: u64) -> &[String] {
         self.values.get(&loc).map_or(&[], Vec::as_slice)
@@ -313,13 +394,26 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
         .any(|k| k.compares_rows())
         .then(|| rows::Rows::new(splits.len(), options.memory_limit / 4));
     let mut store_error: Option<String> = None;
+    let sources = match Sources::of(loaded, &splits) {
+        Ok(s) => s,
+        Err(e) => return failed(ml, &splits, &checks, e),
+    };
+    // Each resource is read once for every split it holds, file by file.
+    let mut resources: Vec<(&str, Vec<usize>)> = Vec::new();
     for (si, split) in splits.iter().enumerate() {
-        let read = read_split(
-            loaded,
-            split,
+        match resources.iter_mut().find(|(r, _)| *r == split.resource) {
+            Some((_, v)) => v.push(si),
+            None => resources.push((split.resource.as_str(), vec![si])),
+        }
+    }
+    for (_, holds) in &resources {
+        let read = read_resource(
+            &sources,
+            &splits,
+            holds,
             &columns,
             options.jobs,
-            &mut |batch, file, row_numbers| {
+            &mut |si, file_index, batch, file, row_numbers| {
                 rows[si] += batch.num_rows() as u64;
                 if let Some(l) = classification
                     && let Some(a) = batch.column_by_name(&l.column)
@@ -331,6 +425,7 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
                     split: si,
                     batch,
                     file,
+                    file_index,
                     rows: row_numbers,
                     feature_hashes: Default::default(),
                 };
@@ -357,23 +452,29 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
             },
         );
         if let Err(e) = read {
+            let names: Vec<&str> = holds.iter().map(|&s| splits[s].name.as_str()).collect();
             return failed(
                 ml,
                 &splits,
                 &checks,
-                format!("{} split: {e}", split.name.as_str()),
+                format!(
+                    "{} split{}: {e}",
+                    names.join(" and "),
+                    if names.len() > 1 { "s" } else { "" }
+                ),
             );
         }
     }
     let total: u64 = rows.iter().sum();
     let compared = store.map(|mut st| match store_error {
         Some(e) => Err(e),
-        None => compare(loaded, &cx, &mut st),
+        None => compare(&cx, &sources, &mut st),
     });
     let seen = Seen {
         rows: &rows,
         labels: &labels,
         compared: compared.as_ref(),
+        sources: &sources,
     };
     let mut drift = Vec::new();
     let results = checks
@@ -441,7 +542,7 @@ fn keep_rows(st: &mut rows::Rows, cx: &MlCx, b: &MlBatch) -> Result<(), String> 
     };
     st.add(
         b.split,
-        b.file,
+        b.file_index,
         b.rows,
         hashes,
         &features,
@@ -451,9 +552,10 @@ fn keep_rows(st: &mut rows::Rows, cx: &MlCx, b: &MlBatch) -> Result<(), String> 
 
 /// Walks the compared rows, then reads the values of the rows the samples name (a targeted
 /// read of those rows only).
-fn compare(loaded: &LoadedManifest, cx: &MlCx, st: &mut rows::Rows) -> Result<Compared, String> {
+fn compare(cx: &MlCx, sources: &Sources, st: &mut rows::Rows) -> Result<Compared, String> {
+    let split_of: Vec<usize> = sources.files.iter().map(|(s, _, _)| *s).collect();
     let found = st
-        .finish(cx.options.jobs.max(1), cx.options.samples)
+        .finish(&split_of, cx.options.jobs.max(1), cx.options.samples)
         .map_err(|e| format!("comparing rows: {e}"))?;
     let mut columns = cx.features.to_vec();
     columns.extend(cx.ml.label.iter().map(|l| l.column.clone()));
@@ -462,99 +564,13 @@ fn compare(loaded: &LoadedManifest, cx: &MlCx, st: &mut rows::Rows) -> Result<Co
         .iter()
         .chain(&found.conflict_samples)
         .flat_map(|&(a, b)| [a, b]);
-    let values = sample_values(loaded, cx.splits, &st.sources, wanted, &columns)?;
+    let values = sources.values(wanted, &columns)?;
     Ok(Compared {
         found,
         compared: std::mem::take(&mut st.compared),
         labelled: st.labelled,
-        sources: std::mem::take(&mut st.sources),
         values,
     })
-}
-
-/// The `columns` of the rows at `locs` ([`rows`] locations), as text: each file they are in
-/// is opened again and only those rows are read (a row selection skips the other pages).
-fn sample_values(
-    loaded: &LoadedManifest,
-    splits: &[SplitInfo],
-    sources: &[(usize, Arc<str>)],
-    locs: impl Iterator<Item = u64>,
-    columns: &[String],
-) -> Result<std::collections::HashMap<u64, Vec<String>>, String> {
-    use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
-    let mut by_file: std::collections::BTreeMap<usize, std::collections::BTreeSet<u64>> =
-        Default::default();
-    for loc in locs {
-        by_file
-            .entry(rows::file_of(loc))
-            .or_default()
-            .insert(rows::row_of(loc));
-    }
-    let mut out = std::collections::HashMap::new();
-    for (fi, wanted) in by_file {
-        let (split, rel) = &sources[fi];
-        let r = loaded
-            .manifest
-            .resources
-            .iter()
-            .find(|r| r.name == splits[*split].resource)
-            .ok_or_else(|| {
-                format!(
-                    "resource `{}` is not in the manifest",
-                    splits[*split].resource
-                )
-            })?;
-        let files = whole_files(loaded, r)?;
-        let f = files
-            .iter()
-            .find(|f| *f.rel == **rel)
-            .ok_or_else(|| format!("{rel} is no longer there"))?;
-        let builder = crate::source::Source::reader(&loaded.dir, f)?;
-        let schema = builder.schema().clone();
-        let mut roots = Vec::new();
-        for c in columns {
-            roots.push(
-                schema
-                    .index_of(c)
-                    .map_err(|_| format!("column `{c}` is missing from {rel}"))?,
-            );
-        }
-        roots.sort_unstable();
-        roots.dedup();
-        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-        let mut selectors = Vec::new();
-        let mut at = 0u64;
-        for &row in &wanted {
-            if row > at {
-                selectors.push(RowSelector::skip((row - at) as usize));
-            }
-            selectors.push(RowSelector::select(1));
-            at = row + 1;
-        }
-        let reader = builder
-            .with_projection(mask)
-            .with_row_selection(RowSelection::from(selectors))
-            .build()
-            .map_err(|e| format!("{rel}: {e}"))?;
-        let mut rows_of = wanted.iter();
-        for batch in reader {
-            let batch = batch.map_err(|e| format!("{rel}: {e}"))?;
-            let batch = plain(&batch).map_err(|e| format!("{rel}: {e}"))?;
-            for i in 0..batch.num_rows() {
-                let Some(&row) = rows_of.next() else { break };
-                let values = columns
-                    .iter()
-                    .map(|c| {
-                        batch
-                            .column_by_name(c)
-                            .map_or_else(String::new, |a| render(a.as_ref(), i))
-                    })
-                    .collect();
-                out.insert(rows::pack(fi, row), values);
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Every check in error, for a declaration whose splits cannot be read: nothing evaluated is
@@ -665,44 +681,78 @@ fn resolve_features(loaded: &LoadedManifest, ml: &Ml) -> Result<Vec<String>, Str
         .collect())
 }
 
-/// What [`read_split`] calls with each batch of a split: the rows, their file, their numbers.
-type EachBatch<'a> = dyn FnMut(&RecordBatch, &Arc<str>, &[u64]) + 'a;
+/// What [`read_resource`] calls with each batch of a split: the split, the file's index in
+/// [`Sources`], the rows, the file's path, each row's number in it.
+type EachBatch<'a> = dyn FnMut(usize, usize, &RecordBatch, &Arc<str>, &[u64]) + 'a;
 
-/// Reads one split: each file of its resource in path order, the `columns` (and those its
-/// filter reads), rows the filter keeps, with each row's number in its file.
-fn read_split(
-    loaded: &LoadedManifest,
-    split: &SplitInfo,
+impl<'a> Sources<'a> {
+    /// Every file of every split, resolved once.
+    fn of(loaded: &'a LoadedManifest, splits: &[SplitInfo]) -> Result<Sources<'a>, String> {
+        let mut files = Vec::new();
+        for (si, split) in splits.iter().enumerate() {
+            let r = loaded
+                .manifest
+                .resources
+                .iter()
+                .find(|r| r.name == split.resource)
+                .ok_or_else(|| format!("resource `{}` is not in the manifest", split.resource))?;
+            for f in whole_files(loaded, r)? {
+                files.push((si, Arc::from(f.rel.as_str()), f));
+            }
+        }
+        Ok(Sources { loaded, files })
+    }
+}
+
+/// Reads the resource of the splits `holds` once: each file in path order, the `columns` (and
+/// those the filters read), and for each batch the rows of each split (its filter's, or all),
+/// made plain. With `jobs` over 1 a second thread decodes and filters the next batches while
+/// this one runs the checks.
+fn read_resource(
+    sources: &Sources,
+    splits: &[SplitInfo],
+    holds: &[usize],
     columns: &[String],
     jobs: usize,
     each: &mut EachBatch,
 ) -> Result<(), String> {
-    let r = loaded
-        .manifest
-        .resources
-        .iter()
-        .find(|r| r.name == split.resource)
-        .ok_or_else(|| format!("resource `{}` is not in the manifest", split.resource))?;
-    for f in &whole_files(loaded, r)? {
-        let rel: Arc<str> = Arc::from(f.rel.as_str());
-        let builder = crate::source::Source::reader(&loaded.dir, f)?;
+    // The files of the first split; every split of the resource has the same, in order.
+    let first: Vec<usize> = (0..sources.files.len())
+        .filter(|&i| sources.files[i].0 == holds[0])
+        .collect();
+    for (k, &fi) in first.iter().enumerate() {
+        let (_, rel, f) = &sources.files[fi];
+        // This file's index for each split that holds it.
+        let indexes: Vec<usize> = holds
+            .iter()
+            .map(|&s| {
+                (0..sources.files.len())
+                    .filter(|&i| sources.files[i].0 == s)
+                    .nth(k)
+                    .unwrap_or(fi)
+            })
+            .collect();
+        let builder = crate::source::Source::reader(&sources.loaded.dir, f)?;
         let schema = builder.schema().clone();
-        let predicate = match &split.filter {
-            Some(sql) => Some(
-                crate::checks::expression::plan(sql, &schema)
-                    .map_err(|e| format!("{}: {e}", f.rel))?,
-            ),
-            None => None,
-        };
+        let mut predicates = Vec::new();
+        for &s in holds {
+            predicates.push(match &splits[s].filter {
+                Some(sql) => Some(
+                    crate::checks::expression::plan(sql, &schema)
+                        .map_err(|e| format!("{rel}: {e}"))?,
+                ),
+                None => None,
+            });
+        }
         let mut wanted: Vec<&str> = columns.iter().map(String::as_str).collect();
-        if let Some((names, _)) = &predicate {
+        for (names, _) in predicates.iter().flatten() {
             wanted.extend(names.iter().map(String::as_str));
         }
         let mut roots = Vec::new();
         for c in &wanted {
             let i = schema
                 .index_of(c)
-                .map_err(|_| format!("column `{c}` is missing from {}", f.rel))?;
+                .map_err(|_| format!("column `{c}` is missing from {rel}"))?;
             roots.push(i);
         }
         roots.sort_unstable();
@@ -712,91 +762,88 @@ fn read_split(
             .with_projection(mask)
             .with_batch_size(65_536)
             .build()
-            .map_err(|e| format!("{}: {e}", f.rel))?;
-        // A batch's rows in the split, made plain (dictionaries as values, after the filter),
-        // with their numbers in the file.
-        let prepare = |batch: RecordBatch, first: u64| -> Result<Option<Prepared>, String> {
-            let at = |e: &dyn std::fmt::Display| format!("{}: {e}", f.rel);
+            .map_err(|e| format!("{rel}: {e}"))?;
+        // A batch's rows in each split, made plain (dictionaries as values, after the
+        // filter), with their numbers in the file: (position in `holds`, batch, numbers).
+        let prepare = |batch: RecordBatch, first: u64| -> Result<Vec<Prepared>, String> {
+            let at = |e: &dyn std::fmt::Display| format!("{rel}: {e}");
             let n = batch.num_rows();
-            let numbers = first..first + n as u64;
-            let Some((names, expr)) = &predicate else {
-                return Ok(Some((
-                    plain(&batch).map_err(|e| at(&e))?,
-                    numbers.collect(),
-                )));
-            };
-            let sub = project(&batch, names).map_err(|e| at(&e))?;
-            let sub = plain(&sub).map_err(|e| at(&e))?;
-            let keep = expr
-                .evaluate(&sub)
-                .and_then(|v| v.into_array(n))
-                .map_err(|e| format!("{}: filter: {e}", f.rel))?;
-            let Some(keep) = keep.as_any().downcast_ref::<BooleanArray>() else {
-                return Err(format!(
-                    "the filter of the {} split is {}, not a boolean",
-                    split.name.as_str(),
-                    keep.data_type()
-                ));
-            };
-            // False and null are both "not in the split".
-            let keep = if keep.null_count() > 0 {
-                arrow::compute::prep_null_mask_filter(keep)
-            } else {
-                keep.clone()
-            };
-            if keep.true_count() == 0 {
-                return Ok(None);
+            let mut out = Vec::new();
+            for (h, predicate) in predicates.iter().enumerate() {
+                let numbers = first..first + n as u64;
+                let Some((names, expr)) = predicate else {
+                    out.push((h, plain(&batch).map_err(|e| at(&e))?, numbers.collect()));
+                    continue;
+                };
+                let sub = project(&batch, names).map_err(|e| at(&e))?;
+                let sub = plain(&sub).map_err(|e| at(&e))?;
+                let keep = expr
+                    .evaluate(&sub)
+                    .and_then(|v| v.into_array(n))
+                    .map_err(|e| format!("{rel}: filter: {e}"))?;
+                let Some(keep) = keep.as_any().downcast_ref::<BooleanArray>() else {
+                    return Err(format!(
+                        "the filter of the {} split is {}, not a boolean",
+                        splits[holds[h]].name.as_str(),
+                        keep.data_type()
+                    ));
+                };
+                // False and null are both "not in the split".
+                let keep = if keep.null_count() > 0 {
+                    arrow::compute::prep_null_mask_filter(keep)
+                } else {
+                    keep.clone()
+                };
+                if keep.true_count() == 0 {
+                    continue;
+                }
+                let kept: Vec<u64> = numbers
+                    .zip(keep.values().iter())
+                    .filter(|(_, k)| *k)
+                    .map(|(r, _)| r)
+                    .collect();
+                let batch = filter_record_batch(&batch, &keep).map_err(|e| at(&e))?;
+                out.push((h, plain(&batch).map_err(|e| at(&e))?, kept));
             }
-            let kept: Vec<u64> = numbers
-                .zip(keep.values().iter())
-                .filter(|(_, k)| *k)
-                .map(|(r, _)| r)
-                .collect();
-            let batch = filter_record_batch(&batch, &keep).map_err(|e| at(&e))?;
-            Ok(Some((plain(&batch).map_err(|e| at(&e))?, kept)))
+            Ok(out)
+        };
+        let mut deliver = |parts: Vec<Prepared>| {
+            for (h, batch, numbers) in parts {
+                each(holds[h], indexes[h], &batch, rel, &numbers);
+            }
         };
         if jobs < 2 {
             let mut next_row = 0u64;
             for batch in reader {
-                let batch = batch.map_err(|e| format!("{}: {e}", f.rel))?;
+                let batch = batch.map_err(|e| format!("{rel}: {e}"))?;
                 let n = batch.num_rows() as u64;
-                if let Some((batch, numbers)) = prepare(batch, next_row)? {
-                    each(&batch, &rel, &numbers);
-                }
+                deliver(prepare(batch, next_row)?);
                 next_row += n;
             }
             continue;
         }
         // On two cores: one thread decodes and filters the next batches while this one runs
         // the checks on the last (two batches in flight at most).
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Prepared, String>>(2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Prepared>, String>>(2);
         std::thread::scope(|s| -> Result<(), String> {
             s.spawn(move || {
                 let mut next_row = 0u64;
                 for batch in reader {
-                    let out = batch.map_err(|e| format!("{}: {e}", f.rel)).and_then(|b| {
+                    let out = batch.map_err(|e| format!("{rel}: {e}")).and_then(|b| {
                         let n = b.num_rows() as u64;
                         let out = prepare(b, next_row);
                         next_row += n;
                         out
                     });
-                    let sent = match out {
-                        Ok(None) => continue,
-                        Ok(Some(p)) => tx.send(Ok(p)),
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            return;
-                        }
-                    };
+                    let stop = out.is_err();
                     // The reading side stopped (an error there): nothing more is wanted.
-                    if sent.is_err() {
+                    if tx.send(out).is_err() || stop {
                         return;
                     }
                 }
             });
-            for item in rx {
-                let (batch, numbers) = item?;
-                each(&batch, &rel, &numbers);
+            for parts in rx {
+                deliver(parts?);
             }
             Ok(())
         })?;
@@ -804,8 +851,9 @@ fn read_split(
     Ok(())
 }
 
-/// A split's batch, plain, with each row's number in its file.
-type Prepared = (RecordBatch, Vec<u64>);
+/// One split's rows of a batch: the split's position among those of the resource, the rows
+/// made plain, each row's number in its file.
+type Prepared = (usize, RecordBatch, Vec<u64>);
 
 /// Every file of a resource; an error when one cannot be listed or there is none (a split or
 /// a split's source must be read whole).

@@ -2,21 +2,20 @@
 //!
 //! - Each row whose features are all non-null becomes one 32-byte entry: the 128-bit hash of
 //!   its features, a 64-bit hash of its label (0: no label) and its location (the file's index
-//!   in read order, then the row's number in the file).
+//!   in split order, then the row's number in the file).
 //! - Entries are radix-partitioned by the top [`BITS`] bits of the hash. Past the budget (counted
 //!   by allocated capacity), every partition is appended to its own file on disk and the memory
 //!   freed, as `unique` does (`crate::partition`).
 //! - At the end each partition is sorted by (hash, location) on `jobs` threads and walked once:
-//!   rows with equal features are neighbours, in read order (train, validation, test; each
+//!   rows with equal features are neighbours, in split order (train, validation, test; each
 //!   split's files in path order; rows in order), so the first of a run is where the features
-//!   first appeared.
+//!   first appeared, in whatever order the rows were read.
 //!
 //! The answer is the one the in-memory hash tables it replaces gave: a row is shared when an
 //! earlier split has its features (named at the first such row), and a run of equal features
 //! conflicts when a labelled row's label differs from the first labelled row's.
 
 use std::io::{BufWriter, Read, Write};
-use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef};
 use arrow::buffer::NullBuffer;
@@ -65,7 +64,7 @@ pub(crate) fn pack(file: usize, row: u64) -> u64 {
     ((file as u64) << ROW_BITS) | row
 }
 
-/// The index of a location's file (in [`Rows::sources`]).
+/// The index of a location's file.
 pub(crate) fn file_of(loc: u64) -> usize {
     (loc >> ROW_BITS) as usize
 }
@@ -84,8 +83,6 @@ pub(crate) struct Rows {
     budget: u64,
     /// Bytes written to disk.
     pub spilled: u64,
-    /// Each file index's split and path, in read order.
-    pub sources: Vec<(usize, Arc<str>)>,
     /// Rows compared (every feature non-null), per split.
     pub compared: Vec<u64>,
     /// Compared rows with a label.
@@ -114,30 +111,23 @@ impl Rows {
             bytes: 0,
             budget,
             spilled: 0,
-            sources: Vec::new(),
             compared: vec![0; splits],
             labelled: 0,
         }
     }
 
-    /// One batch of split `split` from `file`: row numbers, feature hashes, the feature
-    /// columns (a row with a null in them is not compared) and the label with its hashes.
+    /// One batch of split `split` from the file of index `fi`: row numbers, feature hashes,
+    /// the feature columns (a row with a null in them is not compared) and the label with its
+    /// hashes.
     pub fn add(
         &mut self,
         split: usize,
-        file: &Arc<str>,
+        fi: usize,
         rows: &[u64],
         hashes: &[u128],
         features: &[ArrayRef],
         label: Option<(&ArrayRef, &[u128])>,
     ) -> Result<(), String> {
-        let fi = match self.sources.last() {
-            Some((s, f)) if *s == split && f == file => self.sources.len() - 1,
-            _ => {
-                self.sources.push((split, file.clone()));
-                self.sources.len() - 1
-            }
-        };
         if fi as u64 >= 1u64 << (64 - ROW_BITS) {
             return Err(format!(
                 "over a limit: more than {} files in the splits",
@@ -153,7 +143,7 @@ impl Rows {
             }
             if rows[i] >= 1u64 << ROW_BITS {
                 return Err(format!(
-                    "over a limit: {file} has more than {} rows",
+                    "over a limit: a file has more than {} rows",
                     1u64 << ROW_BITS
                 ));
             }
@@ -202,9 +192,13 @@ impl Rows {
     }
 
     /// Sorts and walks every partition on `jobs` threads; keeps the `samples` lowest of each
-    /// kind of sample.
-    pub fn finish(&mut self, jobs: usize, samples: usize) -> std::io::Result<Found> {
-        let split_of: Vec<usize> = self.sources.iter().map(|(s, _)| *s).collect();
+    /// kind of sample. `split_of` gives each file index's split.
+    pub fn finish(
+        &mut self,
+        split_of: &[usize],
+        jobs: usize,
+        samples: usize,
+    ) -> std::io::Result<Found> {
         let splits = self.compared.len();
         let work: Vec<(Vec<Entry>, Option<BufWriter<std::fs::File>>)> =
             std::mem::take(&mut self.parts)
@@ -226,7 +220,7 @@ impl Rows {
                                 read_back(w, &mut part)?;
                             }
                             part.sort_unstable();
-                            walk(&part, &split_of, samples, &mut found);
+                            walk(&part, split_of, samples, &mut found);
                         }
                         Ok(found)
                     })
@@ -328,6 +322,8 @@ fn walk(part: &[Entry], split_of: &[usize], samples: usize, found: &mut Found) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use arrow::array::Int64Array;
 
@@ -401,7 +397,7 @@ mod tests {
         let mut expected_rows = Vec::new();
         let run = |budget: u64, jobs: usize| {
             let mut rows = Rows::new(3, budget);
-            for (split, file, values, labels) in &batches {
+            for (fi, (split, _, values, labels)) in batches.iter().enumerate() {
                 let features: ArrayRef = Arc::new(Int64Array::from(values.clone()));
                 let label: ArrayRef = Arc::new(Int64Array::from(labels.clone()));
                 let hashes = crate::ml::row_hashes(std::slice::from_ref(&features)).unwrap();
@@ -409,7 +405,7 @@ mod tests {
                 let numbers: Vec<u64> = (0..values.len() as u64).collect();
                 rows.add(
                     *split,
-                    file,
+                    fi,
                     &numbers,
                     &hashes,
                     &[features],
@@ -418,8 +414,9 @@ mod tests {
                 .unwrap();
             }
             let spilled = rows.spilled;
+            let split_of: Vec<usize> = batches.iter().map(|b| b.0).collect();
             (
-                rows.finish(jobs, 7).unwrap(),
+                rows.finish(&split_of, jobs, 7).unwrap(),
                 spilled,
                 rows.compared.clone(),
             )

@@ -68,13 +68,13 @@ impl MlKernel for SplitLeakage {
             .map(|&(at, first)| {
                 let values = c.values(at);
                 sample(
-                    &c.loc(at),
+                    &seen.sources.loc(at),
                     values[..n.min(values.len())].to_vec(),
                     format!(
                         "this {} row is also in {} at {}",
-                        cx.splits[c.split(at)].name.as_str(),
-                        cx.splits[c.split(first)].name.as_str(),
-                        c.loc(first)
+                        cx.splits[seen.sources.split(at)].name.as_str(),
+                        cx.splits[seen.sources.split(first)].name.as_str(),
+                        seen.sources.loc(first)
                     ),
                 )
             })
