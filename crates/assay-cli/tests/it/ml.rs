@@ -435,3 +435,127 @@ fn a_small_memory_limit_spills_and_changes_no_result() {
         assert_eq!(run(extra), whole, "{extra:?}");
     }
 }
+
+/// The example's three split files as one resource with a `fold` column, split by filters, its
+/// rows written test first and train last: the resource is read once, the train rows arrive
+/// last, and every check finds what it finds on the three files (the same counts, verdicts,
+/// drift and sample values; the samples located in the one file).
+#[test]
+fn splits_of_one_resource_read_once_find_what_separate_files_find() {
+    use arrow::array::Int64Array;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let example = repo().join("catalog/IF-C341/boiler-fault-training");
+    let dir = temp_dir("ml-one-resource");
+    let mut batches = Vec::new();
+    let mut offsets = vec![0i64; 3];
+    let mut rows = 0i64;
+    for (fold, name) in ["train", "validation", "test"].iter().enumerate().rev() {
+        offsets[fold] = rows;
+        let file = std::fs::File::open(example.join(format!("data/{name}.parquet"))).unwrap();
+        for b in ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap()
+        {
+            let b = b.unwrap();
+            let mut fields: Vec<Field> = b
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone())
+                .collect();
+            fields.push(Field::new("fold", DataType::Int64, false));
+            let mut columns = b.columns().to_vec();
+            columns.push(Arc::new(Int64Array::from(vec![fold as i64; b.num_rows()])));
+            rows += b.num_rows() as i64;
+            batches.push(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap());
+        }
+    }
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    // Small row groups, so the three splits' rows arrive in many batches.
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_size(500)
+        .build();
+    let mut w = ArrowWriter::try_new(
+        std::fs::File::create(dir.join("data/all.parquet")).unwrap(),
+        batches[0].schema(),
+        Some(props),
+    )
+    .unwrap();
+    for b in &batches {
+        w.write(b).unwrap();
+    }
+    w.close().unwrap();
+    let manifest = std::fs::read_to_string(example.join("dataset.yaml")).unwrap();
+    let head = manifest[..manifest.find("resources:").unwrap()]
+        .replace("label: {resource: train,", "label: {resource: readings,");
+    let fields = &manifest
+        [manifest.find("      fields:").unwrap()..manifest.find("  - name: validation").unwrap()];
+    let ml = &manifest[manifest.find("ml:").unwrap()..];
+    // `fold` is no feature (it would drift, by construction).
+    let ml = ml.replace(
+        "  time: ts",
+        "  time: ts\n  features: [temp_c, vib_mm_s, pressure_bar, mode]",
+    );
+    let ml = ml.replace(
+        "splits: {train: train, validation: validation, test: test}",
+        "splits:\n    train: {resource: readings, filter: fold = 0}\n    validation: {resource: readings, filter: fold = 1}\n    test: {resource: readings, filter: fold = 2}",
+    );
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        format!(
+            "{head}resources:\n  - name: readings\n    path: data/all.parquet\n    schema:\n{fields}        - {{name: fold, type: int64}}\n{ml}"
+        ),
+    )
+    .unwrap();
+    let copy = temp_dir("ml-three-files");
+    crate::integrity::copy_tree(&example, &copy);
+    let args = ["--no-history", "--no-cache", "--reveal"];
+    let (_, one) = validate_in(&dir, &args);
+    let (_, three) = validate_in(&copy, &args);
+    let (one, three) = (&one["training"], &three["training"]);
+    assert_eq!(one["drift"], three["drift"]);
+    for (a, b) in one["splits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(three["splits"].as_array().unwrap())
+    {
+        assert_eq!(a["rows"], b["rows"]);
+        assert_eq!(a["labels"], b["labels"]);
+    }
+    let checks = |t: &serde_json::Value| t["checks"].as_array().unwrap().clone();
+    let mut with_samples = 0;
+    for (a, b) in checks(one).iter().zip(&checks(three)) {
+        let kind = a["kind"].as_str().unwrap();
+        for key in ["kind", "status", "evaluated", "failing", "observed"] {
+            assert_eq!(a[key], b[key], "{kind} {key}");
+        }
+        let none = Vec::new();
+        let samples = |c: &serde_json::Value| c["samples"].as_array().unwrap_or(&none).clone();
+        let (sa, sb) = (samples(a), samples(b));
+        assert_eq!(sa.len(), sb.len(), "{kind}");
+        for (x, y) in sa.iter().zip(&sb) {
+            assert_eq!(x["values"], y["values"], "{kind}");
+            assert_eq!(x["file"], "data/all.parquet");
+            // The same row: its number in the one file is its split's offset plus its number
+            // in the split's file.
+            let fold = [
+                "data/train.parquet",
+                "data/validation.parquet",
+                "data/test.parquet",
+            ]
+            .iter()
+            .position(|f| *f == y["file"])
+            .unwrap();
+            assert_eq!(
+                x["row"].as_i64().unwrap(),
+                offsets[fold] + y["row"].as_i64().unwrap(),
+                "{kind}"
+            );
+        }
+        with_samples += usize::from(!sa.is_empty());
+    }
+    // Leakage of rows, groups and time, and conflicts: each found and located.
+    assert!(with_samples >= 4, "{one}");
+}
