@@ -447,7 +447,7 @@ fn splits_of_one_resource_read_once_find_what_separate_files_find() {
     let example = repo().join("catalog/IF-C341/boiler-fault-training");
     let dir = temp_dir("ml-one-resource");
     let mut batches = Vec::new();
-    let mut offsets = vec![0i64; 3];
+    let mut offsets = [0i64; 3];
     let mut rows = 0i64;
     for (fold, name) in ["train", "validation", "test"].iter().enumerate().rev() {
         offsets[fold] = rows;
@@ -474,7 +474,7 @@ fn splits_of_one_resource_read_once_find_what_separate_files_find() {
     std::fs::create_dir_all(dir.join("data")).unwrap();
     // Small row groups, so the three splits' rows arrive in many batches.
     let props = parquet::file::properties::WriterProperties::builder()
-        .set_max_row_group_size(500)
+        .set_max_row_group_row_count(Some(500))
         .build();
     let mut w = ArrowWriter::try_new(
         std::fs::File::create(dir.join("data/all.parquet")).unwrap(),
