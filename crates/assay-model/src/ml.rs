@@ -238,6 +238,10 @@ pub enum MlCheck {
         /// The columns compared. Default: the features and the label.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         columns: Vec<String>,
+        /// Numeric columns compared as categories (codes: a line, a shift, a product), by
+        /// `categorical_metric`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        categorical: Vec<String>,
         #[serde(default)]
         severity: Severity,
     },
@@ -392,6 +396,7 @@ impl Ml {
                 drift_share: None,
                 bins: None,
                 columns: Vec::new(),
+                categorical: Vec::new(),
                 severity: Severity::Warn,
             });
         }

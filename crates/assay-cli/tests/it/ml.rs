@@ -559,3 +559,69 @@ fn splits_of_one_resource_read_once_find_what_separate_files_find() {
     // Leakage of rows, groups and time, and conflicts: each found and located.
     assert!(with_samples >= 4, "{one}");
 }
+
+/// A numeric code listed in `categorical` is compared by its category shares, not as a number;
+/// a listed column that is not there is a lint error.
+#[test]
+fn numeric_codes_drift_as_categories_when_declared() {
+    use arrow::array::Int32Array;
+    let dir = temp_dir("ml-codes");
+    // Line 1, 2, 3 in train (50/30/20%), and 40/30/30% in test.
+    let write = |name: &str, counts: [usize; 3]| {
+        let line: Vec<i32> = (0..3).flat_map(|l| vec![l as i32 + 1; counts[l]]).collect();
+        let schema = Arc::new(Schema::new(vec![Field::new(
+            "line",
+            DataType::Int32,
+            false,
+        )]));
+        let batch =
+            RecordBatch::try_new(schema.clone(), vec![Arc::new(Int32Array::from(line))]).unwrap();
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        let mut w = ArrowWriter::try_new(
+            std::fs::File::create(dir.join(format!("data/{name}.parquet"))).unwrap(),
+            schema,
+            None,
+        )
+        .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    };
+    write("train", [500, 300, 200]);
+    write("test", [400, 300, 300]);
+    let manifest = |drift: &str| {
+        format!(
+            "assay: 1\nname: codes\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{{name: MIT}}]\nsensitivity: public\nresources:\n  - name: train\n    path: data/train.parquet\n    schema: {{fields: [{{name: line, type: int32}}]}}\n  - name: test\n    path: data/test.parquet\n    schema: {{fields: [{{name: line, type: int32}}]}}\nml:\n  splits: {{train: train, test: test}}\n  checks:\n    - {drift}\n"
+        )
+    };
+    let row = |drift: &str| {
+        std::fs::write(dir.join("dataset.yaml"), manifest(drift)).unwrap();
+        let (_, doc) = validate_in(&dir, &["--no-history", "--no-cache"]);
+        doc["training"]["drift"][0].clone()
+    };
+    let as_number = row("{check: split_drift}");
+    assert_eq!(as_number["metric"], "wasserstein");
+    let as_code = row("{check: split_drift, categorical: [line]}");
+    assert_eq!(as_code["metric"], "jensenshannon");
+    // The Jensen–Shannon distance of (0.5, 0.3, 0.2) and (0.4, 0.3, 0.3), natural logarithm.
+    let (p, q) = ([0.5f64, 0.3, 0.2], [0.4f64, 0.3, 0.3]);
+    let kl = |a: &[f64; 3], m: &[f64; 3]| (0..3).map(|i| a[i] * (a[i] / m[i]).ln()).sum::<f64>();
+    let m = [0.45, 0.3, 0.25];
+    let js = ((kl(&p, &m) + kl(&q, &m)) / 2.0).sqrt();
+    assert!(
+        (as_code["value"].as_f64().unwrap() - js).abs() < 1e-12,
+        "{as_code}"
+    );
+    // A code column that is not there.
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        manifest("{check: split_drift, categorical: [shift]}"),
+    )
+    .unwrap();
+    let out = assay(&dir, &["lint", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(":17:42: error[unknown-column]: column `shift`"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -71,9 +71,17 @@ impl Semantics<'_> {
         }
         let checks = ml.checks.clone().unwrap_or_default();
         for (ci, c) in checks.iter().enumerate() {
-            if let MlCheck::SplitDrift { columns, .. } = c {
+            if let MlCheck::SplitDrift {
+                columns,
+                categorical,
+                ..
+            } = c
+            {
                 for (i, col) in columns.iter().enumerate() {
                     needed.push((format!("/ml/checks/{ci}/columns/{i}"), col.clone()));
+                }
+                for (i, col) in categorical.iter().enumerate() {
+                    needed.push((format!("/ml/checks/{ci}/categorical/{i}"), col.clone()));
                 }
             }
         }

@@ -335,6 +335,7 @@ fn compile(check: &MlCheck) -> Box<dyn MlKernel> {
             drift_share,
             bins,
             columns,
+            categorical,
             ..
         } => Box::new(split_drift::SplitDrift::new(split_drift::Settings {
             metric: *metric,
@@ -343,6 +344,7 @@ fn compile(check: &MlCheck) -> Box<dyn MlKernel> {
             drift_share: drift_share.unwrap_or(0.5),
             bins: bins.unwrap_or(10).max(1) as usize,
             columns: columns.clone(),
+            categorical: categorical.clone(),
         })),
     }
 }
@@ -1017,7 +1019,7 @@ pub(crate) fn render(a: &dyn Array, i: usize) -> String {
 /// Why a check stopped: what the checks keep passed a quarter of `--memory-limit`.
 pub(crate) fn over_limit(cx: &MlCx) -> String {
     format!(
-        "over a limit: what the training checks keep in memory (groups, latest times, categories) passes a quarter of --memory-limit ({} bytes); raise it (docs/ml.md)",
+        "over a limit: what the training checks keep in memory (groups, times, categories) passes a quarter of --memory-limit ({} bytes); raise it (docs/ml.md)",
         cx.options.memory_limit
     )
 }

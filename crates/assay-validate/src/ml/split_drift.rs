@@ -20,6 +20,8 @@ pub(crate) struct Settings {
     pub drift_share: f64,
     pub bins: usize,
     pub columns: Vec<String>,
+    /// Numeric columns compared as categories.
+    pub categorical: Vec<String>,
 }
 
 pub(crate) struct SplitDrift {
@@ -75,7 +77,9 @@ impl MlKernel for SplitDrift {
         for c in self.columns_of(cx) {
             let a = b.column(&c)?;
             let per_split = self.kept.entry(c.clone()).or_insert_with(|| {
-                let as_numbers = numeric(a.data_type()) && classification_label != Some(&c);
+                let as_numbers = numeric(a.data_type())
+                    && classification_label != Some(&c)
+                    && !self.s.categorical.contains(&c);
                 (0..cx.splits.len())
                     .map(|_| {
                         if as_numbers {
