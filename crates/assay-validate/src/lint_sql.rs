@@ -67,10 +67,86 @@ fn declared_type(f: &Field) -> Option<DataType> {
     })
 }
 
+/// The Arrow schema a resource's declared columns stand for; `None` when a column is of type
+/// `any` (planned at validation, against the file).
+pub(crate) fn declared_schema(r: &assay_model::Resource) -> Option<Schema> {
+    let fields: Option<Vec<ArrowField>> = r
+        .schema
+        .fields
+        .iter()
+        .map(|f| declared_type(f).map(|t| ArrowField::new(&f.name, t, true)))
+        .collect();
+    fields.map(Schema::new)
+}
+
 /// Diagnostics for the `expression` checks of a manifest that do not plan against the declared
-/// schema: unknown columns (with a "did you mean"), unknown functions, type errors.
+/// schema: unknown columns (with a "did you mean"), unknown functions, type errors. The same for
+/// the filters of a training set's splits (`ml.splits.*.filter`), which must also be boolean.
 pub fn expression_diagnostics(loaded: &LoadedManifest) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if let Some(ml) = &loaded.manifest.ml {
+        for (name, split) in ml.splits.declared() {
+            let Some(sql) = split.filter() else { continue };
+            let Some(r) = loaded
+                .manifest
+                .resources
+                .iter()
+                .find(|r| r.name == split.resource())
+            else {
+                // An unknown resource is the model's lint (`unknown-resource`).
+                continue;
+            };
+            let Some(schema) = declared_schema(r) else {
+                continue;
+            };
+            let columns: Vec<&str> = r.schema.fields.iter().map(|f| f.name.as_str()).collect();
+            let problem = match crate::checks::expression::plan(sql, &schema) {
+                Err(e) => Some((e.to_string(), true)),
+                // The expression's columns index the schema of the columns it reads.
+                Ok((names, expr)) => match expr.data_type(&Schema::new(
+                    names
+                        .iter()
+                        .filter_map(|n| schema.field_with_name(n).ok().cloned())
+                        .collect::<Vec<_>>(),
+                )) {
+                    Ok(DataType::Boolean) => None,
+                    Ok(t) => Some((format!("it is {t}, not a boolean"), false)),
+                    Err(e) => Some((e.to_string(), true)),
+                },
+            };
+            let Some((message, planned)) = problem else {
+                continue;
+            };
+            let pos = loaded.pos(&format!("/ml/splits/{}/filter", name.as_str()));
+            let hint = unknown_column(&message)
+                .and_then(|c| did_you_mean(&c, columns.iter().copied()))
+                .map(|near| format!("did you mean `{near}`?"))
+                .unwrap_or_else(|| {
+                    if planned {
+                        format!(
+                            "the filter is planned by DataFusion against the columns of `{}`: {}",
+                            r.name,
+                            columns.join(", ")
+                        )
+                    } else {
+                        "a filter keeps the rows where it is true, e.g. `fold = 1`".to_string()
+                    }
+                });
+            out.push(Diagnostic {
+                file: loaded.path.clone(),
+                line: pos.line,
+                column: pos.col,
+                severity: DiagnosticSeverity::Error,
+                code: "ml-filter",
+                message: format!(
+                    "the filter of the {} split cannot be used: {}",
+                    name.as_str(),
+                    first_line(&message)
+                ),
+                hint: Some(hint),
+            });
+        }
+    }
     for (ri, r) in loaded.manifest.resources.iter().enumerate() {
         let columns: Vec<&str> = r.schema.fields.iter().map(|f| f.name.as_str()).collect();
         let mut schema: Option<Option<Schema>> = None;
@@ -78,15 +154,7 @@ pub fn expression_diagnostics(loaded: &LoadedManifest) -> Vec<Diagnostic> {
             let CheckKind::Expression(e) = &c.kind else {
                 continue;
             };
-            let schema = schema.get_or_insert_with(|| {
-                let fields: Option<Vec<ArrowField>> = r
-                    .schema
-                    .fields
-                    .iter()
-                    .map(|f| declared_type(f).map(|t| ArrowField::new(&f.name, t, true)))
-                    .collect();
-                fields.map(Schema::new)
-            });
+            let schema = schema.get_or_insert_with(|| declared_schema(r));
             let Some(schema) = schema.as_ref() else {
                 // A column of type `any`: planned at validation, against the file.
                 continue;

@@ -492,11 +492,8 @@ fn splits_of_one_resource_read_once_find_what_separate_files_find() {
     let fields = &manifest
         [manifest.find("      fields:").unwrap()..manifest.find("  - name: validation").unwrap()];
     let ml = &manifest[manifest.find("ml:").unwrap()..];
-    // `fold` is no feature (it would drift, by construction).
-    let ml = ml.replace(
-        "  time: ts",
-        "  time: ts\n  features: [temp_c, vib_mm_s, pressure_bar, mode]",
-    );
+    // `fold`, which the filters read, is not a feature by default (it would drift, by
+    // construction).
     let ml = ml.replace(
         "splits: {train: train, validation: validation, test: test}",
         "splits:\n    train: {resource: readings, filter: fold = 0}\n    validation: {resource: readings, filter: fold = 1}\n    test: {resource: readings, filter: fold = 2}",
@@ -508,6 +505,24 @@ fn splits_of_one_resource_read_once_find_what_separate_files_find() {
         ),
     )
     .unwrap();
+    // A misspelt filter column, and a filter that is not boolean: lint errors, located.
+    let good = std::fs::read_to_string(dir.join("dataset.yaml")).unwrap();
+    for (bad, says) in [
+        ("filter: fold = 1}", "did you mean `fold`?"),
+        ("filter: fold + 1}", "it is Int64, not a boolean"),
+    ] {
+        let broken = good.replace("filter: fold = 1}", &bad.replace("fold =", "flod ="));
+        std::fs::write(dir.join("dataset.yaml"), &broken).unwrap();
+        let out = assay(&dir, &["lint", "."]);
+        assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("error[ml-filter]: the filter of the validation split")
+                && text.contains(says),
+            "{text}"
+        );
+    }
+    std::fs::write(dir.join("dataset.yaml"), &good).unwrap();
     let copy = temp_dir("ml-three-files");
     crate::integrity::copy_tree(&example, &copy);
     let args = ["--no-history", "--no-cache", "--reveal"];

@@ -656,7 +656,8 @@ fn result(check: &MlCheck, mut o: Outcome) -> CheckResult {
 }
 
 /// The features: as declared, or every column of the train split's resource but the label,
-/// the group columns and the time column.
+/// the group columns, the time column and the columns the splits' filters read (a `fold` that
+/// defines the splits is not a feature).
 fn resolve_features(loaded: &LoadedManifest, ml: &Ml) -> Result<Vec<String>, String> {
     if !ml.features.is_empty() {
         return Ok(ml.features.clone());
@@ -668,12 +669,24 @@ fn resolve_features(loaded: &LoadedManifest, ml: &Ml) -> Result<Vec<String>, Str
         .iter()
         .find(|r| r.name == train)
         .ok_or_else(|| format!("split resource `{train}` is not in the manifest"))?;
+    let mut filtered: Vec<String> = Vec::new();
+    if let Some(schema) = crate::lint_sql::declared_schema(r) {
+        for (_, split) in ml.splits.declared() {
+            if let Some(sql) = split.filter()
+                && split.resource() == train
+                && let Ok((names, _)) = crate::checks::expression::plan(sql, &schema)
+            {
+                filtered.extend(names);
+            }
+        }
+    }
     let skip: Vec<&str> = ml
         .label
         .iter()
         .map(|l| l.column.as_str())
         .chain(ml.group_by.iter().map(String::as_str))
         .chain(ml.time.as_deref())
+        .chain(filtered.iter().map(String::as_str))
         .collect();
     Ok(r.schema
         .fields
