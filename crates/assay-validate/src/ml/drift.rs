@@ -128,9 +128,10 @@ pub(crate) fn quantile_edges<A: Sorted + ?Sized>(sorted: &A, k: usize) -> Vec<f6
 pub(crate) fn histogram(values: impl IntoIterator<Item = f64>, edges: &[f64]) -> Vec<u64> {
     let bins = edges.len().saturating_sub(1).max(1);
     let mut counts = vec![0u64; bins];
+    // The inner edges (none for one or no edge: one bin).
+    let inner = edges.get(1..edges.len().saturating_sub(1)).unwrap_or(&[]);
     for v in values {
         // The number of inner edges at or below v.
-        let inner = &edges[1..edges.len().saturating_sub(1).max(1)];
         let b = inner.partition_point(|&e| e <= v);
         counts[b.min(bins - 1)] += 1;
     }

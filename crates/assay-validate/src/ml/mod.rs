@@ -120,6 +120,8 @@ pub(crate) struct Sources<'a> {
     loaded: &'a LoadedManifest,
     /// Each file's split, path and resolution.
     files: Vec<(usize, Arc<str>, assay_model::paths::ResolvedFile)>,
+    /// Each split's files (indexes into `files`), in path order.
+    of_split: Vec<Vec<usize>>,
 }
 
 impl Sources<'_> {
@@ -224,6 +226,8 @@ pub(crate) struct Seen<'a> {
     pub rows: &'a [u64],
     /// Rows per label value of each split (a classification label).
     pub labels: &'a [std::collections::BTreeMap<String, u64>],
+    /// Why the labels were not counted (too many classes for the memory limit).
+    pub labels_error: Option<&'a str>,
     /// The rows compared for leakage and conflicts, when a kernel asked for them
     /// ([`MlKernel::compares_rows`]).
     pub compared: Option<&'a Result<Compared, String>>,
@@ -396,6 +400,10 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
         .any(|k| k.compares_rows())
         .then(|| rows::Rows::new(splits.len(), options.memory_limit / 4));
     let mut store_error: Option<String> = None;
+    let mut labels_error: Option<String> = None;
+    let label_bytes = |labels: &[std::collections::BTreeMap<String, u64>]| {
+        48 * labels.iter().map(|l| l.len() as u64).sum::<u64>()
+    };
     let sources = match Sources::of(loaded, &splits) {
         Ok(s) => s,
         Err(e) => return failed(ml, &splits, &checks, e),
@@ -418,10 +426,21 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
             &mut |si, file_index, batch, file, row_numbers| {
                 rows[si] += batch.num_rows() as u64;
                 if let Some(l) = classification
+                    && labels_error.is_none()
                     && let Some(a) = batch.column_by_name(&l.column)
                 {
                     // A label with no text form has no classes; `label_balance` then finds none.
+                    let before = labels[si].len();
                     let _ = count_values(a, &mut labels[si]);
+                    // Each class kept counts against the shared budget: a label with a value
+                    // per row (an identifier) stops the counting, not the run.
+                    if let Err(why) = cx.keep(48 * (labels[si].len() - before) as u64) {
+                        labels_error = Some(why);
+                        cx.kept.set(cx.kept.get() - label_bytes(&labels));
+                        labels
+                            .iter_mut()
+                            .for_each(std::collections::BTreeMap::clear);
+                    }
                 }
                 let b = MlBatch {
                     split: si,
@@ -475,6 +494,7 @@ pub(crate) fn evaluate(loaded: &LoadedManifest, ml: &Ml, options: &Options) -> T
     let seen = Seen {
         rows: &rows,
         labels: &labels,
+        labels_error: labels_error.as_deref(),
         compared: compared.as_ref(),
         sources: &sources,
     };
@@ -701,21 +721,40 @@ fn resolve_features(loaded: &LoadedManifest, ml: &Ml) -> Result<Vec<String>, Str
 type EachBatch<'a> = dyn FnMut(usize, usize, &RecordBatch, &Arc<str>, &[u64]) + 'a;
 
 impl<'a> Sources<'a> {
-    /// Every file of every split, resolved once.
+    /// Every file of every split: each resource listed once, so the splits it holds see the
+    /// same files in the same order.
     fn of(loaded: &'a LoadedManifest, splits: &[SplitInfo]) -> Result<Sources<'a>, String> {
+        let mut listed: Vec<(&str, Vec<assay_model::paths::ResolvedFile>)> = Vec::new();
         let mut files = Vec::new();
+        let mut of_split = Vec::new();
         for (si, split) in splits.iter().enumerate() {
-            let r = loaded
-                .manifest
-                .resources
-                .iter()
-                .find(|r| r.name == split.resource)
-                .ok_or_else(|| format!("resource `{}` is not in the manifest", split.resource))?;
-            for f in whole_files(loaded, r)? {
-                files.push((si, Arc::from(f.rel.as_str()), f));
+            if !listed.iter().any(|(r, _)| *r == split.resource) {
+                let r = loaded
+                    .manifest
+                    .resources
+                    .iter()
+                    .find(|r| r.name == split.resource)
+                    .ok_or_else(|| {
+                        format!("resource `{}` is not in the manifest", split.resource)
+                    })?;
+                listed.push((split.resource.as_str(), whole_files(loaded, r)?));
             }
+            let (_, list) = listed
+                .iter()
+                .find(|(r, _)| *r == split.resource)
+                .ok_or("a resource listed above")?;
+            let mut mine = Vec::new();
+            for f in list {
+                mine.push(files.len());
+                files.push((si, Arc::from(f.rel.as_str()), f.clone()));
+            }
+            of_split.push(mine);
         }
-        Ok(Sources { loaded, files })
+        Ok(Sources {
+            loaded,
+            files,
+            of_split,
+        })
     }
 }
 
@@ -731,22 +770,11 @@ fn read_resource(
     jobs: usize,
     each: &mut EachBatch,
 ) -> Result<(), String> {
-    // The files of the first split; every split of the resource has the same, in order.
-    let first: Vec<usize> = (0..sources.files.len())
-        .filter(|&i| sources.files[i].0 == holds[0])
-        .collect();
-    for (k, &fi) in first.iter().enumerate() {
+    // Every split of the resource has the same files, in the same order (listed once).
+    for (k, &fi) in sources.of_split[holds[0]].iter().enumerate() {
         let (_, rel, f) = &sources.files[fi];
         // This file's index for each split that holds it.
-        let indexes: Vec<usize> = holds
-            .iter()
-            .map(|&s| {
-                (0..sources.files.len())
-                    .filter(|&i| sources.files[i].0 == s)
-                    .nth(k)
-                    .unwrap_or(fi)
-            })
-            .collect();
+        let indexes: Vec<usize> = holds.iter().map(|&s| sources.of_split[s][k]).collect();
         let builder = crate::source::Source::reader(&sources.loaded.dir, f)?;
         let schema = builder.schema().clone();
         let mut predicates = Vec::new();

@@ -4,9 +4,11 @@
 //!   its features, a 64-bit hash of its label (0: no label) and its location (the file's index
 //!   in split order, then the row's number in the file).
 //! - Entries are radix-partitioned by the top [`BITS`] bits of the hash. Past the budget (counted
-//!   by allocated capacity), every partition is appended to its own file on disk and the memory
-//!   freed, as `unique` does (`crate::partition`).
-//! - At the end each partition is sorted by (hash, location) on `jobs` threads and walked once:
+//!   by allocated capacity), every partition is sorted and appended to its own file on disk as a
+//!   run, and the memory freed. Past [`MAX_RUNS`] runs a partition's runs are merged into one.
+//! - At the end each partition's runs and what is left in memory are merged by (hash,
+//!   location), on `jobs` threads, and walked once as a stream, keeping only the run of equal
+//!   hashes at hand (a few counters), so many equal rows in one partition cost no memory:
 //!   rows with equal features are neighbours, in split order (train, validation, test; each
 //!   split's files in path order; rows in order), so the first of a run is where the features
 //!   first appeared, in whatever order the rows were read.
@@ -15,7 +17,7 @@
 //! earlier split has its features (named at the first such row), and a run of equal features
 //! conflicts when a labelled row's label differs from the first labelled row's.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 
 use arrow::array::{Array, ArrayRef};
 use arrow::buffer::NullBuffer;
@@ -25,6 +27,8 @@ const BITS: u32 = 8;
 const PARTS: usize = 1 << BITS;
 /// Bytes of one entry, in memory and on disk.
 const ENTRY: usize = 32;
+/// Sorted runs a partition keeps on disk before they are merged into one.
+const MAX_RUNS: usize = 16;
 /// Bits of a location that hold the row number (the rest hold the file's index).
 const ROW_BITS: u32 = 40;
 
@@ -77,7 +81,7 @@ pub(crate) fn row_of(loc: u64) -> u64 {
 /// The compared rows of every split.
 pub(crate) struct Rows {
     parts: Vec<Vec<Entry>>,
-    files: Vec<Option<BufWriter<std::fs::File>>>,
+    files: Vec<Option<OnDisk>>,
     /// Bytes allocated in `parts`.
     bytes: u64,
     budget: u64,
@@ -87,6 +91,123 @@ pub(crate) struct Rows {
     pub compared: Vec<u64>,
     /// Compared rows with a label.
     pub labelled: u64,
+}
+
+/// A partition's sorted runs on disk, one after another in one file.
+struct OnDisk {
+    file: BufWriter<std::fs::File>,
+    /// Entries in each run.
+    runs: Vec<u64>,
+}
+
+impl OnDisk {
+    /// The file, written through.
+    fn into_file(self) -> std::io::Result<(std::fs::File, Vec<u64>)> {
+        Ok((
+            self.file.into_inner().map_err(|e| e.into_error())?,
+            self.runs,
+        ))
+    }
+}
+
+/// A reader of each run of `file` (`runs` entries each), by positional reads, so the runs of
+/// one file are read side by side.
+fn run_readers<'a>(
+    file: &'a std::fs::File,
+    runs: &[u64],
+    error: &'a std::cell::RefCell<Option<std::io::Error>>,
+) -> Vec<RunReader<'a>> {
+    let mut at = 0u64;
+    runs.iter()
+        .map(|&n| {
+            let r = RunReader {
+                file,
+                pos: at * ENTRY as u64,
+                end: (at + n) * ENTRY as u64,
+                buf: Vec::new(),
+                used: 0,
+                error,
+            };
+            at += n;
+            r
+        })
+        .collect()
+}
+
+/// A run's entries in order; a read error ends it and is kept in `error`.
+struct RunReader<'a> {
+    file: &'a std::fs::File,
+    /// The next byte to read from the file, and where the run ends.
+    pos: u64,
+    end: u64,
+    buf: Vec<u8>,
+    used: usize,
+    error: &'a std::cell::RefCell<Option<std::io::Error>>,
+}
+
+/// Fills `buf` from `file` at `offset`.
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < buf.len() {
+            match std::os::windows::fs::FileExt::seek_read(
+                file,
+                &mut buf[done..],
+                offset + done as u64,
+            )? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for RunReader<'_> {
+    type Item = Entry;
+    fn next(&mut self) -> Option<Entry> {
+        if self.used == self.buf.len() {
+            let n = (self.end - self.pos).min(1 << 15) as usize;
+            if n == 0 {
+                return None;
+            }
+            self.buf.resize(n, 0);
+            if let Err(e) = read_exact_at(self.file, &mut self.buf, self.pos) {
+                *self.error.borrow_mut() = Some(e);
+                return None;
+            }
+            self.pos += n as u64;
+            self.used = 0;
+        }
+        let e = Entry::decode(&self.buf[self.used..self.used + ENTRY]);
+        self.used += ENTRY;
+        Some(e)
+    }
+}
+
+/// A k-way merge of sorted entry streams.
+fn merged<'a>(
+    mut sources: Vec<Box<dyn Iterator<Item = Entry> + 'a>>,
+) -> impl Iterator<Item = Entry> + 'a {
+    use std::cmp::Reverse;
+    let mut heap = std::collections::BinaryHeap::new();
+    for (i, s) in sources.iter_mut().enumerate() {
+        if let Some(e) = s.next() {
+            heap.push(Reverse((e, i)));
+        }
+    }
+    std::iter::from_fn(move || {
+        let Reverse((e, i)) = heap.pop()?;
+        if let Some(next) = sources[i].next() {
+            heap.push(Reverse((next, i)));
+        }
+        Some(e)
+    })
 }
 
 /// What the walk found.
@@ -171,21 +292,31 @@ impl Rows {
         Ok(())
     }
 
-    /// Appends every partition to its file on disk and frees the memory.
+    /// Sorts every partition and appends it to its file on disk as a run; frees the memory.
     fn spill(&mut self) -> std::io::Result<()> {
         for (part, file) in self.parts.iter_mut().zip(self.files.iter_mut()) {
             if part.is_empty() {
                 continue;
             }
-            let w = match file {
-                Some(w) => w,
-                None => file.insert(BufWriter::with_capacity(1 << 13, tempfile::tempfile()?)),
+            part.sort_unstable();
+            let d = match file {
+                Some(d) => d,
+                None => file.insert(OnDisk {
+                    file: BufWriter::with_capacity(1 << 13, tempfile::tempfile()?),
+                    runs: Vec::new(),
+                }),
             };
             for e in part.iter() {
-                w.write_all(&e.encode())?;
+                d.file.write_all(&e.encode())?;
             }
+            d.runs.push(part.len() as u64);
             self.spilled += (part.len() * ENTRY) as u64;
             *part = Vec::new();
+            if d.runs.len() >= MAX_RUNS
+                && let Some(d) = file.take()
+            {
+                *file = Some(compact(d)?);
+            }
         }
         self.bytes = 0;
         Ok(())
@@ -200,11 +331,10 @@ impl Rows {
         samples: usize,
     ) -> std::io::Result<Found> {
         let splits = self.compared.len();
-        let work: Vec<(Vec<Entry>, Option<BufWriter<std::fs::File>>)> =
-            std::mem::take(&mut self.parts)
-                .into_iter()
-                .zip(std::mem::take(&mut self.files))
-                .collect();
+        let work: Vec<(Vec<Entry>, Option<OnDisk>)> = std::mem::take(&mut self.parts)
+            .into_iter()
+            .zip(std::mem::take(&mut self.files))
+            .collect();
         let queue = std::sync::Mutex::new(work.into_iter());
         let next = || queue.lock().ok().and_then(|mut q| q.next());
         let results: Vec<std::io::Result<Found>> = std::thread::scope(|s| {
@@ -215,12 +345,26 @@ impl Rows {
                             shared: vec![0; splits],
                             ..Found::default()
                         };
-                        while let Some((mut part, file)) = next() {
-                            if let Some(w) = file {
-                                read_back(w, &mut part)?;
-                            }
+                        while let Some((mut part, on_disk)) = next() {
                             part.sort_unstable();
-                            walk(&part, split_of, samples, &mut found);
+                            let Some(d) = on_disk else {
+                                walk(part.iter().copied(), split_of, samples, &mut found);
+                                continue;
+                            };
+                            let error = std::cell::RefCell::new(None);
+                            let (file, runs) = d.into_file()?;
+                            let readers = run_readers(&file, &runs, &error);
+                            let mut sources: Vec<Box<dyn Iterator<Item = Entry>>> =
+                                vec![Box::new(part.iter().copied())];
+                            sources.extend(
+                                readers
+                                    .into_iter()
+                                    .map(|r| Box::new(r) as Box<dyn Iterator<Item = Entry>>),
+                            );
+                            walk(merged(sources), split_of, samples, &mut found);
+                            if let Some(e) = error.into_inner() {
+                                return Err(e);
+                            }
                         }
                         Ok(found)
                     })
@@ -257,20 +401,30 @@ impl Rows {
     }
 }
 
-/// A spilled partition's entries, appended to `out`.
-fn read_back(w: BufWriter<std::fs::File>, out: &mut Vec<Entry>) -> std::io::Result<()> {
-    use std::io::Seek;
-    let mut f = w.into_inner().map_err(|e| e.into_error())?;
-    let len = f.seek(std::io::SeekFrom::End(0))?;
-    f.seek(std::io::SeekFrom::Start(0))?;
-    out.reserve(len as usize / ENTRY);
-    let mut r = std::io::BufReader::with_capacity(1 << 16, f);
-    let mut buf = [0u8; ENTRY];
-    for _ in 0..len / ENTRY as u64 {
-        r.read_exact(&mut buf)?;
-        out.push(Entry::decode(&buf));
+/// A partition's runs merged into one, in a new file.
+fn compact(d: OnDisk) -> std::io::Result<OnDisk> {
+    let error = std::cell::RefCell::new(None);
+    let mut out = BufWriter::with_capacity(1 << 13, tempfile::tempfile()?);
+    let mut n = 0u64;
+    {
+        let (file, runs) = d.into_file()?;
+        let readers = run_readers(&file, &runs, &error);
+        let sources = readers
+            .into_iter()
+            .map(|r| Box::new(r) as Box<dyn Iterator<Item = Entry>>)
+            .collect();
+        for e in merged(sources) {
+            out.write_all(&e.encode())?;
+            n += 1;
+        }
     }
-    Ok(())
+    if let Some(e) = error.into_inner() {
+        return Err(e);
+    }
+    Ok(OnDisk {
+        file: out,
+        runs: vec![n],
+    })
 }
 
 /// Keeps `item` among the `n` lowest in the max-heap `heap`.
@@ -283,38 +437,71 @@ fn keep_lowest(heap: &mut std::collections::BinaryHeap<(u64, u64)>, item: (u64, 
     }
 }
 
-/// One sorted partition: each run of equal hashes, in location order.
-fn walk(part: &[Entry], split_of: &[usize], samples: usize, found: &mut Found) {
+/// The run of equal hashes at hand in the walk: what it needs of its entries, not them.
+struct Run {
+    hash: u128,
+    first: u64,
+    earliest: usize,
+    /// The first labelled entry's label and location.
+    first_label: Option<(u64, u64)>,
+    /// The first labelled entry with another label.
+    conflict: Option<u64>,
+    labelled: u64,
+}
+
+/// One partition in (hash, location) order: each run of equal hashes, in location order.
+fn walk(
+    entries: impl Iterator<Item = Entry>,
+    split_of: &[usize],
+    samples: usize,
+    found: &mut Found,
+) {
     let mut shared = std::collections::BinaryHeap::new();
     let mut conflicts = std::collections::BinaryHeap::new();
-    let mut i = 0;
-    while i < part.len() {
-        let mut j = i + 1;
-        while j < part.len() && part[j].hash == part[i].hash {
-            j += 1;
+    let mut close = |r: Run, found: &mut Found| {
+        if let (Some(at), Some((_, first))) = (r.conflict, r.first_label) {
+            found.conflict_groups += 1;
+            found.conflict_rows += r.labelled;
+            keep_lowest(&mut conflicts, (at, first), samples);
         }
-        let run = &part[i..j];
-        i = j;
-        if run.len() < 2 {
-            continue;
-        }
-        let first = run[0];
-        let earliest = split_of[file_of(first.loc)];
-        for e in &run[1..] {
-            let s = split_of[file_of(e.loc)];
-            if s > earliest {
-                found.shared[s] += 1;
-                keep_lowest(&mut shared, (e.loc, first.loc), samples);
+    };
+    let mut run: Option<Run> = None;
+    for e in entries {
+        match &mut run {
+            Some(r) if r.hash == e.hash => {
+                let s = split_of[file_of(e.loc)];
+                if s > r.earliest {
+                    found.shared[s] += 1;
+                    keep_lowest(&mut shared, (e.loc, r.first), samples);
+                }
+                if e.label != 0 {
+                    r.labelled += 1;
+                    match r.first_label {
+                        None => r.first_label = Some((e.label, e.loc)),
+                        Some((l, _)) if l != e.label && r.conflict.is_none() => {
+                            r.conflict = Some(e.loc)
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+            _ => {
+                if let Some(r) = run.take() {
+                    close(r, found);
+                }
+                run = Some(Run {
+                    hash: e.hash,
+                    first: e.loc,
+                    earliest: split_of[file_of(e.loc)],
+                    first_label: (e.label != 0).then_some((e.label, e.loc)),
+                    conflict: None,
+                    labelled: u64::from(e.label != 0),
+                });
             }
         }
-        let mut labelled = run.iter().filter(|e| e.label != 0);
-        if let Some(l) = labelled.next()
-            && let Some(other) = labelled.clone().find(|e| e.label != l.label)
-        {
-            found.conflict_groups += 1;
-            found.conflict_rows += 1 + labelled.count() as u64;
-            keep_lowest(&mut conflicts, (other.loc, l.loc), samples);
-        }
+    }
+    if let Some(r) = run.take() {
+        close(r, found);
     }
     found.shared_samples.extend(shared.into_vec());
     found.conflict_samples.extend(conflicts.into_vec());
@@ -395,23 +582,29 @@ mod tests {
             }
         }
         let mut expected_rows = Vec::new();
-        let run = |budget: u64, jobs: usize| {
+        // Each file's rows added in chunks of `chunk`: with a budget of 0, one run a chunk, so
+        // 60 runs a partition, merged as they pass MAX_RUNS.
+        let run = |budget: u64, jobs: usize, chunk: usize| {
             let mut rows = Rows::new(3, budget);
             for (fi, (split, _, values, labels)) in batches.iter().enumerate() {
-                let features: ArrayRef = Arc::new(Int64Array::from(values.clone()));
-                let label: ArrayRef = Arc::new(Int64Array::from(labels.clone()));
-                let hashes = crate::ml::row_hashes(std::slice::from_ref(&features)).unwrap();
-                let lh = crate::ml::row_hashes(std::slice::from_ref(&label)).unwrap();
-                let numbers: Vec<u64> = (0..values.len() as u64).collect();
-                rows.add(
-                    *split,
-                    fi,
-                    &numbers,
-                    &hashes,
-                    &[features],
-                    Some((&label, &lh)),
-                )
-                .unwrap();
+                for start in (0..values.len()).step_by(chunk) {
+                    let end = (start + chunk).min(values.len());
+                    let features: ArrayRef =
+                        Arc::new(Int64Array::from(values[start..end].to_vec()));
+                    let label: ArrayRef = Arc::new(Int64Array::from(labels[start..end].to_vec()));
+                    let hashes = crate::ml::row_hashes(std::slice::from_ref(&features)).unwrap();
+                    let lh = crate::ml::row_hashes(std::slice::from_ref(&label)).unwrap();
+                    let numbers: Vec<u64> = (start as u64..end as u64).collect();
+                    rows.add(
+                        *split,
+                        fi,
+                        &numbers,
+                        &hashes,
+                        &[features],
+                        Some((&label, &lh)),
+                    )
+                    .unwrap();
+                }
             }
             let spilled = rows.spilled;
             let split_of: Vec<usize> = batches.iter().map(|b| b.0).collect();
@@ -439,8 +632,14 @@ mod tests {
         let (shared, shared_samples, groups, conflict_rows, conflict_samples) =
             by_tables(&expected_rows, 7);
         assert!(shared[1] > 0 && shared[2] > 0 && groups > 0);
-        for (budget, jobs) in [(u64::MAX, 1), (u64::MAX, 2), (4096, 2), (0, 3)] {
-            let (found, spilled, compared) = run(budget, jobs);
+        for (budget, jobs, chunk) in [
+            (u64::MAX, 1, 500),
+            (u64::MAX, 2, 500),
+            (4096, 2, 500),
+            (0, 3, 500),
+            (0, 2, 50),
+        ] {
+            let (found, spilled, compared) = run(budget, jobs, chunk);
             assert_eq!(spilled > 0, budget < u64::MAX, "budget {budget}");
             assert_eq!(found.shared, shared, "budget {budget}");
             assert_eq!(found.shared_samples, shared_samples, "budget {budget}");

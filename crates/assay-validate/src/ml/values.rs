@@ -1,12 +1,15 @@
 //! The numeric values `split_drift` compares, per column and split, bounded by memory: kept in
 //! memory, and past the budget sorted and written to disk as a run (8 bytes a value), the
-//! memory freed. The metrics walk them in order, as often as they need ([`Sorted`]): the
+//! memory freed. Past [`MAX_RUNS`] runs they are merged into one, so the open files stay few. The metrics walk them in order, as often as they need ([`Sorted`]): the
 //! in-memory values sorted, merged with the runs.
 
 use std::cell::RefCell;
 use std::io::{BufReader, Read, Seek, Write};
 
 use super::drift::Sorted;
+
+/// Runs kept before they are merged into one.
+const MAX_RUNS: usize = 8;
 
 #[derive(Default)]
 pub(crate) struct Values {
@@ -43,7 +46,27 @@ impl Values {
         self.runs.push(file);
         let written = 8 * self.buffer.len() as u64;
         self.buffer = Vec::new();
+        if self.runs.len() >= MAX_RUNS {
+            self.compact()?;
+        }
         Ok(written)
+    }
+
+    /// Merges every run into one.
+    fn compact(&mut self) -> std::io::Result<()> {
+        let mut file = tempfile::tempfile()?;
+        {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+            for v in self.values() {
+                w.write_all(&v.to_le_bytes())?;
+            }
+            w.flush()?;
+        }
+        if let Some(e) = self.error() {
+            return Err(std::io::Error::other(e));
+        }
+        self.runs = vec![file];
+        Ok(())
     }
 
     /// Sorts what is in memory, before the walks.
@@ -158,32 +181,36 @@ mod tests {
         let (mut ps, mut qs) = (p.clone(), q.clone());
         ps.sort_unstable_by(f64::total_cmp);
         qs.sort_unstable_by(f64::total_cmp);
-        // In runs of 700 values, and a rest in memory.
-        let spilled = |v: &[f64]| {
-            let mut out = Values::default();
-            for chunk in v.chunks(700) {
-                out.extend(chunk.iter().copied());
-                if chunk.len() == 700 {
-                    assert_eq!(out.spill().unwrap(), 5600);
+        // In runs of `n` values, and a rest in memory; runs of 90 are merged as they pass
+        // MAX_RUNS.
+        for n in [700, 90] {
+            let spilled = |v: &[f64]| {
+                let mut out = Values::default();
+                for chunk in v.chunks(n) {
+                    out.extend(chunk.iter().copied());
+                    if chunk.len() == n {
+                        assert_eq!(out.spill().unwrap(), 8 * n as u64);
+                        assert!(out.runs.len() < MAX_RUNS);
+                    }
                 }
-            }
-            out.sort();
-            out
-        };
-        let (pv, qv) = (spilled(&p), spilled(&q));
-        assert_eq!(pv.values().collect::<Vec<_>>(), ps);
-        assert_eq!(drift::ks(&pv, &qv), drift::ks(&ps[..], &qs[..]));
-        assert_eq!(
-            drift::wasserstein(&pv, &qv),
-            drift::wasserstein(&ps[..], &qs[..])
-        );
-        assert_eq!(drift::std(&pv), drift::std(&ps[..]));
-        let edges = drift::quantile_edges(&pv, 10);
-        assert_eq!(edges, drift::quantile_edges(&ps[..], 10));
-        assert_eq!(
-            drift::histogram(qv.values(), &edges),
-            drift::histogram(qs.iter().copied(), &edges)
-        );
-        assert!(pv.error().is_none() && qv.error().is_none());
+                out.sort();
+                out
+            };
+            let (pv, qv) = (spilled(&p), spilled(&q));
+            assert_eq!(pv.values().collect::<Vec<_>>(), ps);
+            assert_eq!(drift::ks(&pv, &qv), drift::ks(&ps[..], &qs[..]));
+            assert_eq!(
+                drift::wasserstein(&pv, &qv),
+                drift::wasserstein(&ps[..], &qs[..])
+            );
+            assert_eq!(drift::std(&pv), drift::std(&ps[..]));
+            let edges = drift::quantile_edges(&pv, 10);
+            assert_eq!(edges, drift::quantile_edges(&ps[..], 10));
+            assert_eq!(
+                drift::histogram(qv.values(), &edges),
+                drift::histogram(qs.iter().copied(), &edges)
+            );
+            assert!(pv.error().is_none() && qv.error().is_none());
+        }
     }
 }
