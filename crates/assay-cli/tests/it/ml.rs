@@ -640,3 +640,81 @@ fn numeric_codes_drift_as_categories_when_declared() {
         stdout(&out)
     );
 }
+
+/// A classification label with a value per row (an identifier declared as the label) under a
+/// small memory limit: its classes are not counted, `label_balance` says why, and the other
+/// checks finish.
+#[test]
+fn a_label_with_too_many_classes_stops_label_balance_not_the_run() {
+    let dir = temp_dir("ml-many-classes");
+    let write = |name: &str, from: usize, n: usize| {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("x", DataType::Float64, false),
+            Field::new("id", DataType::Utf8, false),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Float64Array::from(
+                    (from..from + n)
+                        .map(|i| (i % 97) as f64)
+                        .collect::<Vec<_>>(),
+                )) as ArrayRef,
+                Arc::new(StringArray::from(
+                    (from..from + n)
+                        .map(|i| format!("ID-{i:06}"))
+                        .collect::<Vec<_>>(),
+                )),
+            ],
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        let mut w = ArrowWriter::try_new(
+            std::fs::File::create(dir.join(format!("data/{name}.parquet"))).unwrap(),
+            schema,
+            None,
+        )
+        .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    };
+    write("train", 0, 4000);
+    write("test", 4000, 1000);
+    std::fs::write(
+        dir.join("dataset.yaml"),
+        "assay: 1\nname: ids\nversion: 1.0.0\nfield: IF-C341\nlicenses: [{name: MIT}]\nsensitivity: public\nresources:\n  - name: train\n    path: data/train.parquet\n    schema: {fields: [{name: x, type: float64}, {name: id, type: string}]}\n  - name: test\n    path: data/test.parquet\n    schema: {fields: [{name: x, type: float64}, {name: id, type: string}]}\nml:\n  splits: {train: train, test: test}\n  label: {column: id, kind: classification}\n",
+    )
+    .unwrap();
+    let status = |limit: &str| {
+        let (_, doc) = validate_in(
+            &dir,
+            &["--no-history", "--no-cache", "--memory-limit", limit],
+        );
+        doc["training"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["kind"].as_str().unwrap().to_string(), c.clone()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    // With room, the 5,000 classes are counted: each is rarer than 0.1 / K.
+    let roomy = status("1GiB");
+    assert_eq!(roomy["label_balance"]["status"], "fail");
+    // 64 KiB: a quarter is 16 KiB, 48 bytes a class.
+    let small = status("64KiB");
+    assert_eq!(small["label_balance"]["status"], "error");
+    assert!(
+        small["label_balance"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the label's classes were not counted: over a limit"),
+        "{}",
+        small["label_balance"]
+    );
+    for kind in ["split_sizes", "split_leakage", "conflicting_labels"] {
+        assert_eq!(small[kind]["status"], roomy[kind]["status"], "{kind}");
+        assert_eq!(small[kind]["failing"], roomy[kind]["failing"], "{kind}");
+    }
+    // Drift compares the label's categories too: those stop it the same way.
+    assert_eq!(small["split_drift"]["status"], "error");
+}
