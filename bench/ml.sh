@@ -16,10 +16,11 @@ tgt=${CARGO_TARGET_DIR:-target}
 data=bench/data/$rows
 [ -n "${NO_BUILD:-}" ] || cargo build --release --locked -q -p assay-cli -p xtask
 [ -d "$data/data" ] || "$tgt"/release/xtask bench-data "$data" "$rows"
-if ! bench/.venv/bin/python -c 'import deepchecks, evidently, duckdb' 2>/dev/null; then
+# pyarrow and numpy pinned too: pandas 2.1.4 needs numpy 1.x, and pyarrow 18 and later need 2.x.
+if ! bench/.venv/bin/python -c 'import deepchecks, evidently, duckdb, pyarrow.parquet' 2>/dev/null; then
   [ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q duckdb==1.4.1 "pandas==2.1.4" "scikit-learn==1.5.2" \
-    "category-encoders==2.6.4" deepchecks==0.19.1 evidently==0.7.14
+  bench/.venv/bin/pip install -q duckdb==1.4.1 "pandas==2.1.4" "numpy==1.26.4" "pyarrow==17.0.0" \
+    "scikit-learn==1.5.2" "category-encoders==2.6.4" deepchecks==0.19.1 evidently==0.7.14
 fi
 # The cut points: 80% and 90% of the rows, in time (one row every 50 ms from 2025-06-01).
 cut() { python3 -c "import datetime as d; t=d.datetime(2025,6,1,tzinfo=d.timezone.utc)+d.timedelta(milliseconds=50*int($rows*$1)); print(t.strftime('%Y-%m-%dT%H:%M:%S.%fZ'))"; }
@@ -39,10 +40,18 @@ ml:
 YAML
 } >"$data/ml.yaml"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-run() { # name, command...
+failed=0
+run() { # name, command... (a tool that fails is said, with its last error line, and fails the run)
   local name=$1; shift
-  /usr/bin/time -o "$tmp/$name.time" -f '%e %M' "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || true
+  local rc=0
+  /usr/bin/time -o "$tmp/$name.time" -f '%e %M' "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
   read -r s kb < <(tail -n 1 "$tmp/$name.time")
+  # assay exits 1 when checks fail, which is a finished run.
+  if [ "$rc" -gt 1 ] || { [ "$rc" -ne 0 ] && [ "${name#assay}" = "$name" ]; }; then
+    printf '%-34s FAILED (exit %d): %s\n' "$name" "$rc" "$(tail -n 1 "$tmp/$name.err")"
+    failed=1
+    return
+  fi
   printf '%-34s %8.2f s  peak RSS %6d MB\n' "$name" "$s" "$((kb / 1024))"
 }
 echo "rows $rows, split at $t80 and $t90 (80/10/10 in time)"
@@ -70,3 +79,4 @@ if [ "$rows" -le 5000000 ] || [ -n "${DEEPCHECKS:-}" ]; then
 else
   echo "deepchecks train_test_validation    skipped at $rows rows (3.7 GB at 2M rows; DEEPCHECKS=1 to run it)"
 fi
+exit "$failed"
