@@ -94,9 +94,29 @@ pub(crate) fn spill_bytes(entries: &mut Vec<(Box<[u8]>, u64)>) -> std::io::Resul
     Ok(file)
 }
 
+/// A k-way merge of sorted streams, in order (ties: the earlier stream first). Every spill of
+/// the crate merges through it: byte keys here, the training checks' rows and drift values.
+pub(crate) fn merge_sorted<'a, T: Ord + 'a>(
+    mut sources: Vec<Box<dyn Iterator<Item = T> + 'a>>,
+) -> impl Iterator<Item = T> + 'a {
+    use std::cmp::Reverse;
+    let mut heap = std::collections::BinaryHeap::new();
+    for (i, s) in sources.iter_mut().enumerate() {
+        if let Some(e) = s.next() {
+            heap.push(Reverse((e, i)));
+        }
+    }
+    std::iter::from_fn(move || {
+        let Reverse((e, i)) = heap.pop()?;
+        if let Some(next) = sources[i].next() {
+            heap.push(Reverse((next, i)));
+        }
+        Some(e)
+    })
+}
+
 /// A k-way merge, in (key, location) order, of sorted byte-key runs.
 pub(crate) fn merge_byte_runs(runs: Vec<std::fs::File>) -> impl Iterator<Item = (Box<[u8]>, u64)> {
-    use std::cmp::Reverse;
     use std::io::Read;
     fn next_of(r: &mut std::io::BufReader<std::fs::File>) -> Option<(Box<[u8]>, u64)> {
         let mut len = [0u8; 4];
@@ -107,23 +127,15 @@ pub(crate) fn merge_byte_runs(runs: Vec<std::fs::File>) -> impl Iterator<Item = 
         r.read_exact(&mut loc).ok()?;
         Some((key.into_boxed_slice(), u64::from_le_bytes(loc)))
     }
-    let mut readers: Vec<std::io::BufReader<std::fs::File>> = runs
-        .into_iter()
-        .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
-        .collect();
-    let mut heap = std::collections::BinaryHeap::new();
-    for (i, r) in readers.iter_mut().enumerate() {
-        if let Some(e) = next_of(r) {
-            heap.push(Reverse((e, i)));
-        }
-    }
-    std::iter::from_fn(move || {
-        let Reverse((entry, source)) = heap.pop()?;
-        if let Some(e) = next_of(&mut readers[source]) {
-            heap.push(Reverse((e, source)));
-        }
-        Some(entry)
-    })
+    merge_sorted(
+        runs.into_iter()
+            .map(|f| {
+                let mut r = std::io::BufReader::with_capacity(1 << 16, f);
+                Box::new(std::iter::from_fn(move || next_of(&mut r)))
+                    as Box<dyn Iterator<Item = (Box<[u8]>, u64)>>
+            })
+            .collect(),
+    )
 }
 
 /// Duplicates in a sequence sorted by (value, location): every entry that repeats the value

@@ -37,18 +37,27 @@ fn make(rng: &mut Rng, n: usize, shift: f64) -> Split {
 }
 
 fn write_split(path: &Path, s: &Split) {
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("x", DataType::Float64, false),
-        Field::new("y", DataType::Float64, false),
-        Field::new("c", DataType::Utf8, false),
-    ]));
+    write_parquet(
+        path,
+        vec![
+            ("x", Arc::new(Float64Array::from(s.x.clone())) as ArrayRef),
+            ("y", Arc::new(Float64Array::from(s.y.clone()))),
+            ("c", Arc::new(StringArray::from(s.c.clone()))),
+        ],
+    );
+}
+
+/// One Parquet file of the named, non-null columns.
+fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
+    let schema = Arc::new(Schema::new(
+        columns
+            .iter()
+            .map(|(n, a)| Field::new(*n, a.data_type().clone(), false))
+            .collect::<Vec<_>>(),
+    ));
     let batch = RecordBatch::try_new(
         schema.clone(),
-        vec![
-            Arc::new(Float64Array::from(s.x.clone())) as ArrayRef,
-            Arc::new(Float64Array::from(s.y.clone())),
-            Arc::new(StringArray::from(s.c.clone())),
-        ],
+        columns.into_iter().map(|(_, a)| a).collect(),
     )
     .unwrap();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -584,22 +593,10 @@ fn numeric_codes_drift_as_categories_when_declared() {
     // Line 1, 2, 3 in train (50/30/20%), and 40/30/30% in test.
     let write = |name: &str, counts: [usize; 3]| {
         let line: Vec<i32> = (0..3).flat_map(|l| vec![l as i32 + 1; counts[l]]).collect();
-        let schema = Arc::new(Schema::new(vec![Field::new(
-            "line",
-            DataType::Int32,
-            false,
-        )]));
-        let batch =
-            RecordBatch::try_new(schema.clone(), vec![Arc::new(Int32Array::from(line))]).unwrap();
-        std::fs::create_dir_all(dir.join("data")).unwrap();
-        let mut w = ArrowWriter::try_new(
-            std::fs::File::create(dir.join(format!("data/{name}.parquet"))).unwrap(),
-            schema,
-            None,
-        )
-        .unwrap();
-        w.write(&batch).unwrap();
-        w.close().unwrap();
+        write_parquet(
+            &dir.join(format!("data/{name}.parquet")),
+            vec![("line", Arc::new(Int32Array::from(line)) as ArrayRef)],
+        );
     };
     write("train", [500, 300, 200]);
     write("test", [400, 300, 300]);
@@ -648,35 +645,27 @@ fn numeric_codes_drift_as_categories_when_declared() {
 fn a_label_with_too_many_classes_stops_label_balance_not_the_run() {
     let dir = temp_dir("ml-many-classes");
     let write = |name: &str, from: usize, n: usize| {
-        let schema = Arc::new(Schema::new(vec![
-            Field::new("x", DataType::Float64, false),
-            Field::new("id", DataType::Utf8, false),
-        ]));
-        let batch = RecordBatch::try_new(
-            schema.clone(),
+        write_parquet(
+            &dir.join(format!("data/{name}.parquet")),
             vec![
-                Arc::new(Float64Array::from(
-                    (from..from + n)
-                        .map(|i| (i % 97) as f64)
-                        .collect::<Vec<_>>(),
-                )) as ArrayRef,
-                Arc::new(StringArray::from(
-                    (from..from + n)
-                        .map(|i| format!("ID-{i:06}"))
-                        .collect::<Vec<_>>(),
-                )),
+                (
+                    "x",
+                    Arc::new(Float64Array::from(
+                        (from..from + n)
+                            .map(|i| (i % 97) as f64)
+                            .collect::<Vec<_>>(),
+                    )) as ArrayRef,
+                ),
+                (
+                    "id",
+                    Arc::new(StringArray::from(
+                        (from..from + n)
+                            .map(|i| format!("ID-{i:06}"))
+                            .collect::<Vec<_>>(),
+                    )),
+                ),
             ],
-        )
-        .unwrap();
-        std::fs::create_dir_all(dir.join("data")).unwrap();
-        let mut w = ArrowWriter::try_new(
-            std::fs::File::create(dir.join(format!("data/{name}.parquet"))).unwrap(),
-            schema,
-            None,
-        )
-        .unwrap();
-        w.write(&batch).unwrap();
-        w.close().unwrap();
+        );
     };
     write("train", 0, 4000);
     write("test", 4000, 1000);

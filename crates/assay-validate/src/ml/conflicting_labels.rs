@@ -29,10 +29,7 @@ impl MlKernel for ConflictingLabels {
         let c = match seen.compared() {
             Ok(c) => c,
             Err(e) => {
-                return Outcome {
-                    error: Some(e),
-                    ..Default::default()
-                };
+                return Outcome::error(e);
             }
         };
         let (groups, failing) = (c.found.conflict_groups, c.found.conflict_rows);

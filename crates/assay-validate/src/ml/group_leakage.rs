@@ -81,10 +81,7 @@ impl MlKernel for GroupLeakage {
         {
             Ok(v) => v,
             Err(e) => {
-                return Outcome {
-                    error: Some(format!("reading the samples' values: {e}")),
-                    ..Default::default()
-                };
+                return Outcome::error(format!("reading the samples' values: {e}"));
             }
         };
         let samples = leaks

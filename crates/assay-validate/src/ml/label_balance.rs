@@ -49,10 +49,7 @@ impl MlKernel for LabelBalance {
 
     fn finish(&mut self, cx: &MlCx, seen: &Seen) -> Outcome {
         if let Some(e) = seen.labels_error {
-            return Outcome {
-                error: Some(format!("the label's classes were not counted: {e}")),
-                ..Default::default()
-            };
+            return Outcome::error(format!("the label's classes were not counted: {e}"));
         }
         let why = match &cx.ml.label {
             None => Some("no `label` is declared"),

@@ -282,6 +282,16 @@ pub(crate) struct Outcome {
     pub drift: Vec<DriftRow>,
 }
 
+impl Outcome {
+    /// A check that could not be evaluated, and why: an error, never a pass.
+    pub fn error(why: impl Into<String>) -> Outcome {
+        Outcome {
+            error: Some(why.into()),
+            ..Default::default()
+        }
+    }
+}
+
 /// A training-set check kind.
 pub(crate) trait MlKernel {
     /// The columns its batches must hold.
@@ -614,15 +624,7 @@ fn failed(ml: &Ml, splits: &[SplitInfo], checks: &[MlCheck], why: String) -> Tra
         drift: Vec::new(),
         checks: checks
             .iter()
-            .map(|c| {
-                result(
-                    c,
-                    Outcome {
-                        error: Some(why.clone()),
-                        ..Default::default()
-                    },
-                )
-            })
+            .map(|c| result(c, Outcome::error(why.clone())))
             .collect(),
     }
 }
@@ -1077,5 +1079,18 @@ pub(crate) fn sample(at: &Loc, values: Vec<String>, note: String) -> Sample {
         values,
         key: Vec::new(),
         note: Some(note),
+    }
+}
+
+/// SplitMix64 from `seed`: the training checks' tests draw their data from it.
+#[cfg(test)]
+pub(crate) fn splitmix(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
 }

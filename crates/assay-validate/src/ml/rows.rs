@@ -190,26 +190,6 @@ impl Iterator for RunReader<'_> {
     }
 }
 
-/// A k-way merge of sorted entry streams.
-fn merged<'a>(
-    mut sources: Vec<Box<dyn Iterator<Item = Entry> + 'a>>,
-) -> impl Iterator<Item = Entry> + 'a {
-    use std::cmp::Reverse;
-    let mut heap = std::collections::BinaryHeap::new();
-    for (i, s) in sources.iter_mut().enumerate() {
-        if let Some(e) = s.next() {
-            heap.push(Reverse((e, i)));
-        }
-    }
-    std::iter::from_fn(move || {
-        let Reverse((e, i)) = heap.pop()?;
-        if let Some(next) = sources[i].next() {
-            heap.push(Reverse((next, i)));
-        }
-        Some(e)
-    })
-}
-
 /// What the walk found.
 #[derive(Default)]
 pub(crate) struct Found {
@@ -361,7 +341,12 @@ impl Rows {
                                     .into_iter()
                                     .map(|r| Box::new(r) as Box<dyn Iterator<Item = Entry>>),
                             );
-                            walk(merged(sources), split_of, samples, &mut found);
+                            walk(
+                                crate::spill::merge_sorted(sources),
+                                split_of,
+                                samples,
+                                &mut found,
+                            );
                             if let Some(e) = error.into_inner() {
                                 return Err(e);
                             }
@@ -413,7 +398,7 @@ fn compact(d: OnDisk) -> std::io::Result<OnDisk> {
             .into_iter()
             .map(|r| Box::new(r) as Box<dyn Iterator<Item = Entry>>)
             .collect();
-        for e in merged(sources) {
+        for e in crate::spill::merge_sorted(sources) {
             out.write_all(&e.encode())?;
             n += 1;
         }
@@ -559,13 +544,7 @@ mod tests {
 
     #[test]
     fn the_walk_gives_what_hash_tables_give_in_memory_and_spilled() {
-        let mut state = 7u64;
-        let mut next = move || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z ^ (z >> 31)
-        };
+        let mut next = crate::ml::splitmix(7);
         // Three splits of two files each; few distinct feature rows, so many repeat.
         let mut batches = Vec::new();
         for split in 0..3 {
@@ -573,10 +552,10 @@ mod tests {
                 let file: Arc<str> = Arc::from(format!("s{split}f{f}").as_str());
                 let n = 500;
                 let values: Vec<Option<i64>> = (0..n)
-                    .map(|_| (next() % 20 != 0).then(|| (next() % 300) as i64))
+                    .map(|_| (!next().is_multiple_of(20)).then(|| (next() % 300) as i64))
                     .collect();
                 let labels: Vec<Option<i64>> = (0..n)
-                    .map(|_| (next() % 10 != 0).then(|| (next() % 3) as i64))
+                    .map(|_| (!next().is_multiple_of(10)).then(|| (next() % 3) as i64))
                     .collect();
                 batches.push((split, file, values, labels));
             }

@@ -159,10 +159,7 @@ impl MlKernel for SplitDrift {
                             }
                         });
                         if let Some(e) = p.error().or_else(|| q.error()) {
-                            return Outcome {
-                                error: Some(e),
-                                ..Default::default()
-                            };
+                            return Outcome::error(e);
                         }
                         (m, value)
                     }

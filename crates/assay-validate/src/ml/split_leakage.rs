@@ -31,10 +31,7 @@ impl MlKernel for SplitLeakage {
         let c = match seen.compared() {
             Ok(c) => c,
             Err(e) => {
-                return Outcome {
-                    error: Some(e),
-                    ..Default::default()
-                };
+                return Outcome::error(e);
             }
         };
         let mut observed = serde_json::Map::new();

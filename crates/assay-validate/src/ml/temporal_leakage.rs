@@ -142,10 +142,7 @@ impl MlKernel for TemporalLeakage {
         let values = match seen.sources.values(lowest.iter().map(|(l, _)| *l), &time) {
             Ok(v) => v,
             Err(e) => {
-                return Outcome {
-                    error: Some(format!("reading the samples' values: {e}")),
-                    ..Default::default()
-                };
+                return Outcome::error(format!("reading the samples' values: {e}"));
             }
         };
         let scope = if self.per_group { "its group's" } else { "the" };

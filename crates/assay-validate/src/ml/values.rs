@@ -111,7 +111,7 @@ impl Iterator for RunReader<'_> {
     }
 }
 
-/// `f64` in `total_cmp` order, for the merge's heap.
+/// `f64` in `total_cmp` order, for the merge.
 #[derive(PartialEq)]
 struct Key(f64);
 impl Eq for Key {}
@@ -135,30 +135,18 @@ impl Sorted for Values {
         if self.runs.is_empty() {
             return Box::new(self.buffer.iter().copied());
         }
-        let mut sources: Vec<Box<dyn Iterator<Item = f64> + '_>> =
-            vec![Box::new(self.buffer.iter().copied())];
+        let mut sources: Vec<Box<dyn Iterator<Item = Key> + '_>> =
+            vec![Box::new(self.buffer.iter().map(|&v| Key(v)))];
         for f in &self.runs {
             match self.run(f) {
-                Ok(r) => sources.push(Box::new(r)),
+                Ok(r) => sources.push(Box::new(r.map(Key))),
                 Err(e) => {
                     *self.error.borrow_mut() = Some(format!("reading drift values back: {e}"));
                     return Box::new(std::iter::empty());
                 }
             }
         }
-        let mut heap = std::collections::BinaryHeap::new();
-        for (i, s) in sources.iter_mut().enumerate() {
-            if let Some(v) = s.next() {
-                heap.push(std::cmp::Reverse((Key(v), i)));
-            }
-        }
-        Box::new(std::iter::from_fn(move || {
-            let std::cmp::Reverse((Key(v), i)) = heap.pop()?;
-            if let Some(next) = sources[i].next() {
-                heap.push(std::cmp::Reverse((Key(next), i)));
-            }
-            Some(v)
-        }))
+        Box::new(crate::spill::merge_sorted(sources).map(|Key(v)| v))
     }
 }
 
@@ -169,13 +157,8 @@ mod tests {
 
     #[test]
     fn spilled_values_give_the_metrics_of_values_in_memory() {
-        let mut state = 11u64;
-        let mut next = move || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            ((z ^ (z >> 31)) % 1000) as f64 / 8.0
-        };
+        let mut draw = crate::ml::splitmix(11);
+        let mut next = move || (draw() % 1000) as f64 / 8.0;
         let p: Vec<f64> = (0..5000).map(|_| next()).collect();
         let q: Vec<f64> = (0..3000).map(|_| next() + 3.0).collect();
         let (mut ps, mut qs) = (p.clone(), q.clone());
