@@ -42,7 +42,54 @@ pub fn compare(manifest: &Manifest, standard: &Manifest) -> Vec<Deviation> {
             ),
         }
     }
+    training(&mut out, manifest, standard);
     out
+}
+
+/// The standard's training set: kept, with its label and its checks (the split boundaries and
+/// the features are the dataset's own).
+fn training(out: &mut Vec<Deviation>, manifest: &Manifest, standard: &Manifest) {
+    let Some(sml) = &standard.ml else { return };
+    let Some(ml) = &manifest.ml else {
+        out.push(Deviation {
+            pointer: String::new(),
+            message: format!(
+                "drops the standard's training set (`ml:`{})",
+                sml.label
+                    .as_ref()
+                    .map(|l| format!(", label `{}`", l.column))
+                    .unwrap_or_default()
+            ),
+        });
+        return;
+    };
+    if let Some(sl) = &sml.label
+        && ml
+            .label
+            .as_ref()
+            .is_none_or(|l| l.column != sl.column || l.kind != sl.kind)
+    {
+        out.push(Deviation {
+            pointer: "/ml".into(),
+            message: format!(
+                "the training label differs from the standard's (`{}`, {})",
+                sl.column,
+                match sl.kind {
+                    crate::manifest::Task::Classification => "classification",
+                    crate::manifest::Task::Regression => "regression",
+                }
+            ),
+        });
+    }
+    let kinds: Vec<&str> = ml.checks().iter().map(|c| c.name()).collect();
+    for c in sml.checks() {
+        if !kinds.contains(&c.name()) {
+            out.push(Deviation {
+                pointer: "/ml".into(),
+                message: format!("drops training check `{}` of the standard", c.name()),
+            });
+        }
+    }
 }
 
 fn resource(out: &mut Vec<Deviation>, at: &str, r: &Resource, sr: &Resource) {

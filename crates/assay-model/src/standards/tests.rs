@@ -288,6 +288,42 @@ fn a_standard_conforms_to_itself_and_a_loosened_copy_does_not() {
 }
 
 #[test]
+fn a_copy_that_drops_or_weakens_the_training_set_deviates() {
+    let s = get("IF-C13").unwrap().manifest().unwrap();
+    let sml = s.ml.clone().expect("IF-C13 declares a training set");
+    let messages =
+        |m: &Manifest| -> Vec<String> { compare(m, &s).into_iter().map(|d| d.message).collect() };
+    // Other split boundaries and features are the dataset's own.
+    let mut m = s.clone();
+    let ml = m.ml.as_mut().unwrap();
+    ml.features.truncate(2);
+    ml.splits.train = crate::ml::SplitRef::Resource("shifts".into());
+    assert_eq!(messages(&m), Vec::<String>::new());
+    // No training set, another label, a training check fewer.
+    m.ml = None;
+    assert_eq!(
+        messages(&m),
+        ["drops the standard's training set (`ml:`, label `flour_extraction_pct`)"]
+    );
+    let mut ml = sml.clone();
+    ml.label.as_mut().unwrap().column = "feed_rate_t_h".into();
+    let checks = ml.checks.as_mut().unwrap();
+    let drift = checks
+        .iter()
+        .position(|c| c.name() == "split_drift")
+        .unwrap();
+    checks.remove(drift);
+    m.ml = Some(ml);
+    assert_eq!(
+        messages(&m),
+        [
+            "the training label differs from the standard's (`flour_extraction_pct`, regression)",
+            "drops training check `split_drift` of the standard",
+        ]
+    );
+}
+
+#[test]
 fn assay_new_gives_a_conforming_manifest_with_marked_placeholders() {
     let registry = FieldRegistry::embedded();
     let dir = std::env::temp_dir().join(format!("assay-standards-new-{}", std::process::id()));
