@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test suite: installs the independent checkers the tests compare against and the servers
-# they start, pinned, into .venv-test: the Python `bagit`, `pyld`, `pre-commit` and `scipy` packages, the
+# they start, pinned, into .venv-test: the Python `bagit`, `pyld`, `pre-commit` and `scipy` packages,
+# pytest, pyarrow, pandas, polars and maturin (for the Python package's tests), the
 # S3-compatible `moto_server` (moto[server]) and the Azure SDK for Python, from PyPI; Azurite,
 # Microsoft's SARIF Multitool and playwright-core, from npm. Then it runs every test of the
 # workspace.
@@ -10,7 +11,8 @@ if [ ! -x .venv-test/bin/bagit.py ] || [ ! -x .venv-test/bin/pre-commit ] \
   || [ ! -x .venv-test/bin/moto_server ] \
   || ! .venv-test/bin/python -c "import azure.storage.blob" 2>/dev/null \
   || ! .venv-test/bin/python -c "import pyld" 2>/dev/null \
-  || ! .venv-test/bin/python -c "import scipy" 2>/dev/null; then
+  || ! .venv-test/bin/python -c "import scipy" 2>/dev/null \
+  || ! .venv-test/bin/python -c "import pytest, polars, pandas, pyarrow, maturin" 2>/dev/null; then
   [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
   .venv-test/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
 fi
@@ -41,3 +43,11 @@ export ASSAY_CACHE_DIR
 trap 'rm -rf "$ASSAY_CACHE_DIR"' EXIT
 rm -rf target/tmp/assay-test-cache-*
 cargo test --workspace --locked "$@"
+# The Python package (crates/assay-python), installed as a user would, with pip; built with the
+# tests' `dev` profile so it reuses the artifacts cargo just built (a release wheel is the
+# default of a plain `pip install ./crates/assay-python`). Then its tests, which compare it with
+# the `assay` binary cargo built.
+PATH="$PWD/.venv-test/bin:$PATH" MATURIN_PEP517_ARGS="--profile dev" .venv-test/bin/pip install --quiet --disable-pip-version-check \
+  --no-build-isolation --no-deps --force-reinstall ./crates/assay-python
+ASSAY_BIN="$PWD/target/debug/assay" .venv-test/bin/python -m pytest -q -p no:cacheprovider \
+  crates/assay-python/tests

@@ -22,6 +22,59 @@ use crate::manifest::{Manifest, Sensitivity};
 use crate::profile::Profile;
 use crate::report::Report;
 
+/// How a dataset's hidden values are redacted in what leaves the machine: its policy, and the
+/// catalog's key when anything is hidden.
+pub struct Redaction {
+    policy: Policy,
+    redactor: Option<Redactor>,
+}
+
+impl Redaction {
+    /// The redaction of a dataset: nothing when every value is public; otherwise the catalog's
+    /// key (made on first use). A key that cannot be read or made is an error (with its hint):
+    /// nothing is to be written unredacted instead.
+    pub fn of(loaded: &crate::LoadedManifest) -> Result<Redaction, String> {
+        let policy = Policy::of(&loaded.manifest);
+        if policy.is_empty() {
+            return Ok(Redaction {
+                policy,
+                redactor: None,
+            });
+        }
+        let root = key_root(&loaded.dir);
+        match Redactor::for_root(&root) {
+            Ok(r) => Ok(Redaction {
+                policy,
+                redactor: Some(r),
+            }),
+            Err(e) => Err(format!(
+                "{e}\n  hint: values of data that is not public are redacted with the catalog's key; set {KEY_ENV} (64 hex digits) or make {} writable; nothing was written",
+                key_path(&root).display()
+            )),
+        }
+    }
+
+    /// The report with every hidden value replaced by its token.
+    pub fn report(&self, loaded: &crate::LoadedManifest, report: &Report) -> Report {
+        let mut out = report.clone();
+        if let Some(r) = &self.redactor {
+            self::report(&mut out, &loaded.manifest, &self.policy, r);
+        }
+        out
+    }
+
+    /// Column profiles with the values of hidden columns replaced by their tokens.
+    pub fn profiles(&self, profiles: &mut [(String, Result<Profile, String>)]) {
+        if let Some(r) = &self.redactor {
+            for (resource, p) in profiles.iter_mut() {
+                if let Ok(p) = p {
+                    self::profile(p, resource, &self.policy, r);
+                }
+            }
+        }
+    }
+}
+
 /// The environment variable that gives the key as 64 hex digits (for CI, where `.assay/` does
 /// not persist between runs).
 pub const KEY_ENV: &str = "ASSAY_REDACTION_KEY";

@@ -16,6 +16,7 @@
 pub mod catalog_table;
 mod checks;
 mod conformance;
+pub mod dataset;
 mod dense;
 pub mod draft;
 mod engine;
@@ -32,6 +33,7 @@ pub mod split;
 pub mod values;
 
 pub use engine::cache::{CacheOptions, CacheUsage, cache_usage};
+pub use engine::memory::validate_batches;
 pub use engine::{Options, Progress, micros_to_rfc3339, validate};
 pub use infer::{infer_fields, infer_fields_from_file};
 
@@ -50,6 +52,18 @@ pub enum Error {
     /// A store holding the data refused, could not be reached, or is misconfigured.
     #[error("{0}")]
     Storage(assay_storage::StorageError),
+    /// The manifest has several resources and the caller named none (in-memory validation,
+    /// where the table is one of them).
+    #[error("the manifest has {count} resources ({known}); name the one the table is")]
+    ResourceNeeded {
+        /// How many.
+        count: usize,
+        /// The resources the manifest has, comma-separated.
+        known: String,
+    },
+    /// The run was interrupted ([`Options::cancel`]): no report, since part of it is missing.
+    #[error("interrupted: the validation was cancelled before it finished; nothing was reported")]
+    Interrupted,
 }
 
 impl Error {
@@ -57,7 +71,9 @@ impl Error {
     /// be read.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::UnknownResource { .. } => 2,
+            Error::UnknownResource { .. } | Error::ResourceNeeded { .. } => 2,
+            // As a shell reports a process ended by SIGINT.
+            Error::Interrupted => 130,
             Error::Storage(e) => e.exit_code(),
         }
     }

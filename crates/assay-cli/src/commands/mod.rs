@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use assay_model::lint::{self, LintOptions};
+use assay_model::lint;
 use assay_model::{FieldRegistry, LoadedManifest};
 
 use crate::cli::{Cli, Command};
@@ -99,23 +99,10 @@ pub(crate) fn dataset_name(dir: &Path, name: Option<&str>) -> Result<String, Sta
 
 /// The manifest of `path`: the file itself, or `dataset.yaml` / `dataset.json` in the folder.
 pub(crate) fn manifest_path(path: &Path) -> Result<std::path::PathBuf, Status> {
-    if !path.is_dir() {
-        return Ok(path.to_path_buf());
-    }
-    match assay_model::MANIFEST_FILE_NAMES
-        .iter()
-        .map(|n| path.join(n))
-        .find(|p| p.is_file())
-    {
-        Some(p) => Ok(p),
-        None => {
-            eprintln!(
-                "error: no dataset.yaml or dataset.json in {}\n  hint: draft one with `assay init`, or pass the manifest's path",
-                path.display()
-            );
-            Err(Status::Invalid)
-        }
-    }
+    assay_validate::dataset::manifest_path(path).map_err(|e| {
+        eprintln!("error: {e}");
+        Status::Invalid
+    })
 }
 
 /// Loads a dataset's manifest (a file or the folder holding it) and lints it; prints the errors
@@ -124,24 +111,25 @@ pub(crate) fn load_dataset(
     path: &Path,
     registry: &FieldRegistry,
 ) -> Result<LoadedManifest, Status> {
-    let manifest = manifest_path(path)?;
-    let mut result = lint::lint_file(&manifest, registry, LintOptions::default());
-    if let Some(loaded) = &result.loaded {
-        result
-            .diagnostics
-            .extend(assay_validate::lint_sql::expression_diagnostics(loaded));
-    }
-    if result.has_errors() {
-        for d in result.diagnostics.iter().filter(|d| d.is_error()) {
-            eprintln!("{d}");
+    use assay_validate::dataset::LoadError;
+    assay_validate::dataset::load(path, registry).map_err(|e| {
+        match &e {
+            LoadError::Invalid {
+                manifest,
+                diagnostics,
+            } => {
+                for d in diagnostics {
+                    eprintln!("{d}");
+                }
+                eprintln!(
+                    "error: the manifest is invalid; fix it first (`assay lint {}`)",
+                    manifest.display()
+                );
+            }
+            LoadError::NoManifest(_) => eprintln!("error: {e}"),
         }
-        eprintln!(
-            "error: the manifest is invalid; fix it first (`assay lint {}`)",
-            manifest.display()
-        );
-        return Err(Status::Invalid);
-    }
-    result.loaded.ok_or(Status::Invalid)
+        Status::Invalid
+    })
 }
 
 /// Manifests under `paths` (files, dataset folders or catalog folders), or exit 2.
@@ -193,65 +181,14 @@ pub(crate) fn write_output(out: Option<&Path>, text: &str) -> Result<()> {
 }
 
 /// How a dataset's hidden values are redacted in what leaves the machine
-/// (`assay_model::redact`): its policy, and the catalog's key when anything is hidden.
-pub(crate) struct Redaction {
-    policy: assay_model::redact::Policy,
-    redactor: Option<assay_model::redact::Redactor>,
-}
+/// (`assay_model::redact::Redaction`); a key that cannot be read or made is said, and exits 2.
+pub(crate) struct Redaction;
 
 impl Redaction {
-    /// The redaction of a dataset: nothing when every value is public; otherwise the catalog's
-    /// key (made on first use). A key that cannot be read or made is an error: nothing is
-    /// written unredacted instead.
-    pub(crate) fn of(loaded: &LoadedManifest) -> Result<Redaction, Status> {
-        let policy = assay_model::redact::Policy::of(&loaded.manifest);
-        if policy.is_empty() {
-            return Ok(Redaction {
-                policy,
-                redactor: None,
-            });
-        }
-        let root = assay_model::redact::key_root(&loaded.dir);
-        match assay_model::redact::Redactor::for_root(&root) {
-            Ok(r) => Ok(Redaction {
-                policy,
-                redactor: Some(r),
-            }),
-            Err(e) => {
-                eprintln!(
-                    "error: {e}\n  hint: values of data that is not public are redacted with the catalog's key; set {} (64 hex digits) or make {} writable; nothing was written",
-                    assay_model::redact::KEY_ENV,
-                    assay_model::redact::key_path(&root).display()
-                );
-                Err(Status::Invalid)
-            }
-        }
-    }
-
-    /// The report with every hidden value replaced by its token.
-    pub(crate) fn report(
-        &self,
-        loaded: &LoadedManifest,
-        report: &assay_model::report::Report,
-    ) -> assay_model::report::Report {
-        let mut out = report.clone();
-        if let Some(r) = &self.redactor {
-            assay_model::redact::report(&mut out, &loaded.manifest, &self.policy, r);
-        }
-        out
-    }
-
-    /// Column profiles with the values of hidden columns replaced by their tokens.
-    pub(crate) fn profiles(
-        &self,
-        profiles: &mut [(String, Result<assay_model::profile::Profile, String>)],
-    ) {
-        if let Some(r) = &self.redactor {
-            for (resource, p) in profiles.iter_mut() {
-                if let Ok(p) = p {
-                    assay_model::redact::profile(p, resource, &self.policy, r);
-                }
-            }
-        }
+    pub(crate) fn of(loaded: &LoadedManifest) -> Result<assay_model::redact::Redaction, Status> {
+        assay_model::redact::Redaction::of(loaded).map_err(|e| {
+            eprintln!("error: {e}");
+            Status::Invalid
+        })
     }
 }

@@ -1,7 +1,6 @@
 //! `assay profile`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use assay_validate::profile::{ProfileOptions, profile};
@@ -9,49 +8,8 @@ use assay_validate::profile::{ProfileOptions, profile};
 use crate::cli::{ListFormat, ProfileArgs};
 use crate::exit::Status;
 
-/// The Parquet files named or found under folders, sorted, each once.
-fn files(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, String> {
-    let mut out = std::collections::BTreeMap::new();
-    for p in paths {
-        let text = p.to_string_lossy();
-        if assay_model::paths::is_remote(&text) {
-            // Objects in a store: a URL, a glob, or a prefix ending in `/` (every Parquet
-            // object under it), with the credentials of docs/storage.md.
-            let pattern = if text.ends_with('/') {
-                format!("{text}**/*.parquet")
-            } else {
-                text.to_string()
-            };
-            let (found, problems) =
-                assay_storage::resolve(Path::new("."), &[&pattern]).map_err(|e| e.to_string())?;
-            if let Some(problem) = problems.first() {
-                return Err(problem.to_string());
-            }
-            for f in found {
-                out.insert(f.rel.clone(), f.path);
-            }
-        } else if p.is_dir() {
-            for e in walkdir::WalkDir::new(p)
-                .follow_links(false)
-                .sort_by_file_name()
-            {
-                let e = e.map_err(|e| e.to_string())?;
-                if e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".parquet")
-                {
-                    out.insert(e.path().display().to_string(), e.into_path());
-                }
-            }
-        } else if p.exists() {
-            out.insert(p.display().to_string(), p.clone());
-        } else {
-            return Err(format!("{}: no such file or folder", p.display()));
-        }
-    }
-    Ok(out.into_iter().collect())
-}
-
 pub fn run(args: ProfileArgs) -> Result<Status> {
-    let files = match files(&args.paths) {
+    let files = match assay_validate::profile::find_files(&args.paths) {
         Ok(f) if !f.is_empty() => f,
         Ok(_) => {
             eprintln!("error: no .parquet files found");

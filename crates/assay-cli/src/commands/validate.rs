@@ -4,10 +4,8 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::Result;
-use arrow::array::{Array, AsArray, StringArray};
-use arrow::datatypes::{DataType, TimeUnit};
 use assay_model::FieldRegistry;
-use assay_model::report::{Report, RunStatus};
+use assay_model::report::RunStatus;
 
 use crate::cli::{ReportFormat, ValidateArgs as Args};
 use crate::exit::Status;
@@ -24,40 +22,12 @@ impl assay_validate::Progress for Bar {
     }
 }
 
-/// Parses RFC 3339 (or a plain date) into microseconds since the epoch, UTC.
-fn parse_time(text: &str) -> Option<i64> {
-    let a: Arc<dyn Array> = Arc::new(StringArray::from(vec![text]));
-    let ts = arrow::compute::cast(
-        &a,
-        &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
-    )
-    .ok()?;
-    let ts = ts.as_primitive::<arrow::datatypes::TimestampMicrosecondType>();
-    ts.is_valid(0).then(|| ts.value(0))
-}
-
 /// The reference time: `--now` when given, else the current time; as microseconds and RFC 3339.
 pub(crate) fn reference_time(now: Option<&str>) -> Result<(i64, String), Status> {
-    match now {
-        Some(t) => match parse_time(t) {
-            Some(us) => Ok((us, assay_validate::micros_to_rfc3339(us))),
-            None => {
-                eprintln!(
-                    "error: --now `{t}` is not an RFC 3339 time\n  hint: e.g. 2025-07-05T00:00:00Z"
-                );
-                Err(Status::Invalid)
-            }
-        },
-        None => {
-            let us = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_micros() as i64)
-                .unwrap_or(0);
-            // Whole seconds: a reference time is read by people (`2026-11-28T14:05:12Z`).
-            let us = us - us.rem_euclid(1_000_000);
-            Ok((us, assay_validate::micros_to_rfc3339(us)))
-        }
-    }
+    assay_validate::dataset::reference_time(now).map_err(|e| {
+        eprintln!("error: --now {e}");
+        Status::Invalid
+    })
 }
 
 pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
@@ -183,7 +153,12 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
     super::write_output(args.out.as_deref(), &text)?;
     if !args.no_history
         && report.status != RunStatus::Error
-        && let Err(e) = record_history(&loaded, &report, now_us, args.resource.is_some())
+        && let Err(e) = assay_validate::dataset::record_history(
+            &loaded,
+            &report,
+            now_us,
+            args.resource.is_some(),
+        )
     {
         eprintln!("warning: the run was not added to the history: {e}");
     }
@@ -227,25 +202,6 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         RunStatus::Warn if args.strict => Status::Failure,
         RunStatus::Warn | RunStatus::Pass => Status::Success,
     })
-}
-
-/// Appends this run's metrics to `<dataset>/.assay/history/` (one new file, written atomically).
-fn record_history(
-    loaded: &assay_model::LoadedManifest,
-    report: &Report,
-    now_us: i64,
-    partial: bool,
-) -> Result<(), String> {
-    use assay_validate::history;
-    let written_us = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0);
-    let run = assay_integrity::openlineage::run_id(false, "");
-    let digest = assay_integrity::openlineage::report_digest(report);
-    let rates = history::null_rates(&loaded.dir, report);
-    let entries = history::entries_for(report, &rates, &run, now_us, written_us, digest, partial);
-    history::append(&loaded.dir, &entries).map(|_| ())
 }
 
 pub(crate) use assay_validate::{quality_config, validate_at};

@@ -85,6 +85,9 @@ pub(crate) struct ResourceCx<'a> {
     pub resource: &'a Resource,
     pub files: &'a [ResolvedFile],
     pub options: &'a Options,
+    /// For a table in memory (`validate_batches`): its row groups (first row, slices), read
+    /// where a file's footer would be.
+    pub memory: Option<&'a [(u64, Vec<arrow::record_batch::RecordBatch>)]>,
 }
 
 /// One file, once its footer is read.

@@ -123,6 +123,9 @@ impl RowCheck for RangeCheck {
         } else {
             cast(a, &vt)
         }?;
+        // Arrow compares floats in IEEE 754 total order, where -0.0 < 0.0; a range (and the
+        // statistics that decide row groups) compares numbers, where they are equal.
+        let target = if numeric { plus_zero(target) } else { target };
         // NaN is left to `finite`: evaluated here (as statistics-decided row groups count
         // it too) but never failing. Arrow orders NaN above every number, so clear it.
         let nan: Option<arrow::buffer::BooleanBuffer> = numeric
@@ -131,7 +134,8 @@ impl RowCheck for RangeCheck {
             .map(|f| f.values().iter().map(|v| !v.is_nan()).collect());
         let mut mask: Option<BooleanArray> = None;
         if let Some(b) = &r.min {
-            let d = arrow::array::Scalar::new(bound_array(b, &vt)?);
+            let d = bound_array(b, &vt)?;
+            let d = arrow::array::Scalar::new(if numeric { plus_zero(d) } else { d });
             let m = if r.min_exclusive {
                 cmp::lt_eq(&target, &d)
             } else {
@@ -140,7 +144,8 @@ impl RowCheck for RangeCheck {
             mask = Some(m);
         }
         if let Some(b) = &r.max {
-            let d = arrow::array::Scalar::new(bound_array(b, &vt)?);
+            let d = bound_array(b, &vt)?;
+            let d = arrow::array::Scalar::new(if numeric { plus_zero(d) } else { d });
             let m = if r.max_exclusive {
                 cmp::gt_eq(&target, &d)
             } else {
@@ -168,4 +173,17 @@ impl RowCheck for RangeCheck {
             note: None,
         })
     }
+}
+
+/// `target` (Float64) with every -0.0 made 0.0; the same array when it has none.
+fn plus_zero(target: ArrayRef) -> ArrayRef {
+    let f = target.as_primitive::<arrow::datatypes::Float64Type>();
+    if !f.values().iter().any(|v| *v == 0.0 && v.is_sign_negative()) {
+        return target;
+    }
+    std::sync::Arc::new(arrow::compute::kernels::arity::unary::<
+        _,
+        _,
+        arrow::datatypes::Float64Type,
+    >(f, |v| v + 0.0))
 }

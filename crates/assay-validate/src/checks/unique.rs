@@ -109,7 +109,10 @@ impl Kernel for UniqueCheck {
     fn begin_resource(&mut self, _: &mut Tally, cx: &ResourceCx) {
         self.dir = cx.loaded.dir.clone();
         if let [column] = self.columns.as_slice() {
-            let stats = key_stats(&cx.loaded.dir, cx.files, column);
+            let stats = match cx.memory {
+                Some(groups) => memory_key_stats(groups, column),
+                None => key_stats(&cx.loaded.dir, cx.files, column),
+            };
             self.isolated = stats.isolated;
             self.dense = stats
                 .range
@@ -518,6 +521,41 @@ struct KeyStats {
     rows: u64,
 }
 
+/// [`key_stats`] of a table in memory: each row group's [min, max] computed from its values
+/// (exact, as a footer's exact statistics are).
+fn memory_key_stats(
+    groups: &[(u64, Vec<arrow::record_batch::RecordBatch>)],
+    column: &str,
+) -> KeyStats {
+    use arrow::datatypes::Int64Type;
+    let mut intervals: Vec<(i64, i64, u32, usize)> = Vec::new();
+    let mut rows = 0u64;
+    for (rg, (_, slices)) in groups.iter().enumerate() {
+        let (mut lo, mut hi) = (None::<i64>, None::<i64>);
+        for b in slices {
+            let Some(a) = b.column_by_name(column) else {
+                return KeyStats::default();
+            };
+            if !fixed_width_key(conformance::value_type(a.data_type())) {
+                return KeyStats::default();
+            }
+            let Ok(a) = plain(a).and_then(|a| Ok(cast(&a, &DataType::Int64)?)) else {
+                return KeyStats::default();
+            };
+            let a = a.as_primitive::<Int64Type>();
+            if let (Some(l), Some(h)) = (arrow::compute::min(a), arrow::compute::max(a)) {
+                lo = Some(lo.map_or(l, |x| x.min(l)));
+                hi = Some(hi.map_or(h, |x| x.max(h)));
+            }
+            rows += b.num_rows() as u64;
+        }
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            intervals.push((lo, hi, 0, rg));
+        }
+    }
+    isolate(intervals, rows)
+}
+
 fn key_stats(dir: &std::path::Path, files: &[ResolvedFile], column: &str) -> KeyStats {
     let mut intervals: Vec<(i64, i64, u32, usize)> = Vec::new();
     let mut rows = 0u64;
@@ -573,6 +611,12 @@ fn key_stats(dir: &std::path::Path, files: &[ResolvedFile], column: &str) -> Key
             intervals.push((mins.value(rg), maxs.value(rg), fi as u32, rg));
         }
     }
+    isolate(intervals, rows)
+}
+
+/// The key statistics of row groups' exact [min, max] intervals (file, row group): those that
+/// overlap no other, and the range of every key.
+fn isolate(mut intervals: Vec<(i64, i64, u32, usize)>, rows: u64) -> KeyStats {
     intervals.sort_unstable();
     let mut out = HashSet::new();
     let mut reach = i64::MIN; // largest max among earlier intervals

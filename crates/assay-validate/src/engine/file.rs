@@ -402,7 +402,12 @@ fn open_remote(
 }
 
 /// Schema conformance of one file, and drift from the resource's first file.
-fn conform(f: &ResolvedFile, r: &Resource, schema: &Schema, schema_slot: &mut SchemaSlot) {
+pub(crate) fn conform(
+    f: &ResolvedFile,
+    r: &Resource,
+    schema: &Schema,
+    schema_slot: &mut SchemaSlot,
+) {
     let sample = |values: Vec<String>, note: String| Sample {
         file: f.rel.clone(),
         row_group: None,

@@ -23,11 +23,12 @@ pub mod cache;
 pub(crate) mod chunk;
 pub(crate) mod codec;
 pub(crate) mod file;
+pub mod memory;
 mod pages;
 pub(crate) mod plan;
-mod resource;
-mod schedule;
-mod schema_check;
+pub(crate) mod resource;
+pub(crate) mod schedule;
+pub(crate) mod schema_check;
 pub(crate) mod tally;
 pub(crate) mod values;
 
@@ -74,6 +75,18 @@ pub struct Options {
     /// The cache of per-file partial results (`None`: off), and the footer cache for objects in
     /// stores, which [`validate`] turns on or off for the process to match.
     pub cache: Option<cache::CacheOptions>,
+    /// Set (by another thread: a Ctrl-C handler) to stop the run: it stops between row groups
+    /// and [`validate`] returns [`crate::Error::Interrupted`].
+    pub cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl Options {
+    /// True once the run was asked to stop.
+    pub(crate) fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 impl std::fmt::Debug for Options {
@@ -105,6 +118,7 @@ impl Default for Options {
             quality: Default::default(),
             hash_remote: false,
             cache: None,
+            cancel: None,
         }
     }
 }
@@ -129,20 +143,7 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         },
         None => m.resources.iter().collect(),
     };
-    // The history is read only when a check compares with it.
-    let needs_history = resources.iter().any(|r| {
-        r.checks.iter().any(|c| {
-            matches!(
-                c.kind,
-                assay_model::CheckKind::Change(_) | assay_model::CheckKind::Anomaly(_)
-            )
-        })
-    });
-    let history = if needs_history {
-        crate::history::load(&loaded.dir)
-    } else {
-        Ok(Vec::new())
-    };
+    let history = history_for(loaded, &resources);
     let mut check_set = Vec::new();
     let mut reports = Vec::new();
     // Every resource's files first: a store that refuses or cannot be reached stops the run
@@ -160,6 +161,9 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         .iter()
         .any(|(files, _)| files.iter().any(|f| f.remote.is_some()));
     for (r, files) in resources.into_iter().zip(resolved) {
+        if options.cancelled() {
+            return Err(crate::Error::Interrupted);
+        }
         let planned = plan::plan(r);
         let set = serde_json::json!({
             "resource": r.name,
@@ -191,8 +195,34 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         }
         _ => None,
     };
+    if options.cancelled() {
+        return Err(crate::Error::Interrupted);
+    }
+    let storage = remote.then(|| {
+        let after = assay_storage::usage();
+        assay_model::report::StorageUse {
+            requests: after.requests - usage_before.requests,
+            bytes_fetched: after.bytes - usage_before.bytes,
+        }
+    });
+    Ok(assemble(
+        loaded, reports, training, &check_set, options, storage,
+    ))
+}
+
+/// The report of a run: its resources' and training set's results, their summary and status,
+/// the dataset's identity and the quality grade.
+pub(crate) fn assemble(
+    loaded: &LoadedManifest,
+    reports: Vec<assay_model::report::ResourceReport>,
+    training: Option<assay_model::report::Training>,
+    check_set: &[serde_json::Value],
+    options: &Options,
+    storage: Option<assay_model::report::StorageUse>,
+) -> Report {
+    let m = &loaded.manifest;
     let check_set_sha256 = hex(&Sha256::digest(
-        serde_json::to_vec(&check_set).unwrap_or_default(),
+        serde_json::to_vec(check_set).unwrap_or_default(),
     ));
     let (summary, status) = summarize(&reports, training.as_ref());
     let mut report = Report {
@@ -216,13 +246,7 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         quality: None,
         conformance: assay_model::report::Conformance::of(m),
         training,
-        storage: remote.then(|| {
-            let after = assay_storage::usage();
-            assay_model::report::StorageUse {
-                requests: after.requests - usage_before.requests,
-                bytes_fetched: after.bytes - usage_before.bytes,
-            }
-        }),
+        storage,
     };
     let access = access_facts(loaded, &report);
     report.quality = Some(assay_model::quality::score(
@@ -230,7 +254,27 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         &access,
         &options.quality,
     ));
-    Ok(report)
+    report
+}
+
+/// The dataset's history, read only when a check of `resources` compares with it.
+pub(crate) fn history_for(
+    loaded: &LoadedManifest,
+    resources: &[&Resource],
+) -> Result<Vec<crate::history::Entry>, String> {
+    let needs_history = resources.iter().any(|r| {
+        r.checks.iter().any(|c| {
+            matches!(
+                c.kind,
+                assay_model::CheckKind::Change(_) | assay_model::CheckKind::Anomaly(_)
+            )
+        })
+    });
+    if needs_history {
+        crate::history::load(&loaded.dir)
+    } else {
+        Ok(Vec::new())
+    }
 }
 
 /// Counts over all results, and the run status they give.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use assay_model::check::Check;
 use assay_model::paths;
-use assay_model::report::{CheckOrigin, ResourceReport, Sample};
+use assay_model::report::{CheckOrigin, FileReport, ResourceReport, Sample};
 use assay_model::{LoadedManifest, Resource};
 
 use super::Options;
@@ -50,6 +50,7 @@ pub(crate) fn validate_resource(
         resource: r,
         files: &files,
         options,
+        memory: None,
     };
     let mut slots: Vec<Slot> = planned
         .into_iter()
@@ -120,10 +121,30 @@ pub(crate) fn validate_resource(
         total_rows += fr.rows.unwrap_or(0);
         file_reports.push(fr);
     }
+    finish_resource(
+        r,
+        slots,
+        schema_slot,
+        (&files, file_reports, total_rows),
+        options,
+        history,
+    )
+}
+
+/// Every check's verdict once the files are read: the `schema` check first, then each planned
+/// check, with what it covers when some files could not be read.
+pub(crate) fn finish_resource(
+    r: &Resource,
+    slots: Vec<Slot>,
+    schema_slot: SchemaSlot,
+    (files, file_reports, total_rows): (&[paths::ResolvedFile], Vec<FileReport>, u64),
+    options: &Options,
+    history: &Result<Vec<crate::history::Entry>, String>,
+) -> ResourceReport {
     let mut checks = vec![schema_slot.result(options.samples, files.len() as u64)];
     let finish = FinishCx {
         resource: &r.name,
-        files: &files,
+        files,
         file_reports: &file_reports,
         total_rows,
         options,

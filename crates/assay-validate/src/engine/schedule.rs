@@ -35,11 +35,11 @@ pub(crate) struct FileRun<'a> {
 /// One row group's results, by check index: the counters and the kind's own state.
 /// Errors from the Parquet reader (`ParquetError`) or the batches (`ArrowError`), kept as
 /// they are: the driver names the row group and words the file's failure from them.
-type RowGroupResult =
+pub(crate) type RowGroupResult =
     Result<Vec<(usize, Part, Box<dyn Any + Send>)>, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Finished row groups waiting to be merged in order: the checks that ran and their results.
-type Pending = BTreeMap<usize, (Vec<usize>, RowGroupResult)>;
+pub(crate) type Pending = BTreeMap<usize, (Vec<usize>, RowGroupResult)>;
 
 /// Evaluates every row group of a file. Returns the first failure (a row group that could not
 /// be read or decoded), after which the file is abandoned.
@@ -76,6 +76,9 @@ pub(crate) fn row_groups(
     let mut failure: Option<String> = None;
     std::thread::scope(|scope| {
         for (rg, rgm) in metadata.row_groups().iter().enumerate() {
+            if run.options.cancelled() {
+                failure = Some("interrupted".into());
+            }
             if failure.is_some() {
                 break;
             }
@@ -93,7 +96,8 @@ pub(crate) fn row_groups(
                 .chain(pruned.iter().map(|(i, _)| *i))
                 .collect();
             // Checks whose columns the file lacks fail here.
-            let all = columns(slots, all, schema, run).map_or(Vec::new(), |(all, _)| all);
+            let all =
+                columns(slots, all, schema, (run.rel, run.pk)).map_or(Vec::new(), |(all, _)| all);
             // From the cache: the results it holds for this row group; only the rest is decoded.
             let mut cached = Vec::new();
             if let CacheUse::Replay(r) = &mut *sink.cache {
@@ -318,12 +322,12 @@ fn plan(
     if whole.is_empty() && pruned.is_empty() {
         return None;
     }
-    let (whole, projection) = columns(slots, whole, schema, run).unwrap_or_default();
+    let (whole, projection) = columns(slots, whole, schema, (run.rel, run.pk)).unwrap_or_default();
     let mut chunk = projection.clone();
     let pruned = pruned
         .into_iter()
         .filter_map(|(i, rows)| {
-            let (_, own) = columns(slots, vec![i], schema, run)?;
+            let (_, own) = columns(slots, vec![i], schema, (run.rel, run.pk))?;
             let rides = !whole.is_empty() && own.iter().all(|c| projection.contains(c));
             if rides {
                 return Some((i, rows, None));
@@ -345,11 +349,11 @@ fn plan(
 /// The columns to decode for the checks in `need` (plus the primary key, for samples), as
 /// sorted column indexes; checks whose columns the file lacks fail here. `None` when no check
 /// is left.
-fn columns(
+pub(crate) fn columns(
     slots: &mut [Slot],
     mut need: Vec<usize>,
     schema: &arrow::datatypes::Schema,
-    run: &FileRun,
+    (rel, pk): (&str, &[String]),
 ) -> Option<(Vec<usize>, Vec<usize>)> {
     let slot_columns = |s: &Slot| -> Vec<String> {
         s.file
@@ -374,7 +378,7 @@ fn columns(
             if slot_columns(&slots[i]).contains(c) {
                 slots[i]
                     .tally
-                    .fail_error(format!("column `{c}` is missing from {}", run.rel));
+                    .fail_error(format!("column `{c}` is missing from {rel}"));
             }
         }
     }
@@ -382,7 +386,7 @@ fn columns(
     if need.is_empty() {
         return None;
     }
-    for c in run.pk {
+    for c in pk {
         if !cols.contains(c) && schema.index_of(c).is_ok() {
             cols.push(c.clone());
         }
@@ -399,13 +403,13 @@ fn columns(
 type RowRuns = Vec<Range<u64>>;
 
 /// Where merged row groups go: the checks' merge context, and the cache that records them.
-struct Sink<'a, 'c> {
-    cx: &'a MergeCx<'a>,
-    cache: &'c mut CacheUse,
+pub(crate) struct Sink<'a, 'c> {
+    pub cx: &'a MergeCx<'a>,
+    pub cache: &'c mut CacheUse,
 }
 
 /// Folds finished row groups into the checks, in row-group order.
-fn merge_ready(
+pub(crate) fn merge_ready(
     slots: &mut [Slot],
     pending: &mut Pending,
     next_merge: &mut usize,
@@ -527,14 +531,14 @@ struct Pruned {
 }
 
 /// One check's results in the making on a worker thread.
-struct Eval<'a> {
+pub(crate) struct Eval<'a> {
     file: &'a Arc<dyn DynFile>,
     part: Part,
     state: Box<dyn Any + Send>,
 }
 
 impl Eval<'_> {
-    fn new(file: &Arc<dyn DynFile>) -> Eval<'_> {
+    pub(crate) fn new(file: &Arc<dyn DynFile>) -> Eval<'_> {
         Eval {
             file,
             part: Part::default(),
@@ -551,20 +555,40 @@ impl Eval<'_> {
         (batch, keys): (&RecordBatch, &[ArrayRef]),
         first_row: u64,
     ) {
+        self.update_at((run.rel, run.options.samples), rg, (batch, keys), first_row);
+    }
+
+    /// [`Eval::update`] for a file named `rel`, keeping `samples` failing rows.
+    pub(crate) fn update_at(
+        &mut self,
+        (rel, samples): (&str, usize),
+        rg: usize,
+        (batch, keys): (&RecordBatch, &[ArrayRef]),
+        first_row: u64,
+    ) {
         if self.part.error.is_some() {
             return;
         }
         let b = Batch {
             batch,
             keys,
-            rel: run.rel,
+            rel,
             row_group: rg as u64,
             first_row,
-            samples: run.options.samples,
+            samples,
         };
         if let Err(e) = self.file.update(&mut self.part, self.state.as_mut(), &b) {
-            self.part.error = Some(format!("{}: {e}", run.rel));
+            self.part.error = Some(format!("{rel}: {e}"));
         }
+    }
+
+    /// The end of the row group, and the check's results for it.
+    pub(crate) fn finish(mut self, end: &RowGroupEnd) -> (Part, Box<dyn Any + Send>) {
+        if self.part.error.is_none() {
+            self.file
+                .end_row_group(&mut self.part, self.state.as_mut(), end);
+        }
+        (self.part, self.state)
     }
 
     /// Evaluates the rows of `batch` (rows `at..at + len` of the row group) that lie in
@@ -593,8 +617,12 @@ impl Eval<'_> {
 
 /// The primary-key columns of a batch, for samples: taken once per batch, for every check.
 fn keys_of(run: &FileRun, batch: &RecordBatch) -> Vec<ArrayRef> {
-    run.pk
-        .iter()
+    primary_key(run.pk, batch)
+}
+
+/// The columns of `pk` in `batch`.
+pub(crate) fn primary_key(pk: &[String], batch: &RecordBatch) -> Vec<ArrayRef> {
+    pk.iter()
         .filter_map(|c| batch.column_by_name(c).cloned())
         .collect()
 }
@@ -675,11 +703,9 @@ impl Work {
         let evals = whole.into_iter().chain(ridden).chain(own);
         let mut results: Vec<(usize, Part, Box<dyn Any + Send>)> = checks
             .zip(evals)
-            .map(|(i, mut e)| {
-                if e.part.error.is_none() {
-                    e.file.end_row_group(&mut e.part, e.state.as_mut(), &end);
-                }
-                (i, e.part, e.state)
+            .map(|(i, e)| {
+                let (part, state) = e.finish(&end);
+                (i, part, state)
             })
             .collect();
         results.extend(self.cached);

@@ -404,3 +404,48 @@ fn assemble(
         candidate_keys,
     }
 }
+
+/// The Parquet files named or found under folders, sorted, each once:  files, folders (every `.parquet` file under them)
+/// and objects in a store (a URL, a glob, or a prefix ending in `/`, with the credentials of
+/// docs/storage.md).
+pub fn find_files(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<(String, std::path::PathBuf)>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for p in paths {
+        let text = p.to_string_lossy();
+        if assay_model::paths::is_remote(&text) {
+            // Objects in a store: a URL, a glob, or a prefix ending in `/` (every Parquet
+            // object under it), with the credentials of docs/storage.md.
+            let pattern = if text.ends_with('/') {
+                format!("{text}**/*.parquet")
+            } else {
+                text.to_string()
+            };
+            let (found, problems) = assay_storage::resolve(std::path::Path::new("."), &[&pattern])
+                .map_err(|e| e.to_string())?;
+            if let Some(problem) = problems.first() {
+                return Err(problem.to_string());
+            }
+            for f in found {
+                out.insert(f.rel.clone(), f.path);
+            }
+        } else if p.is_dir() {
+            for e in walkdir::WalkDir::new(p)
+                .follow_links(false)
+                .sort_by_file_name()
+            {
+                let e = e.map_err(|e| e.to_string())?;
+                if e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".parquet")
+                {
+                    out.insert(e.path().display().to_string(), e.into_path());
+                }
+            }
+        } else if p.exists() {
+            out.insert(p.display().to_string(), p.clone());
+        } else {
+            return Err(format!("{}: no such file or folder", p.display()));
+        }
+    }
+    Ok(out.into_iter().collect())
+}
