@@ -316,10 +316,16 @@ pub fn report(report: &mut Report, m: &Manifest, policy: &Policy, r: &Redactor) 
             let mut originals: Vec<String> = Vec::new();
             for s in &mut check.samples {
                 hide_values(s, &hidden, any, r, &mut originals);
+                // A key shorter than the declared one (a file or table lacking a key column)
+                // cannot be matched to its columns by position: every value of it is hidden
+                // when any key column is.
+                let unmatched = s.key.len() != key_columns.len()
+                    && key_columns.iter().any(|c| policy.hides_key(&res.name, c));
                 for (i, v) in s.key.iter_mut().enumerate() {
-                    if key_columns
-                        .get(i)
-                        .is_some_and(|c| policy.hides_key(&res.name, c))
+                    if unmatched
+                        || key_columns
+                            .get(i)
+                            .is_some_and(|c| policy.hides_key(&res.name, c))
                     {
                         hide(v, r, &mut originals);
                     }

@@ -5,7 +5,8 @@
 //!
 //! - Every long call runs with the GIL released, on a worker thread the calling thread waits
 //!   for, checking for signals every 50 ms: Ctrl-C sets the engine's cancel flag, the run stops
-//!   between row groups, and `KeyboardInterrupt` is raised with nothing reported.
+//!   between row groups, and `KeyboardInterrupt` is raised with nothing reported
+//!   ([`interruptible`]).
 //! - Tables come in through the Arrow C stream interface (`__arrow_c_stream__`): pyarrow and
 //!   polars hand over their buffers without a copy.
 //! - Errors are the package's exception classes (`assay.errors`), with the located diagnostics
@@ -95,62 +96,83 @@ fn manifest_error(py: Python<'_>, e: &LoadError) -> PyErr {
 }
 
 /// The error of a validation that did not start or was interrupted.
-fn validate_error(py: Python<'_>, e: assay_validate::Error, interrupt: Option<PyErr>) -> PyErr {
+fn validate_error(py: Python<'_>, e: assay_validate::Error) -> PyErr {
     match e {
-        assay_validate::Error::Interrupted => interrupt.unwrap_or_else(|| {
+        assay_validate::Error::Interrupted => {
             pyo3::exceptions::PyKeyboardInterrupt::new_err("the validation was interrupted")
-        }),
+        }
         e if e.exit_code() == 3 => data_error(py, e.to_string()),
         e => usage_error(py, e.to_string()),
     }
 }
 
-/// Runs `work` on a worker thread with the GIL released; the calling thread checks for signals
-/// every 50 ms. On Ctrl-C (or any signal handler that raises), `cancel` is set, the worker is
-/// waited for (the engine stops at its next row group), and the handler's exception is returned.
-fn interruptible<T: Send>(
+/// How long an interrupted run is waited for to stop at its next row group before the call
+/// returns anyway (a phase that does not look at the flag: a sort at the end, say).
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Runs `work` on its own thread with the GIL released; the calling thread checks for signals
+/// every 50 ms. On Ctrl-C (or any signal handler that raises):
+/// - with a `cancel` flag (a validation), the flag is set and the run is waited for, up to
+///   [`STOP_GRACE`] or a second Ctrl-C, to stop at its next row group;
+/// - without one (profile, hashing, verify: they only read), the call returns at once.
+///
+/// Either way the handler's exception (`KeyboardInterrupt`) is returned and nothing of the run
+/// is: a run left behind finishes on its thread and its result is dropped. Nothing a call
+/// writes (a lock, the history) is written by the work itself, so nothing partial is written.
+fn interruptible<T: Send + 'static>(
     py: Python<'_>,
-    cancel: &Arc<AtomicBool>,
-    work: impl FnOnce() -> T + Send,
+    cancel: Option<&Arc<AtomicBool>>,
+    work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, PyErr> {
-    std::thread::scope(|scope| {
-        let (tx, mut rx) = std::sync::mpsc::channel();
-        scope.spawn(move || {
+    let (tx, mut rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("assay".into())
+        .spawn(move || {
             let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)));
-        });
-        let mut interrupted: Option<PyErr> = None;
-        loop {
-            let (got, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(50)), rx));
-            rx = back;
-            match got {
-                Ok(Ok(value)) => {
-                    return match interrupted {
-                        Some(e) => Err(e),
-                        None => Ok(value),
-                    };
+        })
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start a thread: {e}")))?;
+    let mut interrupted: Option<(PyErr, std::time::Instant)> = None;
+    loop {
+        let (got, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(50)), rx));
+        rx = back;
+        match got {
+            Ok(result) => {
+                if let Some((e, _)) = interrupted {
+                    return Err(e);
                 }
-                Ok(Err(payload)) => {
-                    return Err(PyRuntimeError::new_err(format!(
+                return result.map_err(|payload| {
+                    PyRuntimeError::new_err(format!(
                         "assay failed: {}",
                         assay_model::panic_message(&*payload)
-                    )));
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(PyRuntimeError::new_err(
-                        "assay's worker ended without a result",
-                    ));
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    if interrupted.is_none()
-                        && let Err(e) = py.check_signals()
-                    {
-                        cancel.store(true, Ordering::Relaxed);
-                        interrupted = Some(e);
+                    ))
+                });
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(PyRuntimeError::new_err(
+                    "assay's worker ended without a result",
+                ));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if let Err(e) = py.check_signals() {
+                    match (cancel, &interrupted) {
+                        (Some(flag), None) => {
+                            flag.store(true, Ordering::Relaxed);
+                            interrupted = Some((e, std::time::Instant::now()));
+                        }
+                        // No flag to stop the work, or a second Ctrl-C: return now.
+                        _ => return Err(e),
                     }
+                }
+                if let Some((_, since)) = &interrupted
+                    && since.elapsed() > STOP_GRACE
+                {
+                    return Err(interrupted.map(|(e, _)| e).unwrap_or_else(|| {
+                        pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted")
+                    }));
                 }
             }
         }
-    })
+    }
 }
 
 /// Run settings shared by `validate` and `validate_table`.
@@ -194,7 +216,8 @@ struct NativeReport {
     report: Report,
     /// The data was a table in memory: the HTML report has no column profile.
     in_memory: bool,
-    redacted: bool,
+    /// How the report was redacted, and how the HTML page's profiles are (`None`: revealed).
+    redaction: Option<assay_model::redact::Redaction>,
 }
 
 impl NativeReport {
@@ -205,18 +228,20 @@ impl NativeReport {
         in_memory: bool,
         reveal: bool,
     ) -> PyResult<NativeReport> {
-        let report = if reveal {
-            report
+        let redaction = if reveal {
+            None
         } else {
-            assay_model::redact::Redaction::of(&loaded)
-                .map_err(|e| usage_error(py, e))?
-                .report(&loaded, &report)
+            Some(assay_model::redact::Redaction::of(&loaded).map_err(|e| usage_error(py, e))?)
+        };
+        let report = match &redaction {
+            Some(r) => r.report(&loaded, &report),
+            None => report,
         };
         Ok(NativeReport {
             loaded,
             report,
             in_memory,
-            redacted: !reveal,
+            redaction,
         })
     }
 }
@@ -251,7 +276,7 @@ impl NativeReport {
         let loaded = &self.loaded;
         let report = &self.report;
         let in_memory = self.in_memory;
-        let redacted = self.redacted;
+        let redaction = &self.redaction;
         Ok(py.detach(|| {
             use assay_validate::profile::{ProfileOptions, profile};
             let mut profiles: Vec<(String, Result<assay_model::profile::Profile, String>)> =
@@ -272,7 +297,7 @@ impl NativeReport {
                         })
                         .collect()
                 };
-            if redacted && let Ok(r) = assay_model::redact::Redaction::of(loaded) {
+            if let Some(r) = redaction {
                 r.profiles(&mut profiles);
             }
             let history = assay_validate::history::load(&loaded.dir).unwrap_or_default();
@@ -303,7 +328,7 @@ impl NativeReport {
     /// True when the values of data that is not public are redacted.
     #[getter]
     fn redacted(&self) -> bool {
-        self.redacted
+        self.redaction.is_some()
     }
 
     /// The manifest the data was validated against.
@@ -332,12 +357,9 @@ fn validate(
     let (mut options, cancel) =
         options(py, &loaded.dir, now.as_deref(), samples, jobs, memory_limit)?;
     options.resource = resource.clone();
-    let result = interruptible(py, &cancel, || assay_validate::validate(&loaded, &options));
-    let report = match result {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(validate_error(py, e, None)),
-        Err(interrupt) => return Err(interrupt),
-    };
+    let (l, o) = (loaded.clone(), options.clone());
+    let report = interruptible(py, Some(&cancel), move || assay_validate::validate(&l, &o))?
+        .map_err(|e| validate_error(py, e))?;
     if history
         && report.status != RunStatus::Error
         && let Err(e) =
@@ -376,14 +398,11 @@ fn validate_table(
     let batches: Vec<RecordBatch> = reader
         .collect::<Result<_, _>>()
         .map_err(|e| data_error(py, format!("the table could not be read: {e}")))?;
-    let result = interruptible(py, &cancel, || {
-        assay_validate::validate_batches(&loaded, resource.as_deref(), schema, &batches, &options)
-    });
-    let report = match result {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(validate_error(py, e, None)),
-        Err(interrupt) => return Err(interrupt),
-    };
+    let l = loaded.clone();
+    let report = interruptible(py, Some(&cancel), move || {
+        assay_validate::validate_batches(&l, resource.as_deref(), schema, &batches, &options)
+    })?
+    .map_err(|e| validate_error(py, e))?;
     NativeReport::new(py, loaded, report, true, reveal)
 }
 
@@ -431,8 +450,7 @@ fn profile(py: Python<'_>, paths: Vec<PathBuf>, jobs: Option<usize>) -> PyResult
     if let Some(j) = jobs {
         options.jobs = j.max(1);
     }
-    let cancel = Arc::new(AtomicBool::new(false));
-    let profiles = interruptible(py, &cancel, || {
+    let profiles = interruptible(py, None, move || {
         let tables = tables(&files)?;
         tables
             .iter()
@@ -463,8 +481,8 @@ fn lock(py: Python<'_>, path: PathBuf, jobs: Option<usize>) -> PyResult<(String,
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let cancel = Arc::new(AtomicBool::new(false));
-    let lock = interruptible(py, &cancel, || compute(&loaded, jobs.max(1)))?.map_err(|e| {
+    let l = loaded.clone();
+    let lock = interruptible(py, None, move || compute(&l, jobs.max(1)))?.map_err(|e| {
         let message = format!(
             "{}: {e}\nnothing was written; the previous lock, if any, is unchanged",
             loaded.manifest.name
@@ -496,8 +514,7 @@ fn verify(py: Python<'_>, path: PathBuf, quick: bool, jobs: Option<usize>) -> Py
             .unwrap_or(1)
     });
     let mode = if quick { Mode::Quick } else { Mode::Full };
-    let cancel = Arc::new(AtomicBool::new(false));
-    let v = interruptible(py, &cancel, || verify(&loaded, mode, jobs.max(1)))?;
+    let v = interruptible(py, None, move || verify(&loaded, mode, jobs.max(1)))?;
     serde_json::to_string(&v).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 

@@ -125,9 +125,8 @@ def comparable(check: dict, offsets: dict[str, int]) -> dict:
     }
 
 
-# Checks whose result is about the files, not the rows: the `schema` check (notes on how a
-# file stores a column, drift between files) and `freshness` of a file's footer-less column
-# are compared by status only.
+# The `schema` check is about the files, not the rows (notes on how a file stores a column,
+# drift between files): compared by status only.
 BY_STATUS_ONLY = {"schema"}
 
 
@@ -189,6 +188,74 @@ def test_the_checks_as_a_table_and_a_frame():
     assert list(failing["name"]) == [c["name"] for c in report.checks if c["status"] == "fail"]
 
 
+def test_a_big_table_with_unordered_integer_keys_equals_its_file(tmp_path: Path):
+    """Over 2^20 rows the table is several slices: unique's dense bitmap, isolated slices and
+    the merge across slices are exercised, with duplicates at slice boundaries."""
+    import numpy as np
+
+    n = 3_000_000
+    rng = np.random.default_rng(7)
+    ids = rng.permutation(n).astype("int64")
+    for a, b in [(0, 1_048_576), (1_048_575, 2_097_152), (5, 2_999_999)]:
+        ids[b] = ids[a]
+    table = pa.table({"id": ids, "value": rng.normal(size=n)})
+    ds = tmp_path / "ds"
+    (ds / "data").mkdir(parents=True)
+    pq.write_table(table, ds / "data" / "t.parquet", row_group_size=400_000)
+    (ds / "dataset.yaml").write_text(textwrap.dedent("""\
+        assay: 1
+        name: big-keys
+        version: 1.0.0
+        field: IF-C341
+        licenses: [{name: CC0-1.0}]
+        sensitivity: public
+        resources:
+          - name: t
+            path: data/t.parquet
+            schema:
+              fields:
+                - {name: id, type: int64}
+                - {name: value, type: float64}
+            checks:
+              - {check: unique, column: id}
+              - {check: range, column: value, min: -3, max: 3}
+        """))
+    file_checks = assay.validate(ds, now=NOW).to_dict()["resources"][0]["checks"]
+    offsets = {"data/t.parquet": 0}
+    for jobs in (1, 2, 3):
+        mem = assay.validate_table(table, ds, now=NOW, jobs=jobs)
+        mem_checks = mem.to_dict()["resources"][0]["checks"]
+        for f, m in zip(file_checks[1:], mem_checks[1:]):
+            assert comparable(m, {"<memory>": 0}) == comparable(f, offsets), (jobs, f["name"])
+    [unique] = [c for c in file_checks if c["kind"] == "unique"]
+    assert unique["failing"] == 3 and unique["status"] == "fail"
+
+
+def test_non_public_values_are_redacted_unless_revealed(tmp_path: Path):
+    ds = tmp_path / "ds"
+    shutil.copytree(ROOT / "fixtures" / "cases" / "pattern-fail", ds)
+    manifest = ds / "dataset.yaml"
+    manifest.write_text(manifest.read_text().replace("sensitivity: public",
+                                                     "sensitivity: confidential"))
+    table = pa.concat_tables([pq.read_table(f) for f in sorted((ds / "data").glob("*.parquet"))])
+    bad = [v for v in table.column("name").to_pylist()
+           if v is not None and not re.fullmatch(r"N-[0-9]{3}", v)]
+    assert bad
+    for report in (assay.validate(ds, now=NOW), assay.validate_table(table, ds, now=NOW)):
+        assert report.redacted
+        [pattern] = [c for c in report.checks if c["kind"] == "pattern"]
+        values = [v for s in pattern["samples"] for v in s["values"]]
+        assert values and all(v.startswith("[redacted ") for v in values), values
+        for text in (report.to_json(), report.to_text(), report.to_html(), str(report.checks)):
+            assert not any(v in text for v in bad)
+    revealed = assay.validate(ds, now=NOW, reveal=True)
+    assert not revealed.redacted
+    [pattern] = [c for c in revealed.checks if c["kind"] == "pattern"]
+    assert {v for s in pattern["samples"] for v in s["values"]} <= set(bad)
+    out = cli("validate", str(ds), "--format", "json", "--now", NOW, "--no-history")
+    assert assay.validate(ds, now=NOW).to_json() == out.stdout
+
+
 def test_a_table_missing_a_column_or_of_another_type_fails_its_checks():
     case = ROOT / "fixtures" / "cases" / "range-pass"
     table = pa.concat_tables([pq.read_table(f) for f in sorted((case / "data").glob("*.parquet"))])
@@ -200,6 +267,16 @@ def test_a_table_missing_a_column_or_of_another_type_fails_its_checks():
     assert rng["status"] == "error" and "`value` is missing from <memory>" in rng["message"]
     [schema] = [c for c in report.checks if c["name"] == "schema"]
     assert schema["status"] == "fail"
+    assert any("value" in (s.get("note") or "") + " ".join(s["values"])
+               for s in schema["samples"])
+    retyped = table.set_column(table.column_names.index("value"), "value",
+                               table.column("value").cast(pa.string()))
+    report = assay.validate_table(retyped, case, now=NOW)
+    [schema] = [c for c in report.checks if c["name"] == "schema"]
+    assert schema["status"] == "fail", schema
+    assert any("value" in (s.get("note") or "") + " ".join(s["values"])
+               for s in schema["samples"])
+    assert not report.passed
 
 
 # --- errors ----------------------------------------------------------------------------------

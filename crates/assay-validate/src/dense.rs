@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use arrow::array::AsArray;
+use arrow::array::{ArrayRef, AsArray};
 use arrow::compute::cast;
 use arrow::datatypes::DataType;
 use assay_model::paths::ResolvedFile;
@@ -151,8 +151,7 @@ pub(crate) fn first_duplicates(
 ) -> Result<Vec<(u64, u64, u64)>, String> {
     use parquet::arrow::ProjectionMask;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let mut first: HashMap<u64, u64> = HashMap::new();
-    let mut out = Vec::new();
+    let mut scan = FirstDuplicates::new(dense, samples);
     for (fi, f) in files.iter().enumerate() {
         let source = crate::source::Source::open(dir, f)?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(source)
@@ -168,32 +167,77 @@ pub(crate) fn first_duplicates(
         let mut row = 0u64;
         for batch in reader {
             let batch = batch.map_err(|e| format!("{}: {e}", f.rel))?;
-            let ints = plain(batch.column(0))
-                .map_err(|e| e.to_string())
-                .and_then(|a| cast(&a, &DataType::Int64).map_err(|e| e.to_string()))?;
-            let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
-            for (i, v) in ints.iter().enumerate() {
-                let Some(v) = v.map(|v| v as u64) else {
-                    continue;
-                };
-                if !dense.repeated(v) {
-                    continue;
-                }
-                let loc = pack_loc(fi as u32, row + i as u64);
-                match first.get(&v) {
-                    Some(&at) => {
-                        out.push((loc, at, v));
-                        if out.len() >= samples {
-                            return Ok(out);
-                        }
-                    }
-                    None => {
-                        first.insert(v, loc);
-                    }
-                }
+            if scan.feed(fi as u32, row, batch.column(0))? {
+                return Ok(scan.out);
             }
             row += batch.num_rows() as u64;
         }
     }
-    Ok(out)
+    Ok(scan.out)
+}
+
+/// [`first_duplicates`] of a table in memory: its key column, slice by slice, in row order.
+pub(crate) fn first_duplicates_in(
+    columns: &[ArrayRef],
+    dense: &Dense,
+    samples: usize,
+) -> Result<Vec<(u64, u64, u64)>, String> {
+    let mut scan = FirstDuplicates::new(dense, samples);
+    let mut row = 0u64;
+    for c in columns {
+        if scan.feed(0, row, c)? {
+            break;
+        }
+        row += c.len() as u64;
+    }
+    Ok(scan.out)
+}
+
+/// The walk of [`first_duplicates`]: the first location of each repeated value, and every
+/// later one, until `samples` are found.
+struct FirstDuplicates<'a> {
+    dense: &'a Dense,
+    samples: usize,
+    first: HashMap<u64, u64>,
+    out: Vec<(u64, u64, u64)>,
+}
+
+impl<'a> FirstDuplicates<'a> {
+    fn new(dense: &'a Dense, samples: usize) -> Self {
+        FirstDuplicates {
+            dense,
+            samples,
+            first: HashMap::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Feeds keys whose first is row `row` of file `fi`; true once `samples` are found.
+    fn feed(&mut self, fi: u32, row: u64, keys: &ArrayRef) -> Result<bool, String> {
+        let ints = plain(keys)
+            .map_err(|e| e.to_string())
+            .and_then(|a| cast(&a, &DataType::Int64).map_err(|e| e.to_string()))?;
+        let ints = ints.as_primitive::<arrow::datatypes::Int64Type>();
+        for (i, v) in ints.iter().enumerate() {
+            let Some(v) = v.map(|v| v as u64) else {
+                continue;
+            };
+            if !self.dense.repeated(v) {
+                continue;
+            }
+            let loc = pack_loc(fi, row + i as u64);
+            match self.first.get(&v) {
+                Some(&at) => {
+                    self.out.push((loc, at, v));
+                    if self.out.len() >= self.samples {
+                        return Ok(true);
+                    }
+                }
+                None => {
+                    self.first.insert(v, loc);
+                }
+            }
+        }
+        Ok(false)
+    }
 }

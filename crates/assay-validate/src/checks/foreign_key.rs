@@ -68,7 +68,13 @@ impl Kernel for ForeignKeyCheck {
 
     fn begin_resource(&mut self, t: &mut Tally, cx: &ResourceCx) {
         let r = &self.check.reference;
-        match target_keys(cx, &r.resource, &r.columns) {
+        let keys = match cx.memory {
+            Some(groups) if r.resource == cx.resource.name => {
+                memory_target_keys(groups, &r.columns, cx.options.memory_limit)
+            }
+            _ => target_keys(cx, &r.resource, &r.columns),
+        };
+        match keys {
             Ok((set, runs)) => {
                 self.target = Some(Arc::new(set));
                 self.target_runs = runs;
@@ -240,14 +246,7 @@ fn target_keys(
         )
         .into());
     }
-    let mut schema_types: Option<Vec<DataType>> = None;
-    let mut set = HashSet::new();
-    let mut set_bytes = 0u64;
-    let mut spilled: Option<ByteSpill> = None;
-    let mut types: Option<Vec<DataType>> = None;
-    let mut converter: Option<RowConverter> = None;
-    let spill_err = |e: std::io::Error| format!("cannot spill foreign key target keys: {e}");
-    let budget = cx.options.memory_limit / 4;
+    let mut keys = TargetKeys::new(cx.options.memory_limit / 4);
     for f in files {
         let file = crate::source::Source::open(&cx.loaded.dir, &f)?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)
@@ -261,8 +260,8 @@ fn target_keys(
                     .map_err(|_| format!("column `{c}` missing from {}", f.rel))?,
             );
         }
-        if schema_types.is_none() {
-            schema_types = Some(
+        if keys.schema_types.is_none() {
+            keys.schema_types = Some(
                 idx.iter()
                     .map(|&i| match schema.field(i).data_type() {
                         DataType::Dictionary(_, v) => v.as_ref().clone(),
@@ -279,48 +278,105 @@ fn target_keys(
             .map_err(|e| format!("{}: {e}", f.rel))?;
         for batch in reader {
             let batch = batch.map_err(|e| format!("{}: {e}", f.rel))?;
-            let mut cols: Vec<ArrayRef> = Vec::new();
-            for c in columns {
-                let a = batch
-                    .column_by_name(c)
-                    .ok_or_else(|| format!("column `{c}` missing from {}", f.rel))?;
-                cols.push(plain(a)?);
-            }
-            let t: Vec<DataType> = cols.iter().map(|c| c.data_type().clone()).collect();
-            let conv = match &converter {
-                Some(c) => c,
-                None => {
-                    types = Some(t.clone());
-                    converter.insert(RowConverter::new(
-                        t.iter().map(|d| SortField::new(d.clone())).collect(),
-                    )?)
-                }
-            };
-            let rows = conv.convert_columns(&cols)?;
-            for i in 0..batch.num_rows() {
-                if !cols.iter().all(|c| c.is_valid(i)) {
-                    continue;
-                }
-                let key: Box<[u8]> = Box::from(rows.row(i).as_ref());
-                match &mut spilled {
-                    Some(sp) => sp.add([(key, 0)], budget).map_err(spill_err)?,
-                    None => {
-                        set_bytes += key_cost(&key);
-                        set.insert(key);
-                    }
-                }
-            }
-            if spilled.is_none() && set_bytes > budget {
-                let all = set.drain().map(|k| (k, 0)).collect();
-                spilled = Some(ByteSpill::starting_with(all).map_err(spill_err)?);
-            }
+            keys.add(&batch, columns, &f.rel)?;
         }
     }
-    // A parent with files but no rows: an empty key set of the right types, so every
-    // referencing key fails.
-    let types = types.or(schema_types).unwrap_or_default();
-    match spilled {
-        None => Ok(((Some(set), types), Vec::new())),
-        Some(sp) => Ok(((None, types), sp.into_runs().map_err(spill_err)?)),
+    keys.finish()
+}
+
+/// [`target_keys`] when the target is the table in memory itself (a key that refers to its own
+/// resource): its rows, not the resource's files.
+fn memory_target_keys(
+    groups: &[(u64, Vec<arrow::record_batch::RecordBatch>)],
+    columns: &[String],
+    memory_limit: u64,
+) -> Result<(KeySet, Vec<std::fs::File>), CheckError> {
+    let mut keys = TargetKeys::new(memory_limit / 4);
+    for batch in groups.iter().flat_map(|(_, slices)| slices.iter()) {
+        keys.add(batch, columns, crate::engine::memory::MEMORY_FILE)?;
+    }
+    keys.finish()
+}
+
+/// The target's keys as they are read: a set in memory, spilled to sorted runs past `budget`.
+struct TargetKeys {
+    /// The key columns' types as the first file declares them (for a target with no rows).
+    schema_types: Option<Vec<DataType>>,
+    set: HashSet<Box<[u8]>>,
+    set_bytes: u64,
+    spilled: Option<ByteSpill>,
+    types: Option<Vec<DataType>>,
+    converter: Option<RowConverter>,
+    budget: u64,
+}
+
+impl TargetKeys {
+    fn new(budget: u64) -> Self {
+        TargetKeys {
+            schema_types: None,
+            set: HashSet::new(),
+            set_bytes: 0,
+            spilled: None,
+            types: None,
+            converter: None,
+            budget,
+        }
+    }
+
+    /// Adds the keys (rows with no null key column) of `batch`, from `rel`.
+    fn add(
+        &mut self,
+        batch: &arrow::record_batch::RecordBatch,
+        columns: &[String],
+        rel: &str,
+    ) -> Result<(), CheckError> {
+        let spill_err = |e: std::io::Error| format!("cannot spill foreign key target keys: {e}");
+        let mut cols: Vec<ArrayRef> = Vec::new();
+        for c in columns {
+            let a = batch
+                .column_by_name(c)
+                .ok_or_else(|| format!("column `{c}` missing from {rel}"))?;
+            cols.push(plain(a)?);
+        }
+        let t: Vec<DataType> = cols.iter().map(|c| c.data_type().clone()).collect();
+        let conv = match &self.converter {
+            Some(c) => c,
+            None => {
+                self.types = Some(t.clone());
+                self.converter.insert(RowConverter::new(
+                    t.iter().map(|d| SortField::new(d.clone())).collect(),
+                )?)
+            }
+        };
+        let rows = conv.convert_columns(&cols)?;
+        for i in 0..batch.num_rows() {
+            if !cols.iter().all(|c| c.is_valid(i)) {
+                continue;
+            }
+            let key: Box<[u8]> = Box::from(rows.row(i).as_ref());
+            match &mut self.spilled {
+                Some(sp) => sp.add([(key, 0)], self.budget).map_err(spill_err)?,
+                None => {
+                    self.set_bytes += key_cost(&key);
+                    self.set.insert(key);
+                }
+            }
+        }
+        if self.spilled.is_none() && self.set_bytes > self.budget {
+            let all = self.set.drain().map(|k| (k, 0)).collect();
+            self.spilled = Some(ByteSpill::starting_with(all).map_err(spill_err)?);
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(KeySet, Vec<std::fs::File>), CheckError> {
+        let spill_err = |e: std::io::Error| format!("cannot spill foreign key target keys: {e}");
+        // A parent with files but no rows: an empty key set of the right types, so every
+        // referencing key fails.
+        let types = self.types.or(self.schema_types).unwrap_or_default();
+        match self.spilled {
+            None => Ok(((Some(self.set), types), Vec::new())),
+            Some(sp) => Ok(((None, types), sp.into_runs().map_err(spill_err)?)),
+        }
     }
 }

@@ -41,7 +41,7 @@ pub(crate) struct SetFile {
 
 enum Set {
     /// A string column and a list of strings: compared as text, no row encoding per value.
-    Text(HashSet<String>),
+    Text(TextSet),
     /// Anything else: values row-encoded in the column's type.
     Rows(HashSet<Box<[u8]>>, RowConverter),
     /// The column is not in the file (reported by the driver before any batch).
@@ -145,11 +145,13 @@ impl SetFile {
         let mask = match &f.set {
             Set::Text(set) => per_value(a, &|vals: &ArrayRef| {
                 let strings = cast(vals, &DataType::Utf8)?;
-                Ok(strings
-                    .as_string::<i32>()
-                    .iter()
-                    .map(|v| v.map(|v| set.contains(v) == negate))
-                    .collect())
+                let strings = strings.as_string::<i32>();
+                // A null slot's bytes are tested too (they are empty or some value); its
+                // result is masked by the nulls.
+                let fails = arrow::buffer::BooleanBuffer::collect_bool(strings.len(), |i| {
+                    set.contains(strings.value(i)) == negate
+                });
+                Ok(BooleanArray::new(fails, strings.nulls().cloned()))
             })?,
             Set::Rows(set, converter) => per_value(a, &|vals: &ArrayRef| {
                 let rows = converter.convert_columns(std::slice::from_ref(vals))?;
@@ -173,15 +175,12 @@ impl SetCheck {
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
         ) && self.values.iter().all(|v| matches!(v, Scalar::Text(_)))
         {
-            return Ok(Set::Text(
-                self.values
-                    .iter()
-                    .filter_map(|v| match v {
-                        Scalar::Text(t) => Some(t.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-            ));
+            return Ok(Set::Text(TextSet::new(self.values.iter().filter_map(
+                |v| match v {
+                    Scalar::Text(t) => Some(t.as_str()),
+                    _ => None,
+                },
+            ))));
         }
         let converter = RowConverter::new(vec![SortField::new(vt.clone())])?;
         let mut set = HashSet::new();
@@ -201,5 +200,55 @@ impl SetCheck {
             set.insert(Box::from(rows.row(0).as_ref()));
         }
         Ok(Set::Rows(set, converter))
+    }
+}
+
+/// A set of strings tested once per row of a column that is not dictionary-encoded (a table
+/// in memory, a file written without dictionaries): a few values are compared byte by byte,
+/// length first, which beats hashing every row; more go in a hash set with a fast hash.
+enum TextSet {
+    Few(Vec<Box<[u8]>>),
+    Many(HashSet<Box<str>, foldhash::fast::RandomState>),
+}
+
+impl TextSet {
+    /// Up to this many values are compared one by one.
+    const FEW: usize = 16;
+
+    fn new<'a>(values: impl Iterator<Item = &'a str>) -> TextSet {
+        let values: Vec<&str> = values.collect();
+        if values.len() <= Self::FEW {
+            TextSet::Few(values.iter().map(|v| Box::from(v.as_bytes())).collect())
+        } else {
+            TextSet::Many(values.iter().map(|v| Box::from(*v)).collect())
+        }
+    }
+
+    fn contains(&self, v: &str) -> bool {
+        match self {
+            TextSet::Few(values) => {
+                let v = v.as_bytes();
+                values.iter().any(|x| x.len() == v.len() && **x == *v)
+            }
+            TextSet::Many(set) => set.contains(v),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TextSet;
+
+    #[test]
+    fn a_text_set_finds_exactly_its_values_whether_few_or_many() {
+        let few = TextSet::new(["RUN", "IDLE", ""].into_iter());
+        assert!(matches!(few, TextSet::Few(_)));
+        assert!(few.contains("RUN") && few.contains("IDLE") && few.contains(""));
+        assert!(!few.contains("RUNS") && !few.contains("run") && !few.contains("RU"));
+        let names: Vec<String> = (0..40).map(|i| format!("v{i}")).collect();
+        let many = TextSet::new(names.iter().map(String::as_str));
+        assert!(matches!(many, TextSet::Many(_)));
+        assert!(names.iter().all(|n| many.contains(n)));
+        assert!(!many.contains("v40") && !many.contains(""));
     }
 }

@@ -10,7 +10,7 @@ use assay_model::check::Pattern;
 use super::{Batch, Failing, FileCx, RowCheck};
 use crate::checks::CheckError;
 use crate::engine::tally::Tally;
-use crate::engine::values::per_value;
+use crate::engine::values::{per_string, per_value};
 
 pub(crate) struct PatternCheck(pub Pattern);
 
@@ -50,9 +50,7 @@ impl RowCheck for PatternCheck {
             let strings = strings.as_string::<i32>();
             // Test every slot (null slots hold empty strings) and keep the input's nulls:
             // a bitmap built in one pass, no per-row Option.
-            let fails = arrow::buffer::BooleanBuffer::collect_bool(strings.len(), |i| {
-                !f.matcher.is_match(strings.value(i))
-            });
+            let fails = per_string(strings, &|v| !f.matcher.is_match(v));
             Ok(BooleanArray::new(fails, strings.nulls().cloned()))
         })?;
         Ok(Failing {

@@ -23,7 +23,7 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use super::{Batch, FileCx, FinishCx, Kernel, MergeCx, Part, ResourceCx, RowGroupEnd};
 use crate::checks::CheckError;
 use crate::conformance;
-use crate::dense::{Bits, Dense, first_duplicates};
+use crate::dense::{Bits, Dense, first_duplicates, first_duplicates_in};
 use crate::engine::codec::{Dec, Enc};
 use crate::engine::tally::Tally;
 use crate::engine::values::{fixed_width_key, plain, render_encoded_key, render_key};
@@ -54,6 +54,9 @@ pub(crate) struct UniqueCheck {
     keep: bool,
     /// The dataset folder (a dense key's duplicates are located by a second read).
     dir: std::path::PathBuf,
+    /// For a table in memory, its key column slice by slice: where a dense key's duplicates
+    /// are located instead.
+    memory: Option<Vec<ArrayRef>>,
 }
 
 impl UniqueCheck {
@@ -70,6 +73,7 @@ impl UniqueCheck {
             dense: None,
             keep: false,
             dir: std::path::PathBuf::new(),
+            memory: None,
         }
     }
 }
@@ -110,7 +114,15 @@ impl Kernel for UniqueCheck {
         self.dir = cx.loaded.dir.clone();
         if let [column] = self.columns.as_slice() {
             let stats = match cx.memory {
-                Some(groups) => memory_key_stats(groups, column),
+                Some(groups) => {
+                    // The duplicates a bitmap finds are located in the table itself.
+                    self.memory = groups
+                        .iter()
+                        .flat_map(|(_, slices)| slices.iter())
+                        .map(|b| b.column_by_name(column).cloned())
+                        .collect();
+                    memory_key_stats(groups, column)
+                }
                 None => key_stats(&cx.loaded.dir, cx.files, column),
             };
             self.isolated = stats.isolated;
@@ -434,7 +446,11 @@ impl UniqueCheck {
         if failing == 0 {
             return;
         }
-        match first_duplicates(&self.dir, files, &self.columns[0], &d, t.cap()) {
+        let found = match &self.memory {
+            Some(columns) => first_duplicates_in(columns, &d, t.cap()),
+            None => first_duplicates(&self.dir, files, &self.columns[0], &d, t.cap()),
+        };
+        match found {
             // Row groups checked on their own never hold a dense key's duplicates (their
             // ranges meet no other's), so these samples name no row group, as the partitions'.
             Ok(dups) => self.record_duplicates(t, failing, dups, key_type, files),

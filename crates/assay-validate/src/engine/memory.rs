@@ -144,10 +144,13 @@ pub fn validate_batches(
         if options.cancelled() {
             return Err(crate::Error::Interrupted);
         }
+        // A check that ended in an error (a spill that failed, say) is read no further.
         let files: Vec<(usize, Arc<dyn DynFile>)> = need
             .iter()
+            .filter(|&&i| slots[i].tally.error.is_none())
             .filter_map(|&i| slots[i].file.clone().map(|f| (i, f)))
             .collect();
+        let read: Vec<usize> = files.iter().map(|(i, _)| *i).collect();
         let (files, pk) = (&files, &pk);
         let results: Vec<RowGroupResult> = std::thread::scope(|scope| {
             let handles: Vec<_> = chunk
@@ -172,7 +175,7 @@ pub fn validate_batches(
                 .collect()
         });
         for (k, result) in results.into_iter().enumerate() {
-            pending.insert(wave * jobs + k, (need.clone(), result));
+            pending.insert(wave * jobs + k, (read.clone(), result));
         }
         merge_ready(
             &mut slots,

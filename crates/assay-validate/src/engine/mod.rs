@@ -187,6 +187,9 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
             files,
         ));
     }
+    if options.cancelled() {
+        return Err(crate::Error::Interrupted);
+    }
     // The training-set checks, over every split, when the whole dataset is validated.
     let training = match (&m.ml, &options.resource) {
         (Some(ml), None) => {
