@@ -278,25 +278,11 @@ impl NativeReport {
         let in_memory = self.in_memory;
         let redaction = &self.redaction;
         Ok(py.detach(|| {
-            use assay_validate::profile::{ProfileOptions, profile};
-            let mut profiles: Vec<(String, Result<assay_model::profile::Profile, String>)> =
-                if in_memory {
-                    Vec::new()
-                } else {
-                    report
-                        .resources
-                        .iter()
-                        .map(|r| {
-                            let files: Vec<(String, PathBuf)> = r
-                                .files
-                                .iter()
-                                .filter(|f| f.error.is_none())
-                                .map(|f| (f.path.clone(), loaded.dir.join(&f.path)))
-                                .collect();
-                            (r.name.clone(), profile(&files, &ProfileOptions::default()))
-                        })
-                        .collect()
-                };
+            let mut profiles = if in_memory {
+                Vec::new()
+            } else {
+                assay_validate::profile::of_report(&loaded.dir, report)
+            };
             if let Some(r) = redaction {
                 r.profiles(&mut profiles);
             }
@@ -424,16 +410,8 @@ fn lint(py: Python<'_>, paths: Vec<PathBuf>, strict: bool) -> PyResult<String> {
             assay_model::lint::LintOptions { strict },
         )
     });
-    let mut all = Vec::new();
-    for r in &mut results {
-        if let Some(loaded) = &r.loaded {
-            r.diagnostics
-                .extend(assay_validate::lint_sql::expression_diagnostics(loaded));
-            r.diagnostics
-                .sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
-        }
-        all.extend(r.diagnostics.iter());
-    }
+    assay_validate::lint_sql::complete(&mut results);
+    let all: Vec<_> = results.iter().flat_map(|r| r.diagnostics.iter()).collect();
     serde_json::to_string(&all).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 

@@ -79,6 +79,18 @@ pub(crate) fn declared_schema(r: &assay_model::Resource) -> Option<Schema> {
     fields.map(Schema::new)
 }
 
+/// Adds to each linted manifest the diagnostics of its SQL ([`expression_diagnostics`]), and
+/// sorts them by place: what `assay lint` reports.
+pub fn complete(results: &mut [assay_model::lint::LintResult]) {
+    for r in results {
+        if let Some(loaded) = &r.loaded {
+            r.diagnostics.extend(expression_diagnostics(loaded));
+            r.diagnostics
+                .sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
+        }
+    }
+}
+
 /// Diagnostics for the `expression` checks of a manifest that do not plan against the declared
 /// schema: unknown columns (with a "did you mean"), unknown functions, type errors. The same for
 /// the filters of a training set's splits (`ml.splits.*.filter`), which must also be boolean.

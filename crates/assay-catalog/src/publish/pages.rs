@@ -1,14 +1,11 @@
 //! Every file of a site: the indexes (JSON, Parquet, DCAT, search), each dataset's documents and
 //! page, the dashboard, a page per field and the search page.
 
-use std::path::PathBuf;
-
 use assay_model::index::{CatalogIndex, INDEX_SCHEMA_VERSION, IndexEntry, LeftOut};
 use assay_model::lock::Lock;
 use assay_model::{FieldRegistry, Manifest};
 use assay_report::html::{self, DashboardSet, FieldDataset, ReportInput};
 use assay_report::{Lang, SitePage};
-use assay_validate::profile::{Profile, ProfileOptions, profile};
 
 use super::cache::Published;
 use super::entry::entry;
@@ -232,19 +229,7 @@ fn dataset_files(
     );
     // The page's column profile reads the files a second time (the validation read them
     // once).
-    let mut profiles: Vec<(String, Result<Profile, String>)> = r
-        .resources
-        .iter()
-        .map(|res| {
-            let fs: Vec<(String, PathBuf)> = res
-                .files
-                .iter()
-                .filter(|f| f.error.is_none())
-                .map(|f| (f.path.clone(), l.dir.join(&f.path)))
-                .collect();
-            (res.name.clone(), profile(&fs, &ProfileOptions::default()))
-        })
-        .collect();
+    let mut profiles = assay_validate::profile::of_report(&l.dir, r);
     if let Some(key) = redactor {
         let policy = assay_model::redact::Policy::of(&l.manifest);
         for (resource, p) in &mut profiles {

@@ -22,14 +22,7 @@ pub fn run(
     };
     let mut results = lint::lint_many(&files, registry, LintOptions { strict });
     // SQL in `expression` checks, planned against the declared columns.
-    for r in &mut results {
-        if let Some(loaded) = &r.loaded {
-            r.diagnostics
-                .extend(assay_validate::lint_sql::expression_diagnostics(loaded));
-            r.diagnostics
-                .sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
-        }
-    }
+    assay_validate::lint_sql::complete(&mut results);
     let count = |sev| {
         results
             .iter()

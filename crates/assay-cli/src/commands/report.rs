@@ -7,7 +7,6 @@ use assay_model::report::Report;
 use assay_model::{FieldRegistry, LoadedManifest};
 use assay_report::html::{self, DashboardSet, ReportInput};
 use assay_report::markdown;
-use assay_validate::profile::{Profile, ProfileOptions, profile};
 
 use super::load_dataset;
 use crate::cli::{ReportArgs, ReportDocFormat};
@@ -125,19 +124,7 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
         ReportDocFormat::Md => markdown::render_md(&loaded, &report, args.lang.into()),
         ReportDocFormat::Html => {
             // The column profile reads the files a second time (the validation read them once).
-            let mut profiles: Vec<(String, Result<Profile, String>)> = report
-                .resources
-                .iter()
-                .map(|r| {
-                    let files: Vec<(String, std::path::PathBuf)> = r
-                        .files
-                        .iter()
-                        .filter(|f| f.error.is_none())
-                        .map(|f| (f.path.clone(), loaded.dir.join(&f.path)))
-                        .collect();
-                    (r.name.clone(), profile(&files, &ProfileOptions::default()))
-                })
-                .collect();
+            let mut profiles = assay_validate::profile::of_report(&loaded.dir, &report);
             if let Some(r) = &redaction {
                 r.profiles(&mut profiles);
             }

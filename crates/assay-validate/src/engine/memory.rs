@@ -18,11 +18,10 @@ use assay_model::report::{FileReport, Report};
 
 use super::Options;
 use super::cache::CacheUse;
-use super::resource::{Slot, finish_resource};
+use super::resource::finish_resource;
 use super::schedule::{Eval, Pending, RowGroupResult, Sink, columns, merge_ready, primary_key};
 use super::schema_check::SchemaSlot;
-use super::tally::Tally;
-use crate::checks::{self, DynFile, FileCx, MergeCx, ResourceCx, RowGroupEnd};
+use crate::checks::{DynFile, FileCx, MergeCx, ResourceCx, RowGroupEnd};
 
 /// How the table is named in the report: its one "file".
 pub const MEMORY_FILE: &str = "<memory>";
@@ -83,25 +82,7 @@ pub fn validate_batches(
         options,
         memory: Some(&groups),
     };
-    let mut slots: Vec<Slot> = planned
-        .into_iter()
-        .map(|(origin, check)| Slot {
-            origin,
-            kernel: checks::compile(&check),
-            check,
-            tally: Tally::new(options.samples),
-            file: None,
-        })
-        .collect();
-    for s in &mut slots {
-        s.kernel.begin_resource(&mut s.tally, &cx);
-    }
-    let pk: Vec<String> = r
-        .schema
-        .primary_key
-        .as_ref()
-        .map(|k| k.columns().iter().map(|s| s.to_string()).collect())
-        .unwrap_or_default();
+    let (mut slots, pk) = super::resource::begin(planned, &cx);
     let mut schema_slot = SchemaSlot::default();
     super::file::conform(&files[0], r, &schema, &mut schema_slot);
     let rows: u64 = batches.iter().map(|b| b.num_rows() as u64).sum();

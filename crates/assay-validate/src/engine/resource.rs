@@ -24,6 +24,35 @@ pub(crate) struct Slot {
     pub file: Option<Arc<dyn DynFile>>,
 }
 
+/// Every planned check of a resource compiled and begun, and the resource's primary-key
+/// columns (whose values name a sample's row).
+pub(crate) fn begin(
+    planned: Vec<(CheckOrigin, Check)>,
+    cx: &ResourceCx,
+) -> (Vec<Slot>, Vec<String>) {
+    let mut slots: Vec<Slot> = planned
+        .into_iter()
+        .map(|(origin, check)| Slot {
+            origin,
+            kernel: checks::compile(&check),
+            check,
+            tally: Tally::new(cx.options.samples),
+            file: None,
+        })
+        .collect();
+    for s in &mut slots {
+        s.kernel.begin_resource(&mut s.tally, cx);
+    }
+    let pk = cx
+        .resource
+        .schema
+        .primary_key
+        .as_ref()
+        .map(|k| k.columns().iter().map(|s| s.to_string()).collect())
+        .unwrap_or_default();
+    (slots, pk)
+}
+
 /// Validates one resource: the implicit `schema` check first, then every planned check.
 pub(crate) fn validate_resource(
     loaded: &LoadedManifest,
@@ -52,25 +81,7 @@ pub(crate) fn validate_resource(
         options,
         memory: None,
     };
-    let mut slots: Vec<Slot> = planned
-        .into_iter()
-        .map(|(origin, check)| Slot {
-            origin,
-            kernel: checks::compile(&check),
-            check,
-            tally: Tally::new(options.samples),
-            file: None,
-        })
-        .collect();
-    for s in &mut slots {
-        s.kernel.begin_resource(&mut s.tally, &cx);
-    }
-    let pk: Vec<String> = r
-        .schema
-        .primary_key
-        .as_ref()
-        .map(|k| k.columns().iter().map(|s| s.to_string()).collect())
-        .unwrap_or_default();
+    let (mut slots, pk) = begin(planned, &cx);
     let mut schema_slot = SchemaSlot::default();
     for p in &problems {
         schema_slot.problems.push(Sample {

@@ -449,3 +449,25 @@ pub fn find_files(
     }
     Ok(out.into_iter().collect())
 }
+
+/// Each resource's column profile, of the files a validation read (`report`; files it could not
+/// read are left out), or why it could not be made: what a report page shows. The files are
+/// read again (the validation read them once).
+pub fn of_report(
+    dir: &std::path::Path,
+    report: &assay_model::report::Report,
+) -> Vec<(String, Result<assay_model::profile::Profile, String>)> {
+    report
+        .resources
+        .iter()
+        .map(|r| {
+            let files: Vec<(String, PathBuf)> = r
+                .files
+                .iter()
+                .filter(|f| f.error.is_none())
+                .map(|f| (f.path.clone(), dir.join(&f.path)))
+                .collect();
+            (r.name.clone(), profile(&files, &ProfileOptions::default()))
+        })
+        .collect()
+}
