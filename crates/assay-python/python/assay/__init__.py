@@ -4,10 +4,10 @@ The same engine as the ``assay`` command line (it is the same Rust code): the sa
 reports, grades and located error messages.
 
 >>> import assay
->>> report = assay.validate("catalog/IF-C341/boiler-sensors", now="2025-07-05T00:00:00Z")
+>>> report = assay.validate("catalog/IF-C341/boiler-sensor-telemetry", now="2025-07-05T00:00:00Z")
 >>> report.passed, report.grade
-(True, 'A')
->>> report = assay.validate_table(df, "catalog/IF-C341/boiler-sensors/dataset.yaml")
+(True, 'B')
+>>> report = assay.validate_table(df, "catalog/IF-C341/boiler-sensor-telemetry", resource="readings")
 
 Every long call releases the GIL and can be interrupted with Ctrl-C (``KeyboardInterrupt``;
 nothing partial is returned). Values of data that is not public are redacted in reports unless
