@@ -212,3 +212,24 @@ impl parquet::file::reader::ChunkReader for Source {
         }
     }
 }
+
+/// The indexes of `columns` in `schema` (a file's, named `rel`), ascending and each once: the
+/// roots of a projection. A column the file lacks is an error naming it.
+pub(crate) fn roots<S: AsRef<str>>(
+    schema: &arrow::datatypes::Schema,
+    columns: &[S],
+    rel: &str,
+) -> Result<Vec<usize>, String> {
+    let mut roots = columns
+        .iter()
+        .map(|c| {
+            let c = c.as_ref();
+            schema
+                .index_of(c)
+                .map_err(|_| format!("column `{c}` is missing from {rel}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    roots.sort_unstable();
+    roots.dedup();
+    Ok(roots)
+}

@@ -182,13 +182,9 @@ pub(crate) fn write_output(out: Option<&Path>, text: &str) -> Result<()> {
 
 /// How a dataset's hidden values are redacted in what leaves the machine
 /// (`assay_model::redact::Redaction`); a key that cannot be read or made is said, and exits 2.
-pub(crate) struct Redaction;
-
-impl Redaction {
-    pub(crate) fn of(loaded: &LoadedManifest) -> Result<assay_model::redact::Redaction, Status> {
-        assay_model::redact::Redaction::of(loaded).map_err(|e| {
-            eprintln!("error: {e}");
-            Status::Invalid
-        })
-    }
+pub(crate) fn redaction(loaded: &LoadedManifest) -> Result<assay_model::redact::Redaction, Status> {
+    assay_model::redact::Redaction::of(loaded).map_err(|e| {
+        eprintln!("error: {e}");
+        Status::Invalid
+    })
 }

@@ -144,7 +144,7 @@ fn pack_loaded(
     let report = if args.reveal {
         report
     } else {
-        match super::Redaction::of(&loaded) {
+        match super::redaction(&loaded) {
             Ok(r) => r.report(&loaded, &report),
             Err(s) => return Ok(s),
         }

@@ -38,7 +38,7 @@ fn validate_catalog(
         match super::validate::validate_at(&loaded, now_us, &now_text) {
             Ok(r) if args.reveal => out.push((loaded, r)),
             Ok(r) => {
-                let r = super::Redaction::of(&loaded)?.report(&loaded, &r);
+                let r = super::redaction(&loaded)?.report(&loaded, &r);
                 out.push((loaded, r));
             }
             Err(e) => {
@@ -110,7 +110,7 @@ pub fn run(registry: &FieldRegistry, args: ReportArgs) -> Result<Status> {
     let redaction = if args.reveal {
         None
     } else {
-        match super::Redaction::of(&loaded) {
+        match super::redaction(&loaded) {
             Ok(r) => Some(r),
             Err(s) => return Ok(s),
         }

@@ -121,7 +121,7 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
         _ => !args.reveal,
     };
     let redaction = if redact || (args.openlineage.is_some() && !args.reveal) {
-        match super::Redaction::of(&loaded) {
+        match super::redaction(&loaded) {
             Ok(r) => Some(r),
             Err(status) => return Ok(status),
         }

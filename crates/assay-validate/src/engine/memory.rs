@@ -65,10 +65,7 @@ pub fn validate_batches(
     };
     let history = super::history_for(loaded, &[r]);
     let planned = super::plan::plan(r);
-    let check_set = vec![serde_json::json!({
-        "resource": r.name,
-        "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
-    })];
+    let check_set = vec![super::plan::check_set(r, &planned)];
     let files = vec![ResolvedFile {
         rel: MEMORY_FILE.into(),
         path: PathBuf::from(MEMORY_FILE),

@@ -165,10 +165,7 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
             return Err(crate::Error::Interrupted);
         }
         let planned = plan::plan(r);
-        let set = serde_json::json!({
-            "resource": r.name,
-            "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
-        });
+        let set = plan::check_set(r, &planned);
         // What every file's cached results depend on in the resource: its checks and its key
         // (the samples' key values).
         let resource_key = serde_json::json!({

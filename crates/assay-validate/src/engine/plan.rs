@@ -9,6 +9,15 @@ use assay_model::check::{
 use assay_model::manifest::Field;
 use assay_model::report::CheckOrigin;
 
+/// A resource's planned checks as the run's check set records them (its digest is the
+/// report's `check_set_sha256`; the cache keys a file's results by it).
+pub(crate) fn check_set(r: &Resource, planned: &[(CheckOrigin, Check)]) -> serde_json::Value {
+    serde_json::json!({
+        "resource": r.name,
+        "checks": planned.iter().map(|(o, c)| serde_json::json!({"origin": o, "check": c})).collect::<Vec<_>>(),
+    })
+}
+
 /// Every check a resource runs, with where it came from.
 pub(crate) fn plan(r: &Resource) -> Vec<(CheckOrigin, Check)> {
     let pk: Vec<&str> = r

@@ -63,16 +63,7 @@ impl Sources<'_> {
             let (_, rel, f) = &self.files[fi];
             let builder = crate::source::Source::reader(&self.loaded.dir, f)?;
             let schema = builder.schema().clone();
-            let mut roots = Vec::new();
-            for c in columns {
-                roots.push(
-                    schema
-                        .index_of(c)
-                        .map_err(|_| format!("column `{c}` is missing from {rel}"))?,
-                );
-            }
-            roots.sort_unstable();
-            roots.dedup();
+            let roots = crate::source::roots(&schema, columns, rel)?;
             let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
             let mut selectors = Vec::new();
             let mut at = 0u64;
@@ -188,15 +179,7 @@ pub(super) fn read_resource(
         for (names, _) in predicates.iter().flatten() {
             wanted.extend(names.iter().map(String::as_str));
         }
-        let mut roots = Vec::new();
-        for c in &wanted {
-            let i = schema
-                .index_of(c)
-                .map_err(|_| format!("column `{c}` is missing from {rel}"))?;
-            roots.push(i);
-        }
-        roots.sort_unstable();
-        roots.dedup();
+        let roots = crate::source::roots(&schema, &wanted, rel)?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
         let reader = builder
             .with_projection(mask)
