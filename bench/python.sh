@@ -13,7 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-20000000}
-tgt=${CARGO_TARGET_DIR:-target}
+# Absolute: pip builds the wheel from the crate folder, where a relative path would start a
+# second target directory.
+tgt=${CARGO_TARGET_DIR:-$PWD/target}
 data=bench/data/$rows
 py=bench/.venv/bin/python
 [ -n "${NO_BUILD:-}" ] || cargo build --release --locked -q -p assay-cli -p xtask
