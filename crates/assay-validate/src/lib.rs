@@ -26,6 +26,7 @@ mod infer;
 pub mod lint_sql;
 mod ml;
 mod partition;
+pub mod plans;
 pub mod profile;
 pub mod source;
 mod spill;

@@ -121,25 +121,31 @@ impl Kernel for FreshnessCheck {
     }
 
     fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
-        let max_age = &self.check.max_age;
-        let age = IsoDuration::parse(max_age).map(|d| d.seconds as i64 * 1_000_000);
-        match (self.newest, age) {
-            (Some(v), Ok(age)) => {
-                t.observed = Some(serde_json::Value::String(micros_to_rfc3339(v)));
-                t.verdict(
-                    v < cx.options.now_us.saturating_sub(age),
-                    Some(format!(
-                        "newest value {} is older than {max_age} before the reference time",
-                        micros_to_rfc3339(v)
-                    )),
-                );
-            }
-            (None, _) => {
-                if t.error.is_none() {
-                    t.verdict(true, Some("no non-null value to measure freshness".into()));
-                }
-            }
-            (_, Err(e)) => t.fail_error(e),
+        verdict(t, &self.check, self.newest, cx.options.now_us);
+    }
+}
+
+/// The verdict on the newest value (`None`: no non-null value) at the reference time, as the
+/// kernel and the plans (`crate::plans`) give it.
+pub(crate) fn verdict(t: &mut Tally, check: &Freshness, newest: Option<i64>, now_us: i64) {
+    let max_age = &check.max_age;
+    let age = IsoDuration::parse(max_age).map(|d| d.seconds as i64 * 1_000_000);
+    match (newest, age) {
+        (Some(v), Ok(age)) => {
+            t.observed = Some(serde_json::Value::String(micros_to_rfc3339(v)));
+            t.verdict(
+                v < now_us.saturating_sub(age),
+                Some(format!(
+                    "newest value {} is older than {max_age} before the reference time",
+                    micros_to_rfc3339(v)
+                )),
+            );
         }
+        (None, _) => {
+            if t.error.is_none() {
+                t.verdict(true, Some("no non-null value to measure freshness".into()));
+            }
+        }
+        (_, Err(e)) => t.fail_error(e),
     }
 }

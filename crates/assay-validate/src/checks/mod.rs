@@ -33,6 +33,8 @@ use assay_model::{LoadedManifest, Resource};
 use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 
 pub(crate) use error::CheckError;
+pub(crate) use freshness::verdict as freshness_verdict;
+pub(crate) use row_count::verdict as row_count_verdict;
 
 use crate::engine::Options;
 use crate::engine::codec::{Dec, Enc};

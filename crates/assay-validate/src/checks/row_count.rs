@@ -44,16 +44,21 @@ impl Kernel for RowCountCheck {
     }
 
     fn finish(&mut self, t: &mut Tally, _: &FinishCx) {
-        let RowCount { min, max } = self.0;
         let n = t.evaluated;
-        t.observed = Some(n.into());
-        let bad = min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m);
-        t.verdict(
-            bad,
-            Some(format!(
-                "{n} rows; expected {}",
-                bounds_text(min.map(|v| v as f64), max.map(|v| v as f64))
-            )),
-        );
+        verdict(t, &self.0, n);
     }
+}
+
+/// The verdict on `n` rows, as the kernel and the plans (`crate::plans`) give it.
+pub(crate) fn verdict(t: &mut Tally, k: &RowCount, n: u64) {
+    let RowCount { min, max } = *k;
+    t.observed = Some(n.into());
+    let bad = min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m);
+    t.verdict(
+        bad,
+        Some(format!(
+            "{n} rows; expected {}",
+            bounds_text(min.map(|v| v as f64), max.map(|v| v as f64))
+        )),
+    );
 }

@@ -15,6 +15,8 @@ const MINUTE: i64 = 60_000_000;
 const BASE: i64 = 1_748_736_000_000_000;
 
 /// Writes `batch` to `path` with row groups of `row_group_rows`.
+mod plans;
+
 fn write(path: &Path, batch: &RecordBatch, row_group_rows: usize) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let props = WriterProperties::builder()
