@@ -9,7 +9,9 @@
 //!   aggregate over one scan: `count(fail)` rows evaluated, `count(*) FILTER (WHERE fail)`
 //!   failing.
 //! - **`row_count`** is `count(*)` and **`freshness`** `max` of the column, in the same scan.
-//! - **`unique` / `unique_key`** are `GROUP BY key HAVING count(*) > 1`.
+//! - **`unique` / `unique_key`** are `GROUP BY key` with `count(*) - 1` summed where it is
+//!   above 0 (`HAVING count(*) > 1`); their samples a window over the key in file and row
+//!   order, and only when something repeats.
 //! - **Samples** are a second, targeted scan per failing check: `WHERE fail`, the lowest row
 //!   numbers of each file first (`row_number() OVER (PARTITION BY input_file_name() ORDER BY
 //!   file_row_index())`), at most `samples` per file, ordered over files as the resource's files
@@ -33,7 +35,7 @@ use assay_model::{LoadedManifest, Resource, Scalar};
 use datafusion::common::ScalarValue;
 use datafusion::dataframe::DataFrame;
 use datafusion::functions::core::expr_fn::{file_row_index, input_file_name};
-use datafusion::functions_aggregate::expr_fn::{count, max};
+use datafusion::functions_aggregate::expr_fn::{count, max, sum};
 use datafusion::logical_expr::{Expr, ExprFunctionExt, cast as cast_expr, col, lit, when};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
@@ -649,15 +651,58 @@ async fn unique(
         .map(|(j, c)| col_of(c).alias(format!("__v{j}")))
         .collect();
     let key_cols: Vec<Expr> = (0..columns.len()).map(|j| col(format!("__v{j}"))).collect();
+    // Counted by grouping (`GROUP BY key`, keys with every column set): the rows of all groups
+    // are evaluated; a key seen n > 1 times fails n - 1 rows, every row after its first.
+    let n = col("__n");
+    let counts =
+        t.df.clone()
+            .filter(non_null.clone())
+            .and_then(|df| {
+                df.aggregate(
+                    columns.iter().map(|c| col_of(c)).collect(),
+                    vec![count(lit(1)).alias("__n")],
+                )
+            })
+            .and_then(|df| {
+                let repeats = sum(n.clone() - lit(1i64))
+                    .filter(n.clone().gt(lit(1i64)))
+                    .build()?;
+                df.aggregate(
+                    vec![],
+                    vec![sum(n).alias("__evaluated"), repeats.alias("__failing")],
+                )
+            })
+            .map_err(|e| e.to_string())?
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?;
+    let total = |name: &str| -> u64 {
+        counts
+            .iter()
+            .filter_map(|b| b.column_by_name(name))
+            .filter_map(|a| cast(a, &DataType::Int64).ok())
+            .map(|a| {
+                let a = a.as_primitive::<Int64Type>();
+                (0..a.len())
+                    .filter(|i| a.is_valid(*i))
+                    .map(|i| a.value(i) as u64)
+                    .sum::<u64>()
+            })
+            .sum()
+    };
+    tally.evaluated = total("__evaluated");
+    tally.failing = total("__failing");
+    if tally.failing == 0 || cap == 0 {
+        return Ok(());
+    }
+    // The samples: per key in file and row order, every row after the first, with where the
+    // first was.
     let mut select = vec![col("__file"), col("__row")];
     select.extend(keys);
     let located = located(t)
         .and_then(|df| df.filter(pinned(non_null)))
         .and_then(|df| df.select(select))
         .map_err(|e| e.to_string())?;
-    // Evaluated: the rows with a whole key.
-    let evaluated = located.clone().count().await.map_err(|e| e.to_string())? as u64;
-    tally.evaluated = evaluated;
     let order = vec![
         col("__file").sort(true, true),
         col("__row").sort(true, true),
@@ -677,10 +722,6 @@ async fn unique(
         .and_then(|df| df.filter(col("__seen").gt(lit(1u64))))
         .and_then(|df| df.drop_columns(&["__seen"]))
         .map_err(|e| e.to_string())?;
-    tally.failing = ranked.clone().count().await.map_err(|e| e.to_string())? as u64;
-    if tally.failing == 0 || cap == 0 {
-        return Ok(());
-    }
     let batches = lowest_per_file(Ok(ranked), cap).await?;
     let mut found = Vec::new();
     for b in &batches {
