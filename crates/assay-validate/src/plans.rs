@@ -116,12 +116,7 @@ async fn evaluate_resource(
 ) -> Vec<Planned> {
     let planned = plan::plan(r);
     let table = table(ctx, files).await;
-    let pk: Vec<String> = r
-        .schema
-        .primary_key
-        .as_ref()
-        .map(|k| k.columns().iter().map(|s| s.to_string()).collect())
-        .unwrap_or_default();
+    let pk = crate::engine::resource::key_columns(r);
     let empty = Schema::empty();
     let schema = table.as_ref().map_or(&empty, |t| t.df.schema().as_arrow());
     let compiled: Vec<Compiled> = planned
@@ -542,7 +537,7 @@ async fn samples(
     let mut found = Vec::new();
     for b in &batches {
         for i in 0..b.num_rows() {
-            let (file, row) = locate(t, b, i)?;
+            let (file, row) = locate(t, b, i, ROW)?;
             let render_all = |prefix: &str, n: usize| -> Vec<String> {
                 (0..n)
                     .filter_map(|j| b.column_by_name(&format!("{prefix}{j}")))
@@ -616,19 +611,28 @@ async fn lowest_per_file(
         .map_err(|e| e.to_string())
 }
 
-/// The file index and row of row `i` of a batch with `__file` and `__row`.
-fn locate(t: &Table, b: &RecordBatch, i: usize) -> Result<(usize, u64), String> {
-    let file = b.column_by_name("__file").ok_or("no __file")?;
-    let file = cast(file, &DataType::Utf8).map_err(|e| e.to_string())?;
-    let name = file.as_string::<i32>().value(i);
+/// The file index and row of row `i` of a batch, from its columns `[file, row]` (`__file`
+/// and `__row` for the row itself).
+fn locate(
+    t: &Table,
+    b: &RecordBatch,
+    i: usize,
+    [file, row]: [&str; 2],
+) -> Result<(usize, u64), String> {
+    let name = b.column_by_name(file).ok_or_else(|| format!("no {file}"))?;
+    let name = cast(name, &DataType::Utf8).map_err(|e| e.to_string())?;
+    let name = name.as_string::<i32>().value(i);
     let index = *t
         .by_name
         .get(name.trim_start_matches('/'))
         .ok_or_else(|| format!("a row of an unknown file {name}"))?;
-    let row = b.column_by_name("__row").ok_or("no __row")?;
+    let row = b.column_by_name(row).ok_or_else(|| format!("no {row}"))?;
     let row = cast(row, &DataType::Int64).map_err(|e| e.to_string())?;
     Ok((index, row.as_primitive::<Int64Type>().value(i) as u64))
 }
+
+/// A row's own location.
+const ROW: [&str; 2] = ["__file", "__row"];
 
 /// `unique` / `unique_key`: rows whose key (all columns non-null) repeats one seen at a lower
 /// location; each sample names where its value was first seen.
@@ -726,17 +730,8 @@ async fn unique(
     let mut found = Vec::new();
     for b in &batches {
         for i in 0..b.num_rows() {
-            let (file, row) = locate(t, b, i)?;
-            let first_file = b.column_by_name("__first_file").ok_or("no first file")?;
-            let first_file = cast(first_file, &DataType::Utf8).map_err(|e| e.to_string())?;
-            let first_name = first_file.as_string::<i32>().value(i);
-            let first_index = *t
-                .by_name
-                .get(first_name.trim_start_matches('/'))
-                .ok_or("unknown first file")?;
-            let first_row = b.column_by_name("__first_row").ok_or("no first row")?;
-            let first_row = cast(first_row, &DataType::Int64).map_err(|e| e.to_string())?;
-            let first_row = first_row.as_primitive::<Int64Type>().value(i);
+            let (file, row) = locate(t, b, i, ROW)?;
+            let (first_index, first_row) = locate(t, b, i, ["__first_file", "__first_row"])?;
             let values: Vec<String> = (0..columns.len())
                 .filter_map(|j| b.column_by_name(&format!("__v{j}")))
                 .map(|a| render(a.as_ref(), i))

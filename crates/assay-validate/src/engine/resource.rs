@@ -43,14 +43,16 @@ pub(crate) fn begin(
     for s in &mut slots {
         s.kernel.begin_resource(&mut s.tally, cx);
     }
-    let pk = cx
-        .resource
-        .schema
+    (slots, key_columns(cx.resource))
+}
+
+/// The resource's primary-key columns, whose values name a sample's row; none without a key.
+pub(crate) fn key_columns(r: &Resource) -> Vec<String> {
+    r.schema
         .primary_key
         .as_ref()
         .map(|k| k.columns().iter().map(|s| s.to_string()).collect())
-        .unwrap_or_default();
-    (slots, pk)
+        .unwrap_or_default()
 }
 
 /// Validates one resource: the implicit `schema` check first, then every planned check.
