@@ -49,5 +49,5 @@ cargo test --workspace --locked "$@"
 # the `assay` binary cargo built.
 PATH="$PWD/.venv-test/bin:$PATH" MATURIN_PEP517_ARGS="--profile dev" .venv-test/bin/pip install --quiet --disable-pip-version-check \
   --no-build-isolation --no-deps --force-reinstall ./crates/assay-python
-ASSAY_BIN="$PWD/target/debug/assay" .venv-test/bin/python -m pytest -q -p no:cacheprovider \
+ASSAY_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/assay" .venv-test/bin/python -m pytest -q -p no:cacheprovider \
   crates/assay-python/tests
