@@ -23,7 +23,6 @@
 
 use std::collections::HashMap;
 use std::ops::Not;
-use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::compute::cast;
@@ -127,28 +126,27 @@ async fn evaluate_resource(
         .iter()
         .map(|_| Tally::new(options.samples))
         .collect();
-    match &table {
-        Err(e) => {
-            for (t, c) in tallies.iter_mut().zip(&compiled) {
-                if !matches!(c, Compiled::Local(_)) {
-                    t.fail_error(e.clone());
-                }
+    // A table that cannot be read, or a fused scan that fails, is every compiled check's error
+    // (`fail_error` keeps a check's own first reason).
+    let failed = match &table {
+        Err(e) => Some(e.clone()),
+        Ok(t) => run_scan(t, &compiled, &pk, &mut tallies, options)
+            .await
+            .err(),
+    };
+    if let Some(e) = failed {
+        for (t, c) in tallies.iter_mut().zip(&compiled) {
+            if !matches!(c, Compiled::Local(_)) {
+                t.fail_error(e.clone());
             }
         }
-        Ok(t) => {
-            if let Err(e) = run_scan(t, &compiled, &pk, &mut tallies, options).await {
-                for (tally, c) in tallies.iter_mut().zip(&compiled) {
-                    if !matches!(c, Compiled::Local(_)) && tally.error.is_none() {
-                        tally.fail_error(e.clone());
-                    }
-                }
-            }
-            for (i, c) in compiled.iter().enumerate() {
-                if let Compiled::Unique(columns) = c
-                    && let Err(e) = unique(t, columns, columns == &pk, &mut tallies[i]).await
-                {
-                    tallies[i].fail_error(e);
-                }
+    }
+    if let Ok(t) = &table {
+        for (i, c) in compiled.iter().enumerate() {
+            if let Compiled::Unique(columns) = c
+                && let Err(e) = unique(t, columns, columns == &pk, &mut tallies[i]).await
+            {
+                tallies[i].fail_error(e);
             }
         }
     }
@@ -204,12 +202,14 @@ async fn table(ctx: &SessionContext, files: &[ResolvedFile]) -> Result<Table, St
         }
         let abs = std::fs::canonicalize(&f.path).map_err(|e| format!("{}: {e}", f.rel))?;
         let file = std::fs::File::open(&abs).map_err(|e| format!("{}: {e}", f.rel))?;
-        let meta = parquet::file::metadata::ParquetMetaDataReader::new()
-            .parse_and_finish(&file)
-            .map_err(|e| format!("{}: {e}", f.rel))?;
+        let len = file
+            .metadata()
+            .map_err(|e| format!("{}: {e}", f.rel))?
+            .len();
+        let meta = crate::footer::load(&file, len).map_err(|e| format!("{}: {e}", f.rel))?;
         let mut first = 0u64;
         let mut starts = Vec::new();
-        for rg in meta.row_groups() {
+        for rg in meta.metadata().row_groups() {
             starts.push(first);
             first += rg.num_rows().max(0) as u64;
         }
@@ -220,15 +220,13 @@ async fn table(ctx: &SessionContext, files: &[ResolvedFile]) -> Result<Table, St
         paths.push(text);
     }
     let df = ctx
-        .read_parquet(paths.clone(), ParquetReadOptions::default())
-        .await
-        .map_err(|e| format!("the files cannot be read as one table: {e}"))?;
-    let locating = SessionContext::new_with_state(ctx.state());
-    locating.remove_optimizer_rule("common_sub_expression_eliminate");
-    let locating = locating
         .read_parquet(paths, ParquetReadOptions::default())
         .await
         .map_err(|e| format!("the files cannot be read as one table: {e}"))?;
+    // The same plan (and table, its schema already read) in a copy of the context.
+    let locating = SessionContext::new_with_state(ctx.state());
+    locating.remove_optimizer_rule("common_sub_expression_eliminate");
+    let locating = DataFrame::new(locating.state(), df.logical_plan().clone());
     Ok(Table {
         df,
         locating,
@@ -378,23 +376,11 @@ fn in_set(
 ) -> Result<Expr, String> {
     let dt = dt.ok_or("no column")?;
     let vt = conformance::value_type(&dt).clone();
-    let mut list = Vec::new();
-    for v in values {
-        let a: ArrayRef = match v {
-            Scalar::Text(t) => Arc::new(arrow::array::StringArray::from(vec![t.clone()])),
-            Scalar::Number(n) => Arc::new(arrow::array::Float64Array::from(vec![
-                n.as_f64().unwrap_or(f64::NAN),
-            ])),
-            Scalar::Bool(b) => Arc::new(arrow::array::BooleanArray::from(vec![*b])),
-        };
-        let Ok(a) = cast(&a, &vt) else {
-            return Err(format!("value {v} does not cast"));
-        };
-        if a.is_null(0) {
-            continue;
-        }
-        list.push(literal(&a)?);
-    }
+    let list = crate::checks::listed_values(values, &vt)
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(literal)
+        .collect::<Result<Vec<_>, _>>()?;
     let x = cast_expr(col_of(column), vt);
     // In the set fails `not_in_set`; out of it fails `in_set`.
     Ok(x.in_list(list, !negate))
@@ -421,15 +407,8 @@ fn length(k: &assay_model::check::Length, dt: Option<DataType>) -> Result<Expr, 
 
 /// `expression`: the SQL parsed against the table's columns; it fails where it is false.
 fn expression(sql: &str, schema: &Schema) -> Result<(Expr, Vec<String>), String> {
-    let ctx = SessionContext::new();
-    let df_schema =
-        datafusion::common::DFSchema::try_from(schema.clone()).map_err(|e| e.to_string())?;
-    let expr = ctx
-        .parse_sql_expr(sql, &df_schema)
+    let (expr, names) = crate::checks::parse_expression(&SessionContext::new(), sql, schema)
         .map_err(|e| e.to_string())?;
-    let mut names: Vec<String> = expr.column_refs().iter().map(|c| c.name.clone()).collect();
-    names.sort();
-    names.dedup();
     Ok((expr.not(), names))
 }
 
@@ -475,17 +454,7 @@ async fn run_scan(
             .collect()
             .await
             .map_err(|e| e.to_string())?;
-    let batch = arrow::compute::concat_batches(
-        &batches.first().map(|b| b.schema()).ok_or("no answer")?,
-        &batches,
-    )
-    .map_err(|e| e.to_string())?;
-    let int = |name: &str| -> Option<i64> {
-        let a = batch.column_by_name(name)?;
-        let a = cast(a, &DataType::Int64).ok()?;
-        let a = a.as_primitive::<Int64Type>();
-        (a.len() == 1 && a.is_valid(0)).then(|| a.value(0))
-    };
+    let int = |name: &str| value(&batches, name);
     let rows = int("__rows").unwrap_or(0) as u64;
     for (i, c) in compiled.iter().enumerate() {
         match c {
@@ -509,6 +478,26 @@ async fn run_scan(
         }
     }
     Ok(())
+}
+
+/// The value of column `name` in the one row of an aggregate without groups; `None` when it
+/// is null.
+fn value(batches: &[RecordBatch], name: &str) -> Option<i64> {
+    batches
+        .iter()
+        .filter(|b| b.num_rows() > 0)
+        .find_map(|b| b.column_by_name(name))
+        .and_then(|a| cast(a, &DataType::Int64).ok())
+        .and_then(|a| {
+            let a = a.as_primitive::<Int64Type>();
+            a.is_valid(0).then(|| a.value(0))
+        })
+}
+
+/// Samples found per file, kept lowest first over files in resolution order, then rows.
+fn absorb_in_order(tally: &mut Tally, mut found: Vec<(usize, u64, Sample)>) {
+    found.sort_by_key(|(f, r, _)| (*f, *r));
+    tally.absorb_samples(found.into_iter().map(|(_, _, s)| s).collect());
 }
 
 /// The first failing rows of a check: per file, the lowest row numbers, at most the cap; then
@@ -558,8 +547,7 @@ async fn samples(
             ));
         }
     }
-    found.sort_by_key(|(f, r, _)| (*f, *r));
-    tally.absorb_samples(found.into_iter().map(|(_, _, s)| s).collect());
+    absorb_in_order(tally, found);
     Ok(())
 }
 
@@ -680,22 +668,8 @@ async fn unique(
             .collect()
             .await
             .map_err(|e| e.to_string())?;
-    let total = |name: &str| -> u64 {
-        counts
-            .iter()
-            .filter_map(|b| b.column_by_name(name))
-            .filter_map(|a| cast(a, &DataType::Int64).ok())
-            .map(|a| {
-                let a = a.as_primitive::<Int64Type>();
-                (0..a.len())
-                    .filter(|i| a.is_valid(*i))
-                    .map(|i| a.value(i) as u64)
-                    .sum::<u64>()
-            })
-            .sum()
-    };
-    tally.evaluated = total("__evaluated");
-    tally.failing = total("__failing");
+    tally.evaluated = value(&counts, "__evaluated").unwrap_or(0) as u64;
+    tally.failing = value(&counts, "__failing").unwrap_or(0) as u64;
     if tally.failing == 0 || cap == 0 {
         return Ok(());
     }
@@ -753,7 +727,6 @@ async fn unique(
             ));
         }
     }
-    found.sort_by_key(|(f, r, _)| (*f, *r));
-    tally.absorb_samples(found.into_iter().map(|(_, _, s)| s).collect());
+    absorb_in_order(tally, found);
     Ok(())
 }

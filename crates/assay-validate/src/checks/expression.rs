@@ -72,6 +72,23 @@ impl RowCheck for ExpressionCheck {
     }
 }
 
+/// `sql` parsed against `schema`, and the columns it refers to (sorted, each once); for the
+/// kernel here and for the plans (`crate::plans`).
+pub(crate) fn parse(
+    ctx: &datafusion::prelude::SessionContext,
+    sql: &str,
+    schema: &Schema,
+) -> Result<(datafusion::logical_expr::Expr, Vec<String>), CheckError> {
+    let full = datafusion::common::DFSchema::try_from(schema.clone())?;
+    let expr = ctx
+        .parse_sql_expr(sql, &full)
+        .map_err(|e| format!("expression `{sql}`: {e}"))?;
+    let mut names: Vec<String> = expr.column_refs().iter().map(|c| c.name.clone()).collect();
+    names.sort();
+    names.dedup();
+    Ok((expr, names))
+}
+
 /// Plans `sql` against a file's columns: the columns it refers to and the physical expression.
 ///
 /// The SQL is parsed against every column of the file (value types), so functions, literals
@@ -95,13 +112,7 @@ pub(crate) fn plan(
             .collect::<Vec<_>>(),
     );
     let ctx = datafusion::prelude::SessionContext::new();
-    let full = datafusion::common::DFSchema::try_from(plain_schema.clone())?;
-    let expr = ctx
-        .parse_sql_expr(sql, &full)
-        .map_err(|e| format!("expression `{sql}`: {e}"))?;
-    let mut names: Vec<String> = expr.column_refs().iter().map(|c| c.name.clone()).collect();
-    names.sort();
-    names.dedup();
+    let (expr, names) = parse(&ctx, sql, &plain_schema)?;
     let fields: Vec<Field> = names
         .iter()
         .filter_map(|n| plain_schema.field_with_name(n).ok().cloned())

@@ -187,23 +187,30 @@ impl SetCheck {
         }
         let converter = RowConverter::new(vec![SortField::new(vt.clone())])?;
         let mut set = HashSet::new();
-        for v in &self.values {
-            let arr: ArrayRef = match v {
-                Scalar::Text(t) => Arc::new(StringArray::from(vec![t.clone()])),
-                Scalar::Number(n) => {
-                    Arc::new(Float64Array::from(vec![n.as_f64().unwrap_or(f64::NAN)]))
-                }
-                Scalar::Bool(b) => Arc::new(BooleanArray::from(vec![*b])),
-            };
-            let arr = cast(&arr, vt).map_err(|e| format!("value {v}: {e}"))?;
-            if arr.is_null(0) {
-                continue;
-            }
+        for arr in listed(&self.values, vt)? {
             let rows = converter.convert_columns(&[arr])?;
             set.insert(Box::from(rows.row(0).as_ref()));
         }
         Ok(Set::Rows(set, converter))
     }
+}
+
+/// The listed values as one-value arrays of the column's value type `vt`; a value that casts
+/// to null is left out (it can match no value). For the kernel and the plans (`crate::plans`).
+pub(crate) fn listed(values: &[Scalar], vt: &DataType) -> Result<Vec<ArrayRef>, CheckError> {
+    let mut out = Vec::new();
+    for v in values {
+        let arr: ArrayRef = match v {
+            Scalar::Text(t) => Arc::new(StringArray::from(vec![t.clone()])),
+            Scalar::Number(n) => Arc::new(Float64Array::from(vec![n.as_f64().unwrap_or(f64::NAN)])),
+            Scalar::Bool(b) => Arc::new(BooleanArray::from(vec![*b])),
+        };
+        let arr = cast(&arr, vt).map_err(|e| format!("value {v}: {e}"))?;
+        if !arr.is_null(0) {
+            out.push(arr);
+        }
+    }
+    Ok(out)
 }
 
 /// A set of strings tested once per row of a column that is not dictionary-encoded (a table

@@ -33,7 +33,9 @@ use assay_model::{LoadedManifest, Resource};
 use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 
 pub(crate) use error::CheckError;
+pub(crate) use expression::parse as parse_expression;
 pub(crate) use freshness::verdict as freshness_verdict;
+pub(crate) use in_set::listed as listed_values;
 pub(crate) use row_count::verdict as row_count_verdict;
 
 use crate::engine::Options;
