@@ -164,8 +164,7 @@ async fn evaluate_resource(
     out
 }
 
-/// A tally as a result; row-level results never name how they were decided differently from
-/// data.
+/// A tally as a result, decided by data: the plans settle nothing from statistics.
 fn result(mut t: Tally, origin: CheckOrigin, check: &Check) -> CheckResult {
     t.by_data = 1;
     t.into_result(origin, check)
