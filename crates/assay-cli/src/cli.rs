@@ -99,6 +99,10 @@ pub struct ValidateArgs {
     /// Redact values of personal and non-public columns in the text output too.
     #[arg(long)]
     pub redact: bool,
+    /// Run the checks on an Apache DataFusion Ballista cluster: `df://HOST:PORT`, its
+    /// scheduler. Its executors read the files from the object store (docs/scale.md).
+    #[arg(long, value_name = "URL")]
+    pub cluster: Option<String>,
 }
 
 /// Arguments of `assay lock`.
@@ -433,6 +437,10 @@ pub struct PublishArgs {
     /// for the same reference time.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// Run the datasets' checks on an Apache DataFusion Ballista cluster: `df://HOST:PORT`,
+    /// its scheduler (docs/scale.md). A cluster that fails publishes nothing (exit 3).
+    #[arg(long, value_name = "URL")]
+    pub cluster: Option<String>,
 }
 
 /// Arguments of `assay search`.

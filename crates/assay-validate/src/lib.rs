@@ -35,7 +35,7 @@ pub mod values;
 
 pub use engine::cache::{CacheOptions, CacheUsage, cache_usage};
 pub use engine::memory::validate_batches;
-pub use engine::{Options, Progress, micros_to_rfc3339, validate};
+pub use engine::{Decided, Options, Progress, micros_to_rfc3339, validate};
 pub use infer::{infer_fields, infer_fields_from_file};
 
 /// Why a validation could not start. A failed check is not an error: it is a result in the
@@ -87,7 +87,16 @@ pub fn validate_at(
     now_us: i64,
     now_text: &str,
 ) -> Result<assay_model::report::Report, String> {
-    let options = crate::Options {
+    crate::validate(loaded, &options_at(loaded, now_us, now_text)?).map_err(|e| e.to_string())
+}
+
+/// The settings [`validate_at`] validates with.
+pub fn options_at(
+    loaded: &assay_model::LoadedManifest,
+    now_us: i64,
+    now_text: &str,
+) -> Result<crate::Options, String> {
+    Ok(crate::Options {
         now_us,
         now_text: now_text.to_string(),
         quality: quality_config(&loaded.dir)?,
@@ -95,8 +104,7 @@ pub fn validate_at(
         // publishes or packs is the same wherever the bytes live.
         hash_remote: true,
         ..Default::default()
-    };
-    crate::validate(loaded, &options).map_err(|e| e.to_string())
+    })
 }
 
 /// The catalog's `quality.json`: the nearest one in the dataset's folder or above it, else the

@@ -91,16 +91,68 @@ pub async fn evaluate(
     loaded: &LoadedManifest,
     options: &Options,
 ) -> Result<Vec<PlannedResource>, crate::Error> {
+    evaluate_all(ctx, loaded, options, false)
+        .await
+        .map_err(|e| match e {
+            Stop::Storage(e) => e,
+            // Not raised when errors are the checks'.
+            Stop::Query(_) => crate::Error::Interrupted,
+        })
+}
+
+/// Why [`evaluate_or_stop`] stopped.
+#[derive(Debug)]
+pub enum Stop {
+    /// A resource's files could not be listed.
+    Storage(crate::Error),
+    /// A query failed: the table could not be read, or the engine running it failed.
+    Query(String),
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Storage(e) => e.fmt(f),
+            Stop::Query(m) => f.write_str(m),
+        }
+    }
+}
+
+/// As [`evaluate`], but the first query that fails ends the run instead of being its checks'
+/// error: for an engine (a cluster) whose failure says nothing of the data.
+pub async fn evaluate_or_stop(
+    ctx: &SessionContext,
+    loaded: &LoadedManifest,
+    options: &Options,
+) -> Result<Vec<PlannedResource>, Stop> {
+    evaluate_all(ctx, loaded, options, true).await
+}
+
+async fn evaluate_all(
+    ctx: &SessionContext,
+    loaded: &LoadedManifest,
+    options: &Options,
+    stop: bool,
+) -> Result<Vec<PlannedResource>, Stop> {
     let mut out = Vec::new();
     for r in &loaded.manifest.resources {
         if options.resource.as_ref().is_some_and(|n| n != &r.name) {
             continue;
         }
-        let (files, _) = assay_storage::resolve(&loaded.dir, &r.path.patterns())
-            .map_err(crate::Error::Storage)?;
+        let dir = loaded.dir.clone();
+        let patterns: Vec<String> = r.path.patterns().into_iter().map(String::from).collect();
+        let (files, _) = blocking(move || {
+            let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            assay_storage::resolve(&dir, &patterns)
+        })
+        .await
+        .map_err(Stop::Query)?
+        .map_err(|e| Stop::Storage(crate::Error::Storage(e)))?;
         out.push(PlannedResource {
             name: r.name.clone(),
-            checks: evaluate_resource(ctx, r, &files, options).await,
+            checks: evaluate_resource(ctx, &loaded.dir, r, &files, options, stop)
+                .await
+                .map_err(|e| Stop::Query(format!("resource `{}`: {e}", r.name)))?,
         });
     }
     Ok(out)
@@ -109,12 +161,14 @@ pub async fn evaluate(
 /// One resource's checks.
 async fn evaluate_resource(
     ctx: &SessionContext,
+    dir: &std::path::Path,
     r: &Resource,
     files: &[ResolvedFile],
     options: &Options,
-) -> Vec<Planned> {
+    stop: bool,
+) -> Result<Vec<Planned>, String> {
     let planned = plan::plan(r);
-    let table = table(ctx, files).await;
+    let table = table(ctx, dir, files).await;
     let pk = crate::engine::resource::key_columns(r);
     let empty = Schema::empty();
     let schema = table.as_ref().map_or(&empty, |t| t.df.schema().as_arrow());
@@ -130,10 +184,14 @@ async fn evaluate_resource(
     // (`fail_error` keeps a check's own first reason).
     let failed = match &table {
         Err(e) => Some(e.clone()),
-        Ok(t) => run_scan(t, &compiled, &pk, &mut tallies, options)
+        Ok(t) => run_scan(t, &compiled, &pk, &mut tallies, options, stop)
             .await
             .err(),
     };
+    // With no file to read, no check is evaluated (the local engine says so too), stop or not.
+    if let Some(e) = failed.as_ref().filter(|_| stop && !files.is_empty()) {
+        return Err(e.clone());
+    }
     if let Some(e) = failed {
         for (t, c) in tallies.iter_mut().zip(&compiled) {
             if !matches!(c, Compiled::Local(_)) {
@@ -146,6 +204,9 @@ async fn evaluate_resource(
             if let Compiled::Unique(columns) = c
                 && let Err(e) = unique(t, columns, columns == &pk, &mut tallies[i]).await
             {
+                if stop {
+                    return Err(e);
+                }
                 tallies[i].fail_error(e);
             }
         }
@@ -161,7 +222,7 @@ async fn evaluate_resource(
             _ => out.push(Planned::Result(Box::new(result(t, origin, &check)))),
         }
     }
-    out
+    Ok(out)
 }
 
 /// A tally as a result, decided by data: the plans settle nothing from statistics.
@@ -172,74 +233,206 @@ fn result(mut t: Tally, origin: CheckOrigin, check: &Check) -> CheckResult {
 
 /// The resource's files as one table, with what maps a row back to its file and row group.
 struct Table {
+    /// The files as one table on the caller's context (a cluster's, or in-process): every
+    /// count is answered there.
     df: DataFrame,
-    /// The same files for the scans that locate rows, read by a context without common
-    /// subexpression elimination: the projection it adds for an expression used twice (the
-    /// value of a `range`) would sit between the scan and `input_file_name()` /
-    /// `file_row_index()`, which only the scan can answer.
-    locating: DataFrame,
+    /// A context of this process for the scans that locate failing rows, over only the files
+    /// that hold them (`file_row_index()` does not survive a plan's serialisation to a
+    /// cluster's executors in DataFusion 55.2). It runs without common subexpression
+    /// elimination: the projection it adds for an expression used twice (the value of a
+    /// `range`) would sit between the scan and `input_file_name()` / `file_row_index()`, which
+    /// only the scan can answer.
+    here: SessionContext,
+    /// The path or URL of each file, as read.
+    paths: Vec<String>,
     /// `input_file_name()` of each file → its index among the resolved files.
     by_name: HashMap<String, usize>,
-    files: Vec<String>,
-    /// Per file, the first row of each row group.
-    row_groups: Vec<Vec<u64>>,
+    files: Vec<ResolvedFile>,
+    dir: std::path::PathBuf,
+    /// Per file, the first row of each row group, read when a sample needs it.
+    row_groups: std::sync::Mutex<HashMap<usize, Vec<u64>>>,
 }
 
-async fn table(ctx: &SessionContext, files: &[ResolvedFile]) -> Result<Table, String> {
+async fn table(
+    ctx: &SessionContext,
+    dir: &std::path::Path,
+    files: &[ResolvedFile],
+) -> Result<Table, String> {
     if files.is_empty() {
         return Err("not evaluated: the resource's path matches no file".into());
     }
     let mut paths = Vec::new();
     let mut by_name = HashMap::new();
-    let mut row_groups = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        if f.remote.is_some() {
-            return Err(format!(
-                "{}: files in object storage are read by a cluster's executors, not here",
-                f.rel
-            ));
-        }
-        let abs = std::fs::canonicalize(&f.path).map_err(|e| format!("{}: {e}", f.rel))?;
-        let file = std::fs::File::open(&abs).map_err(|e| format!("{}: {e}", f.rel))?;
-        let len = file
-            .metadata()
-            .map_err(|e| format!("{}: {e}", f.rel))?
-            .len();
-        let meta = crate::footer::load(&file, len).map_err(|e| format!("{}: {e}", f.rel))?;
-        let mut first = 0u64;
-        let mut starts = Vec::new();
-        for rg in meta.metadata().row_groups() {
-            starts.push(first);
-            first += rg.num_rows().max(0) as u64;
-        }
-        row_groups.push(starts);
-        let text = abs.to_string_lossy().to_string();
-        // `input_file_name()` is the object-store path: no scheme, no leading slash.
-        by_name.insert(text.trim_start_matches('/').to_string(), i);
+        let (text, name) = match &f.remote {
+            // `input_file_name()` is the object's path in its store: no scheme, no bucket.
+            Some(info) => {
+                let (_, key) = assay_storage::split_url(&info.url).map_err(|e| e.to_string())?;
+                (info.url.clone(), key)
+            }
+            // A local file's is its absolute path without the leading slash.
+            None => {
+                let abs = std::fs::canonicalize(&f.path).map_err(|e| format!("{}: {e}", f.rel))?;
+                let text = abs.to_string_lossy().to_string();
+                let name = text.trim_start_matches('/').to_string();
+                (text, name)
+            }
+        };
+        by_name.insert(name, i);
         paths.push(text);
     }
     let df = ctx
-        .read_parquet(paths, ParquetReadOptions::default())
+        .read_parquet(paths.clone(), ParquetReadOptions::default())
         .await
         .map_err(|e| format!("the files cannot be read as one table: {e}"))?;
-    // The same plan (and table, its schema already read) in a copy of the context.
-    let locating = SessionContext::new_with_state(ctx.state());
-    locating.remove_optimizer_rule("common_sub_expression_eliminate");
-    let locating = DataFrame::new(locating.state(), df.logical_plan().clone());
+    let here = SessionContext::new_with_config_rt(
+        datafusion::prelude::SessionConfig::new(),
+        runtime_with_stores(dir)?,
+    );
+    here.remove_optimizer_rule("common_sub_expression_eliminate");
     Ok(Table {
         df,
-        locating,
+        here,
+        paths,
         by_name,
-        files: files.iter().map(|f| f.rel.clone()).collect(),
-        row_groups,
+        files: files.to_vec(),
+        dir: dir.to_path_buf(),
+        row_groups: Default::default(),
     })
 }
 
+/// Runs `f`, which may block (the storage crate's reads), off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| format!("a blocking read failed: {e}"))
+}
+
 impl Table {
-    /// The row group holding `row` of file `file`.
-    fn row_group(&self, file: usize, row: u64) -> u64 {
-        let starts = &self.row_groups[file];
-        starts.partition_point(|s| *s <= row).saturating_sub(1) as u64
+    /// The row group holding `row` of file `file`, from its footer.
+    async fn row_group(&self, file: usize, row: u64) -> Result<u64, String> {
+        let known = self
+            .row_groups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&file)
+            .cloned();
+        let starts = match known {
+            Some(s) => s,
+            None => {
+                let (dir, f) = (self.dir.clone(), self.files[file].clone());
+                let starts = blocking(move || -> Result<Vec<u64>, String> {
+                    let source = crate::source::Source::open(&dir, &f)?;
+                    let meta = crate::footer::load(&source, source.len())
+                        .map_err(|e| format!("{}: {e}", f.rel))?;
+                    let mut first = 0u64;
+                    let mut starts = Vec::new();
+                    for rg in meta.metadata().row_groups() {
+                        starts.push(first);
+                        first += rg.num_rows().max(0) as u64;
+                    }
+                    Ok(starts)
+                })
+                .await??;
+                self.row_groups
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(file, starts.clone());
+                starts
+            }
+        };
+        Ok(starts.partition_point(|s| *s <= row).saturating_sub(1) as u64)
+    }
+
+    /// The table with each row's file (`__file`), over every file: what the counts group by.
+    fn by_file(&self) -> datafusion::error::Result<DataFrame> {
+        let mut select = vec![input_file_name().alias("__file")];
+        select.extend(self.df.schema().fields().iter().map(|f| col_of(f.name())));
+        self.df.clone().select(select)
+    }
+
+    /// The files `chosen` (indexes, in order) read in this process with the whole table's
+    /// schema, each row with its file (`__file`) and row in it (`__row`). The two functions
+    /// are source dependent: they are answered by the scan, so they are projected right above
+    /// it, beside plain columns only.
+    async fn located(&self, chosen: &[usize]) -> datafusion::error::Result<DataFrame> {
+        let schema = self.df.schema().as_arrow().clone();
+        let paths: Vec<String> = chosen.iter().map(|&i| self.paths[i].clone()).collect();
+        let df = self
+            .here
+            .read_parquet(paths, ParquetReadOptions::default().schema(&schema))
+            .await?;
+        let mut select = vec![
+            input_file_name().alias("__file"),
+            file_row_index().alias("__row"),
+        ];
+        select.extend(schema.fields().iter().map(|f| col_of(f.name())));
+        df.select(select)
+    }
+
+    /// The index of a file by its `input_file_name()`.
+    fn index_of(&self, name: &str) -> Result<usize, String> {
+        self.by_name
+            .get(name.trim_start_matches('/'))
+            .copied()
+            .ok_or_else(|| format!("a row of an unknown file {name}"))
+    }
+}
+
+/// A runtime whose object stores are assay's (`assay_storage::Stores` for the folder `dir`):
+/// what reads a dataset's objects in this process, and in the cluster's scheduler and
+/// executors (`assay-ballista`).
+pub fn runtime_with_stores(
+    dir: &std::path::Path,
+) -> Result<std::sync::Arc<datafusion::execution::runtime_env::RuntimeEnv>, String> {
+    datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
+        .with_object_store_registry(std::sync::Arc::new(StoresRegistry::for_dir(dir)))
+        .build_arc()
+        .map_err(|e| e.to_string())
+}
+
+/// Local paths from the file system; every other URL from [`assay_storage::Stores`] for the
+/// working folder (each cloud's standard variables and its `storage.yaml`), built on first
+/// use. Stores come from the environment of the process, never from a query.
+#[derive(Debug)]
+pub struct StoresRegistry {
+    local: std::sync::Arc<object_store::local::LocalFileSystem>,
+    dir: std::path::PathBuf,
+}
+
+impl StoresRegistry {
+    /// The stores of the dataset folder `dir` (its `storage.yaml`, if any, found from there).
+    pub fn for_dir(dir: &std::path::Path) -> StoresRegistry {
+        StoresRegistry {
+            local: std::sync::Arc::new(object_store::local::LocalFileSystem::new()),
+            dir: dir.to_path_buf(),
+        }
+    }
+}
+
+impl datafusion::execution::object_store::ObjectStoreRegistry for StoresRegistry {
+    fn register_store(
+        &self,
+        _url: &url::Url,
+        _store: std::sync::Arc<dyn object_store::ObjectStore>,
+    ) -> Option<std::sync::Arc<dyn object_store::ObjectStore>> {
+        None
+    }
+
+    fn get_store(
+        &self,
+        url: &url::Url,
+    ) -> datafusion::error::Result<std::sync::Arc<dyn object_store::ObjectStore>> {
+        use datafusion::error::DataFusionError;
+        if url.scheme() == "file" || url.scheme().is_empty() {
+            return Ok(self.local.clone());
+        }
+        let stores = assay_storage::Stores::for_dir(&self.dir)
+            .map_err(|e| DataFusionError::External(e.to_string().into()))?;
+        let (store, _) = stores
+            .store(url.as_str())
+            .map_err(|e| DataFusionError::External(e.to_string().into()))?;
+        Ok(store)
     }
 }
 
@@ -419,6 +612,7 @@ async fn run_scan(
     pk: &[String],
     tallies: &mut [Tally],
     options: &Options,
+    stop: bool,
 ) -> Result<(), String> {
     let mut aggs = vec![count(lit(1)).alias("__rows")];
     for (i, c) in compiled.iter().enumerate() {
@@ -446,37 +640,73 @@ async fn run_scan(
             _ => {}
         }
     }
-    let batches =
-        t.df.clone()
-            .aggregate(vec![], aggs)
-            .map_err(|e| e.to_string())?
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?;
-    let int = |name: &str| value(&batches, name);
-    let rows = int("__rows").unwrap_or(0) as u64;
+    // One row per file: the counts of the files that hold a check's failing rows are what
+    // its samples are looked for in.
+    let batches = t
+        .by_file()
+        .and_then(|df| df.aggregate(vec![col("__file")], aggs))
+        .map_err(|e| e.to_string())?
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?;
+    let per_file = |name: &str| per_file(t, &batches, name);
+    let total = |name: &str| -> Result<u64, String> {
+        Ok(per_file(name)?.iter().map(|(_, n)| *n as u64).sum())
+    };
+    let rows = total("__rows")?;
     for (i, c) in compiled.iter().enumerate() {
         match c {
             Compiled::Rows { fail, values } => {
                 let tally = &mut tallies[i];
-                tally.evaluated = int(&format!("__e{i}")).unwrap_or(0) as u64;
-                tally.failing = int(&format!("__f{i}")).unwrap_or(0) as u64;
+                tally.evaluated = total(&format!("__e{i}"))?;
+                let failing = per_file(&format!("__f{i}"))?;
+                tally.failing = failing.iter().map(|(_, n)| *n as u64).sum();
                 if tally.failing > 0
                     && tally.cap() > 0
-                    && let Err(e) = samples(t, fail, values, pk, tally).await
+                    && let Err(e) = samples(t, fail, values, pk, &failing, tally).await
                 {
-                    tally.fail_error(format!("cannot locate the failing rows: {e}"));
+                    let e = format!("cannot locate the failing rows: {e}");
+                    if stop {
+                        return Err(e);
+                    }
+                    tally.fail_error(e);
                 }
             }
             Compiled::RowCount(k) => crate::checks::row_count_verdict(&mut tallies[i], k, rows),
             Compiled::Freshness(k) => {
-                let newest = int(&format!("__m{i}"));
+                let newest = per_file(&format!("__m{i}"))?
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .max();
                 crate::checks::freshness_verdict(&mut tallies[i], k, newest, options.now_us);
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The non-null values of column `name` of an aggregate grouped by `__file`, with each row's
+/// file, in the files' order.
+fn per_file(t: &Table, batches: &[RecordBatch], name: &str) -> Result<Vec<(usize, i64)>, String> {
+    let mut out = Vec::new();
+    for b in batches {
+        let Some(a) = b.column_by_name(name) else {
+            continue;
+        };
+        let a = cast(a, &DataType::Int64).map_err(|e| e.to_string())?;
+        let a = a.as_primitive::<Int64Type>();
+        let files = b.column_by_name("__file").ok_or("no __file")?;
+        let files = cast(files, &DataType::Utf8).map_err(|e| e.to_string())?;
+        let files = files.as_string::<i32>();
+        for i in 0..b.num_rows() {
+            if a.is_valid(i) {
+                out.push((t.index_of(files.value(i))?, a.value(i)));
+            }
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
 }
 
 /// The value of column `name` in the one row of an aggregate without groups; `None` when it
@@ -493,6 +723,24 @@ fn value(batches: &[RecordBatch], name: &str) -> Option<i64> {
         })
 }
 
+/// The first files (in order) of those holding failing rows, `counts` per file, that hold at
+/// least `cap` of them together.
+fn first_files(counts: &[(usize, i64)], cap: usize) -> Vec<usize> {
+    let mut chosen = Vec::new();
+    let mut held = 0i64;
+    for (file, n) in counts {
+        if *n <= 0 {
+            continue;
+        }
+        chosen.push(*file);
+        held += n;
+        if held >= cap as i64 {
+            break;
+        }
+    }
+    chosen
+}
+
 /// Samples found per file, kept lowest first over files in resolution order, then rows.
 fn absorb_in_order(tally: &mut Tally, mut found: Vec<(usize, u64, Sample)>) {
     found.sort_by_key(|(f, r, _)| (*f, *r));
@@ -506,6 +754,7 @@ async fn samples(
     fail: &Expr,
     values: &[String],
     pk: &[String],
+    failing: &[(usize, i64)],
     tally: &mut Tally,
 ) -> Result<(), String> {
     let cap = tally.cap();
@@ -518,7 +767,9 @@ async fn samples(
     }
     // Filtered right above the located scan, then projected: a projection of the failing
     // expression would be merged into the one that locates the rows.
-    let failing = located(t)
+    let failing = t
+        .located(&first_files(failing, cap))
+        .await
         .and_then(|df| df.filter(pinned(fail.clone())))
         .and_then(|df| df.select(select));
     let batches = lowest_per_file(failing, cap).await?;
@@ -536,8 +787,8 @@ async fn samples(
                 file,
                 row,
                 Sample {
-                    file: t.files[file].clone(),
-                    row_group: Some(t.row_group(file, row)),
+                    file: t.files[file].rel.clone(),
+                    row_group: Some(t.row_group(file, row).await?),
                     row: Some(row),
                     values: render_all("__v", values.len()),
                     key: render_all("__k", pk.len()),
@@ -550,25 +801,7 @@ async fn samples(
     Ok(())
 }
 
-/// The table with each row's file (`__file`) and row in it (`__row`). The two functions are
-/// source dependent: they are answered by the scan, so they are projected right above it,
-/// beside plain columns only.
-fn located(t: &Table) -> datafusion::error::Result<DataFrame> {
-    let mut select = vec![
-        input_file_name().alias("__file"),
-        file_row_index().alias("__row"),
-    ];
-    select.extend(
-        t.locating
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| col_of(f.name())),
-    );
-    t.locating.clone().select(select)
-}
-
-/// A filter over [`located`] rows kept above the projection that locates them: a filter on
+/// A filter over [`Table::located`] rows kept above the projection that locates them: a filter on
 /// plain columns alone would be pushed below it, and the two functions would then no longer
 /// sit on the scan that answers them. Reading `__row` holds it in place.
 fn pinned(keep: Expr) -> Expr {
@@ -608,11 +841,7 @@ fn locate(
 ) -> Result<(usize, u64), String> {
     let name = b.column_by_name(file).ok_or_else(|| format!("no {file}"))?;
     let name = cast(name, &DataType::Utf8).map_err(|e| e.to_string())?;
-    let name = name.as_string::<i32>().value(i);
-    let index = *t
-        .by_name
-        .get(name.trim_start_matches('/'))
-        .ok_or_else(|| format!("a row of an unknown file {name}"))?;
+    let index = t.index_of(name.as_string::<i32>().value(i))?;
     let row = b.column_by_name(row).ok_or_else(|| format!("no {row}"))?;
     let row = cast(row, &DataType::Int64).map_err(|e| e.to_string())?;
     Ok((index, row.as_primitive::<Int64Type>().value(i) as u64))
@@ -629,7 +858,6 @@ async fn unique(
     is_pk: bool,
     tally: &mut Tally,
 ) -> Result<(), String> {
-    use datafusion::functions_window::expr_fn::{first_value, row_number};
     let cap = tally.cap();
     let non_null = columns
         .iter()
@@ -672,12 +900,98 @@ async fn unique(
     if tally.failing == 0 || cap == 0 {
         return Ok(());
     }
+    // The files that hold rows of repeated keys, and how many each, counted where the table is
+    // (a join with the repeated keys).
+    let repeated: Vec<Expr> = columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| col_of(c).alias(format!("__d{j}")))
+        .collect();
+    let dups =
+        t.df.clone()
+            .filter(non_null.clone())
+            .and_then(|df| {
+                df.aggregate(
+                    columns.iter().map(|c| col_of(c)).collect(),
+                    vec![count(lit(1)).alias("__n")],
+                )
+            })
+            .and_then(|df| df.filter(col("__n").gt(lit(1i64))))
+            .and_then(|df| df.select(repeated))
+            .map_err(|e| e.to_string())?;
+    let on: Vec<Expr> = columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| col_of(c).eq(col(format!("__d{j}"))))
+        .collect();
+    let per_file_batches = t
+        .by_file()
+        .and_then(|df| df.filter(non_null.clone()))
+        .and_then(|df| df.join_on(dups, datafusion::common::JoinType::Inner, on))
+        .and_then(|df| df.aggregate(vec![col("__file")], vec![count(lit(1)).alias("__c")]))
+        .map_err(|e| e.to_string())?
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?;
+    let holding = per_file(t, &per_file_batches, "__c")?;
     // The samples: per key in file and row order, every row after the first, with where the
-    // first was.
+    // first was; over the first files holding repeated keys, more of them until `cap` repeats
+    // are found or none is left. A repeat's first sighting is in the same or an earlier file,
+    // so what a prefix of the files finds is exact, and the lowest repeats are in it.
+    let mut want = cap.saturating_mul(2);
+    loop {
+        let chosen = first_files(&holding, want);
+        let all = chosen.len() == holding.iter().filter(|(_, n)| *n > 0).count();
+        let found = unique_samples(t, &chosen, columns, &non_null, &keys, &key_cols, cap).await?;
+        if found.len() >= cap || all {
+            let found = found
+                .into_iter()
+                .map(|(file, row, first_index, first_row, values)| {
+                    (
+                        file,
+                        row,
+                        Sample {
+                            file: t.files[file].rel.clone(),
+                            row_group: None,
+                            row: Some(row),
+                            key: if is_pk { values.clone() } else { vec![] },
+                            values,
+                            note: Some(format!(
+                                "first seen at {} row {first_row}",
+                                t.files[first_index].rel
+                            )),
+                        },
+                    )
+                })
+                .collect();
+            absorb_in_order(tally, found);
+            return Ok(());
+        }
+        want = want.saturating_mul(4);
+    }
+}
+
+/// A repeat of a key: its file and row, where the key was first seen (file and row), and the
+/// key's values.
+type Repeat = (usize, u64, usize, u64, Vec<String>);
+
+/// The repeats of a key among the files `chosen`, at most `cap` per file.
+async fn unique_samples(
+    t: &Table,
+    chosen: &[usize],
+    columns: &[String],
+    non_null: &Expr,
+    keys: &[Expr],
+    key_cols: &[Expr],
+    cap: usize,
+) -> Result<Vec<Repeat>, String> {
+    use datafusion::functions_window::expr_fn::{first_value, row_number};
     let mut select = vec![col("__file"), col("__row")];
-    select.extend(keys);
-    let located = located(t)
-        .and_then(|df| df.filter(pinned(non_null)))
+    select.extend(keys.iter().cloned());
+    let located = t
+        .located(chosen)
+        .await
+        .and_then(|df| df.filter(pinned(non_null.clone())))
         .and_then(|df| df.select(select))
         .map_err(|e| e.to_string())?;
     let order = vec![
@@ -685,7 +999,7 @@ async fn unique(
         col("__row").sort(true, true),
     ];
     let w = |e: Expr| {
-        e.partition_by(key_cols.clone())
+        e.partition_by(key_cols.to_vec())
             .order_by(order.clone())
             .build()
             .map_err(|e| e.to_string())
@@ -709,23 +1023,8 @@ async fn unique(
                 .filter_map(|j| b.column_by_name(&format!("__v{j}")))
                 .map(|a| render(a.as_ref(), i))
                 .collect();
-            found.push((
-                file,
-                row,
-                Sample {
-                    file: t.files[file].clone(),
-                    row_group: None,
-                    row: Some(row),
-                    key: if is_pk { values.clone() } else { vec![] },
-                    values,
-                    note: Some(format!(
-                        "first seen at {} row {first_row}",
-                        t.files[first_index]
-                    )),
-                },
-            ));
+            found.push((file, row, first_index, first_row, values));
         }
     }
-    absorb_in_order(tally, found);
-    Ok(())
+    Ok(found)
 }

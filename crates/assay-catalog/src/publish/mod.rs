@@ -45,6 +45,29 @@ pub struct PublishOptions {
     /// The site's languages, the first at `index.html` (a second at `index.zh.html` or
     /// `index.en.html`, with a switch on every page).
     pub langs: Vec<assay_report::Lang>,
+    /// What decides the checks a cluster runs (`publish --cluster`); `None`: all here.
+    pub cluster: Option<Decider>,
+}
+
+/// Decides a dataset's checks elsewhere (a cluster): the results for
+/// [`assay_validate::Options::decided`], or why it could not, which ends the publish.
+#[derive(Clone)]
+pub struct Decider(
+    #[allow(clippy::type_complexity)]
+    pub  std::sync::Arc<
+        dyn Fn(
+                &assay_model::LoadedManifest,
+                &assay_validate::Options,
+            ) -> Result<assay_validate::Decided, String>
+            + Send
+            + Sync,
+    >,
+);
+
+impl std::fmt::Debug for Decider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Decider")
+    }
 }
 
 /// Progress of a publish, dataset by dataset.
@@ -100,6 +123,9 @@ pub enum Error {
     /// The redaction key could not be read or made.
     #[error("{0}")]
     Key(String),
+    /// The cluster deciding the checks could not (`publish --cluster`): nothing was published.
+    #[error("{0}; nothing was published")]
+    Cluster(String),
     /// A file of the site would have contained a value of a personal column.
     #[error("{file} would contain a value of the personal column {column}; nothing was published")]
     Leak { file: String, column: String },
@@ -395,7 +421,22 @@ fn dataset(loaded: &LoadedManifest, options: &PublishOptions) -> Result<Examined
         return Ok(Ok((lock, lock_text, c.report, true)));
     }
     // The site describes the data, not where this run read it from.
-    let report = match assay_validate::validate_at(loaded, options.now_us, &options.now_text) {
+    let validated = match &options.cluster {
+        None => assay_validate::validate_at(loaded, options.now_us, &options.now_text),
+        Some(decider) => {
+            match assay_validate::options_at(loaded, options.now_us, &options.now_text) {
+                Ok(mut o) => {
+                    // A cluster that fails ends the publish: a dataset it could not check is
+                    // not "left out", the cluster is.
+                    let decided = (decider.0)(loaded, &o).map_err(Error::Cluster)?;
+                    o.decided = Some(std::sync::Arc::new(decided));
+                    assay_validate::validate(loaded, &o).map_err(|e| e.to_string())
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    let report = match validated {
         Ok(r) => r.without_transport(),
         Err(reason) => return Ok(Err(("validate", reason))),
     };

@@ -43,7 +43,25 @@ pub fn run(registry: &FieldRegistry, args: PublishArgs) -> Result<Status> {
         strict: args.strict,
         jobs: super::lock::default_jobs(),
         langs: args.lang.langs(),
+        cluster: None,
     };
+    let mut options = options;
+    if let Some(url) = &args.cluster {
+        let cluster = match assay_cluster::Cluster::parse(url) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(Status::Invalid);
+            }
+        };
+        options.cluster = Some(publish::Decider(std::sync::Arc::new(
+            move |loaded: &assay_model::LoadedManifest, o: &assay_validate::Options| {
+                assay_cluster::decide(loaded, o, &cluster, false)
+                    .map(|outcome| outcome.decided)
+                    .map_err(|e| e.to_string())
+            },
+        )));
+    }
     let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
         let pb = indicatif::ProgressBar::new(0);
         pb.set_style(

@@ -85,6 +85,17 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
             trust_file_stat: args.quick,
         });
     }
+    if let Some(url) = &args.cluster {
+        match cluster_decides(&loaded, &options, url, args.quiet) {
+            Ok(decided) => {
+                options.decided = Some(Arc::new(decided));
+                // The cache holds per-file results of every check; here the client evaluates
+                // only some.
+                options.cache = None;
+            }
+            Err(status) => return Ok(status),
+        }
+    }
     if let Some(b) = &bar {
         options.progress = Some(b.clone());
     }
@@ -205,6 +216,32 @@ pub fn run(registry: &FieldRegistry, args: Args) -> Result<Status> {
 }
 
 pub(crate) use assay_validate::{quality_config, validate_at};
+
+/// The checks a cluster decides (`--cluster`), or the status of a run that ends here: a
+/// malformed URL (2), a cluster that cannot be reached or does not finish (3).
+pub(crate) fn cluster_decides(
+    loaded: &assay_model::LoadedManifest,
+    options: &assay_validate::Options,
+    url: &str,
+    quiet: bool,
+) -> Result<assay_validate::Decided, Status> {
+    let failed = |e: assay_cluster::Error| {
+        eprintln!("error: {e}");
+        if e.exit_code() == 2 {
+            Status::Invalid
+        } else {
+            Status::Unreadable
+        }
+    };
+    let cluster = assay_cluster::Cluster::parse(url).map_err(failed)?;
+    let outcome = assay_cluster::decide(loaded, options, &cluster, !quiet).map_err(failed)?;
+    if !quiet {
+        for (resource, name, kind, why) in &outcome.local {
+            eprintln!("cluster: {resource}/{name} ({kind}) is evaluated here: {why}");
+        }
+    }
+    Ok(outcome.decided)
+}
 
 /// The current time, RFC 3339.
 pub(crate) fn now_wall_clock() -> String {

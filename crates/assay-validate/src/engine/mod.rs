@@ -78,7 +78,15 @@ pub struct Options {
     /// Set (by another thread: a Ctrl-C handler) to stop the run: it stops between row groups
     /// and [`validate`] returns [`crate::Error::Interrupted`].
     pub cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// Results decided elsewhere (a cluster, `crate::plans`): per resource, per planned check
+    /// in plan order, the result to report instead of evaluating the check here. The checks
+    /// without one, the `schema` check and the file reports are this run's.
+    pub decided: Option<Arc<Decided>>,
 }
+
+/// Check results decided elsewhere, by resource name; each list in the resource's plan order
+/// (`None`: evaluated here).
+pub type Decided = std::collections::HashMap<String, Vec<Option<assay_model::report::CheckResult>>>;
 
 impl Options {
     /// True once the run was asked to stop.
@@ -119,6 +127,7 @@ impl Default for Options {
             hash_remote: false,
             cache: None,
             cancel: None,
+            decided: None,
         }
     }
 }
@@ -166,6 +175,21 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         }
         let planned = plan::plan(r);
         let set = plan::check_set(r, &planned);
+        // Checks decided elsewhere are taken out and put back in their places.
+        let decided = options
+            .decided
+            .as_ref()
+            .and_then(|d| d.get(&r.name))
+            .filter(|d| d.len() == planned.len());
+        let planned: Vec<_> = match decided {
+            Some(d) => planned
+                .into_iter()
+                .zip(d)
+                .filter(|(_, d)| d.is_none())
+                .map(|(p, _)| p)
+                .collect(),
+            None => planned,
+        };
         // What every file's cached results depend on in the resource: its checks and its key
         // (the samples' key values).
         let resource_key = serde_json::json!({
@@ -174,7 +198,7 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         })
         .to_string();
         check_set.push(set);
-        reports.push(resource::validate_resource(
+        let mut report = resource::validate_resource(
             loaded,
             r,
             planned,
@@ -182,7 +206,21 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
             options,
             &history,
             files,
-        ));
+        );
+        if let Some(d) = decided {
+            // `checks[0]` is the `schema` check; the rest follow the plan.
+            let mut here = report
+                .checks
+                .split_off(1.min(report.checks.len()))
+                .into_iter();
+            for result in d {
+                match result {
+                    Some(r) => report.checks.push(r.clone()),
+                    None => report.checks.extend(here.next()),
+                }
+            }
+        }
+        reports.push(report);
     }
     if options.cancelled() {
         return Err(crate::Error::Interrupted);

@@ -4,6 +4,7 @@
 //! `.venv-test`. Every run is checked for a marker secret.
 
 mod clouds;
+mod cluster;
 mod publish;
 mod s3;
 
