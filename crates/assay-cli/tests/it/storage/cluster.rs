@@ -325,28 +325,14 @@ fn an_executor_killed_mid_job_ends_in_the_local_report_or_a_clean_failure() {
         },
     );
     let out = root.join("report.json");
-    let url = cluster.url();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_assay"));
-    cmd.args(VALIDATE_JSON)
-        .args(["--cluster", &url, "--out"])
-        .arg(&out)
-        .current_dir(&dir)
-        .env("ASSAY_CACHE_DIR", crate::support::cache_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let child = cmd.spawn().unwrap();
     let mut cluster = cluster;
+    let child = spawn_validate(&dir, &cluster.url(), &out, &env);
     // Once a job runs, one executor is killed (SIGKILL: no goodbye to the scheduler).
     let start = Instant::now();
-    while !cluster.job_states().iter().any(|s| s == "Running") {
-        assert!(start.elapsed() < Duration::from_secs(120), "no job started");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let running = wait_running(&cluster);
     cluster.executors[0].kill().unwrap();
     let killed_at = Instant::now();
+    let _ = running;
     let result = child.wait_with_output().unwrap();
     let took = killed_at.elapsed();
     eprintln!(
@@ -412,4 +398,155 @@ fn a_scheduler_that_is_not_there_is_exit_3_within_seconds_and_no_report() {
     let r = assay_s3(&remote, &["validate", ".", "--cluster", "http://x:1"], &env);
     assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
     assert!(stderr(&r).contains("expected df://HOST:PORT"));
+}
+
+/// `validate --cluster` of `dir` in the background, its report to `out`.
+fn spawn_validate(dir: &Path, url: &str, out: &Path, env: &[(&str, &str)]) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_assay"));
+    cmd.args(VALIDATE_JSON)
+        .args(["--cluster", url, "--out"])
+        .arg(out)
+        .current_dir(dir)
+        .env("ASSAY_CACHE_DIR", crate::support::cache_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().unwrap()
+}
+
+/// Waits until the cluster runs a job.
+fn wait_running(cluster: &Ballista) -> Instant {
+    let start = Instant::now();
+    while !cluster.job_states().iter().any(|s| s == "Running") {
+        assert!(start.elapsed() < Duration::from_secs(120), "no job started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Instant::now()
+}
+
+#[test]
+fn a_cluster_lost_mid_job_is_exit_3_with_a_message_and_no_report() {
+    let s3 = S3::start(false);
+    let root = temp_dir("cluster-lost");
+    let env = lake_storage_yaml(&s3, &root, None);
+    let dir = root.join("big");
+    big_dataset(&s3, &dir, 24, 200_000);
+    let settings = || Settings {
+        executors: 1,
+        executor_timeout: 3,
+        heartbeat: 1,
+    };
+    // Its only executor killed: no slot is left to retry the tasks on.
+    let mut cluster = Ballista::start(&root, &env, settings());
+    let out = root.join("lost-executor.json");
+    let child = spawn_validate(&dir, &cluster.url(), &out, &env);
+    let killed = wait_running(&cluster);
+    cluster.executors[0].kill().unwrap();
+    let r = child.wait_with_output().unwrap();
+    eprintln!(
+        "executor lost: exit {:?} after {:?}",
+        r.status.code(),
+        killed.elapsed()
+    );
+    assert!(killed.elapsed() < Duration::from_secs(120));
+    assert_eq!(r.status.code(), Some(3), "{}", stderr(&r));
+    assert!(stderr(&r).contains("did not finish"), "{}", stderr(&r));
+    assert!(stdout(&r).is_empty());
+    assert!(!out.exists(), "a report was written for an unfinished run");
+    drop(cluster);
+    // Its scheduler killed.
+    let mut cluster = Ballista::start(&root, &env, settings());
+    let out = root.join("lost-scheduler.json");
+    let child = spawn_validate(&dir, &cluster.url(), &out, &env);
+    let killed = wait_running(&cluster);
+    cluster.scheduler.kill().unwrap();
+    let r = child.wait_with_output().unwrap();
+    eprintln!(
+        "scheduler lost: exit {:?} after {:?}",
+        r.status.code(),
+        killed.elapsed()
+    );
+    assert!(killed.elapsed() < Duration::from_secs(120));
+    assert_eq!(r.status.code(), Some(3), "{}", stderr(&r));
+    assert!(stderr(&r).contains("did not finish"), "{}", stderr(&r));
+    assert!(!out.exists(), "a report was written for an unfinished run");
+}
+
+#[test]
+fn a_catalog_published_with_a_cluster_reports_what_a_local_publish_does() {
+    let s3 = S3::start(false);
+    let root = temp_dir("cluster-publish");
+    let catalog = root.join("catalog");
+    crate::support::example_catalog(&catalog);
+    let mut uploads = Vec::new();
+    for f in walkdir(&catalog) {
+        let rel = f
+            .strip_prefix(&catalog)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.ends_with(".parquet") {
+            uploads.push((f.clone(), format!("catalog/{rel}")));
+        }
+    }
+    s3.upload("lake", &uploads);
+    for (f, _) in &uploads {
+        std::fs::remove_file(f).unwrap();
+    }
+    let env = lake_storage_yaml(&s3, &catalog, Some("s3://lake/catalog"));
+    let cluster = Ballista::start(&catalog, &env, Settings::default());
+    let publish = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "publish",
+            "catalog",
+            "--out",
+            out,
+            "--now",
+            "2025-08-01T00:00:00Z",
+        ];
+        args.extend(extra);
+        assay_s3(&root, &args, &env)
+    };
+    let l = publish("local-site", &[]);
+    assert_eq!(l.status.code(), Some(0), "{}", stderr(&l));
+    // Without the reports the first publish kept for the next.
+    std::fs::remove_dir_all(catalog.join(".assay/publish-cache")).unwrap();
+    let url = cluster.url();
+    let c = publish("cluster-site", &["--cluster", &url]);
+    assert_eq!(c.status.code(), Some(0), "{}{}", stdout(&c), stderr(&c));
+    let (lt, ct) = (
+        tree(&root.join("local-site")),
+        tree(&root.join("cluster-site")),
+    );
+    assert_eq!(lt.keys().collect::<Vec<_>>(), ct.keys().collect::<Vec<_>>());
+    let mut reports = 0;
+    for (k, v) in &lt {
+        if k.ends_with("/report.json") {
+            let ld: serde_json::Value = serde_json::from_slice(v).unwrap();
+            let cd: serde_json::Value = serde_json::from_slice(&ct[k]).unwrap();
+            assert_eq!(checks(&ld), checks(&cd), "{k}");
+            assert_eq!(ld["summary"], cd["summary"], "{k}");
+            assert_eq!(ld["quality"], cd["quality"], "{k}");
+            reports += 1;
+        }
+    }
+    assert!(reports >= 6, "{reports} reports");
+    assert!(
+        cluster.job_states().len() >= reports,
+        "the cluster ran no job for some dataset"
+    );
+    // A cluster that is not there publishes nothing: exit 3, and no site.
+    let down = format!("df://127.0.0.1:{}", free_port());
+    std::fs::remove_dir_all(catalog.join(".assay/publish-cache")).unwrap();
+    let d = publish("no-site", &["--cluster", &down]);
+    assert_eq!(d.status.code(), Some(3), "{}", stderr(&d));
+    assert!(
+        stderr(&d).contains("cannot reach the Ballista scheduler")
+            && stderr(&d).contains("nothing was published"),
+        "{}",
+        stderr(&d)
+    );
+    assert!(!root.join("no-site").exists());
 }
