@@ -4,7 +4,8 @@
 # pytest, pyarrow, pandas, polars and maturin (for the Python package's tests), the
 # S3-compatible `moto_server` (moto[server]) and the Azure SDK for Python, from PyPI; Azurite,
 # Microsoft's SARIF Multitool and playwright-core, from npm. Then it runs every test of the
-# workspace.
+# workspace; the cluster tests start Ballista schedulers and executors (`assay-ballista`, which
+# this build makes) as processes of their own on free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv-test/bin/bagit.py ] || [ ! -x .venv-test/bin/pre-commit ] \

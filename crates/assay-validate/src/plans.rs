@@ -6,16 +6,22 @@
 //! - **Row-level kinds** (`not_null`, `range`, `in_set`, `not_in_set`, `pattern`, `length`,
 //!   `finite`, `expression`) each become one expression that is true where a row fails, false
 //!   where it passes and null where it is not evaluated. All of a resource's go into one
-//!   aggregate over one scan: `count(fail)` rows evaluated, `count(*) FILTER (WHERE fail)`
-//!   failing.
+//!   aggregate over one scan, grouped by file (`input_file_name()`): `count(fail)` rows
+//!   evaluated, `count(*) FILTER (WHERE fail)` failing, per file.
 //! - **`row_count`** is `count(*)` and **`freshness`** `max` of the column, in the same scan.
 //! - **`unique` / `unique_key`** are `GROUP BY key` with `count(*) - 1` summed where it is
-//!   above 0 (`HAVING count(*) > 1`); their samples a window over the key in file and row
-//!   order, and only when something repeats.
-//! - **Samples** are a second, targeted scan per failing check: `WHERE fail`, the lowest row
-//!   numbers of each file first (`row_number() OVER (PARTITION BY input_file_name() ORDER BY
-//!   file_row_index())`), at most `samples` per file, ordered over files as the resource's files
-//!   are resolved. A row's row group comes from the file's footer.
+//!   above 0 (`HAVING count(*) > 1`); when something repeats, a join with the repeated keys
+//!   counts the rows holding them per file.
+//! - **Samples** are a second, targeted scan per failing check, in this process: over only the
+//!   first files (in resolution order) whose failing rows reach the cap, `WHERE fail`, the
+//!   lowest row numbers of each file first (`row_number() OVER (PARTITION BY
+//!   input_file_name() ORDER BY file_row_index())`). `file_row_index()` names a row only in the
+//!   process whose scan answers it: DataFusion 55.2's plan serialisation drops the virtual
+//!   column, so a cluster's executors cannot. `unique` samples are a window over the key in
+//!   file and row order. A row's row group comes from the file's footer.
+//!
+//! Counts run on the caller's context: a `SessionContext` here, a Ballista cluster's in
+//! cluster mode (`assay-cluster`), whose stock executors know every function used.
 //!
 //! What is not compiled says why ([`Planned::Local`]): kinds that follow rows in file order
 //! (`monotonic`, `rate_of_change`), that compare with the dataset's history (`change`,
@@ -27,7 +33,7 @@ use std::ops::Not;
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Int64Type, Schema, TimeUnit};
-use assay_model::check::{Check, CheckKind};
+use assay_model::check::{Check, CheckKind, Stat};
 use assay_model::paths::ResolvedFile;
 use assay_model::report::{CheckOrigin, CheckResult, Sample};
 use assay_model::{LoadedManifest, Resource, Scalar};
@@ -35,7 +41,9 @@ use datafusion::common::ScalarValue;
 use datafusion::dataframe::DataFrame;
 use datafusion::functions::core::expr_fn::{file_row_index, input_file_name};
 use datafusion::functions_aggregate::expr_fn::{count, max, sum};
-use datafusion::logical_expr::{Expr, ExprFunctionExt, cast as cast_expr, col, lit, when};
+use datafusion::logical_expr::{
+    Expr, ExprFunctionExt, cast as cast_expr, col, lit, try_cast, when,
+};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
 use crate::conformance;
@@ -81,6 +89,8 @@ enum Compiled {
     /// The newest value of the column.
     Freshness(assay_model::check::Freshness),
     Unique(Vec<String>),
+    ForeignKey(assay_model::check::ForeignKey),
+    Aggregate(assay_model::check::Aggregate),
     Local(&'static str),
 }
 
@@ -150,7 +160,7 @@ async fn evaluate_all(
         .map_err(|e| Stop::Storage(crate::Error::Storage(e)))?;
         out.push(PlannedResource {
             name: r.name.clone(),
-            checks: evaluate_resource(ctx, &loaded.dir, r, &files, options, stop)
+            checks: evaluate_resource(ctx, loaded, r, &files, options, stop)
                 .await
                 .map_err(|e| Stop::Query(format!("resource `{}`: {e}", r.name)))?,
         });
@@ -161,14 +171,14 @@ async fn evaluate_all(
 /// One resource's checks.
 async fn evaluate_resource(
     ctx: &SessionContext,
-    dir: &std::path::Path,
+    loaded: &LoadedManifest,
     r: &Resource,
     files: &[ResolvedFile],
     options: &Options,
     stop: bool,
 ) -> Result<Vec<Planned>, String> {
     let planned = plan::plan(r);
-    let table = table(ctx, dir, files).await;
+    let table = table(ctx, &loaded.dir, files).await;
     let pk = crate::engine::resource::key_columns(r);
     let empty = Schema::empty();
     let schema = table.as_ref().map_or(&empty, |t| t.df.schema().as_arrow());
@@ -200,9 +210,27 @@ async fn evaluate_resource(
         }
     }
     if let Ok(t) = &table {
+        if let Err(e) = aggregates(t, &compiled, &mut tallies).await {
+            if stop {
+                return Err(e);
+            }
+            for (t, c) in tallies.iter_mut().zip(&compiled) {
+                if matches!(c, Compiled::Aggregate(_)) {
+                    t.fail_error(e.clone());
+                }
+            }
+        }
         for (i, c) in compiled.iter().enumerate() {
             if let Compiled::Unique(columns) = c
                 && let Err(e) = unique(t, columns, columns == &pk, &mut tallies[i]).await
+            {
+                if stop {
+                    return Err(e);
+                }
+                tallies[i].fail_error(e);
+            }
+            if let Compiled::ForeignKey(fk) = c
+                && let Err(e) = foreign_key(ctx, t, loaded, fk, &pk, &mut tallies[i]).await
             {
                 if stop {
                     return Err(e);
@@ -493,8 +521,18 @@ fn compile(check: &Check, schema: &Schema) -> Compiled {
         CheckKind::Change(_) | CheckKind::Anomaly(_) => {
             Compiled::Local("compares with the dataset's history, on the client")
         }
-        CheckKind::Aggregate(_) => Compiled::Local("not compiled yet"),
-        CheckKind::ForeignKey(_) => Compiled::Local("not compiled yet"),
+        CheckKind::Aggregate(k) => match k.stat {
+            Stat::Min | Stat::Max | Stat::NullFraction | Stat::DistinctCount => {
+                Compiled::Aggregate(k.clone())
+            }
+            // The last bits of a floating-point sum depend on the order it adds in, which a
+            // distributed scan does not keep; a quantile needs every value in one place.
+            Stat::Sum | Stat::Mean | Stat::Stddev => Compiled::Local(
+                "a float sum's last bits depend on the order of addition, which a distributed scan does not keep",
+            ),
+            Stat::Quantile => Compiled::Local("an exact quantile needs every value in one place"),
+        },
+        CheckKind::ForeignKey(k) => Compiled::ForeignKey(k.clone()),
     }
 }
 
@@ -1027,4 +1065,279 @@ async fn unique_samples(
         }
     }
     Ok(found)
+}
+
+/// `foreign_key`: the referencing columns, cast to the target's key types (a value that does
+/// not cast is not evaluated, as a null), are looked up among the target's keys (rows whose
+/// key columns are all set): an anti-join, counted per file where the table is. The samples'
+/// anti-join reads the target's keys in this process, and only when something fails.
+async fn foreign_key(
+    ctx: &SessionContext,
+    t: &Table,
+    loaded: &LoadedManifest,
+    fk: &assay_model::check::ForeignKey,
+    pk: &[String],
+    tally: &mut Tally,
+) -> Result<(), String> {
+    let name = &fk.reference.resource;
+    let target = loaded
+        .manifest
+        .resources
+        .iter()
+        .find(|r| &r.name == name)
+        .ok_or_else(|| format!("foreign key target `{name}` is not a resource"))?;
+    let (dir, patterns) = (
+        loaded.dir.clone(),
+        target
+            .path
+            .patterns()
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>(),
+    );
+    let (files, problems) = blocking(move || {
+        let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        assay_storage::resolve(&dir, &patterns)
+    })
+    .await?
+    .map_err(|e| format!("foreign key target `{name}`: {e}"))?;
+    // An empty or unreadable parent would let every key "pass": the check is not evaluated.
+    if files.is_empty() {
+        let why = problems
+            .first()
+            .map(|p| format!(" ({p})"))
+            .unwrap_or_default();
+        return Err(format!(
+            "foreign key target `{name}` has no files{why}; the references were not checked"
+        ));
+    }
+    if let Some(p) = problems.first() {
+        return Err(format!(
+            "foreign key target `{name}` cannot be read whole ({p}); the references were not checked"
+        ));
+    }
+    let parent = table(ctx, &loaded.dir, &files).await?;
+    // The target's key types, a dictionary's values as themselves.
+    let mut types = Vec::new();
+    for c in &fk.reference.columns {
+        let (_, f) = parent
+            .df
+            .schema()
+            .as_arrow()
+            .column_with_name(c)
+            .ok_or_else(|| format!("column `{c}` missing from the foreign key target `{name}`"))?;
+        types.push(match f.data_type() {
+            DataType::Dictionary(_, v) => v.as_ref().clone(),
+            t => t.clone(),
+        });
+    }
+    let keys = |df: DataFrame| -> datafusion::error::Result<DataFrame> {
+        let select: Vec<Expr> = fk
+            .reference
+            .columns
+            .iter()
+            .zip(&types)
+            .enumerate()
+            .map(|(j, (c, ty))| cast_expr(col_of(c), ty.clone()).alias(format!("__t{j}")))
+            .collect();
+        let set = (0..types.len())
+            .map(|j| col(format!("__t{j}")).is_not_null())
+            .reduce(Expr::and)
+            .unwrap_or(lit(true));
+        df.select(select)?.filter(set)?.distinct()
+    };
+    let referencing: Vec<Expr> = fk
+        .columns
+        .iter()
+        .zip(&types)
+        .enumerate()
+        .map(|(j, (c, ty))| try_cast(col_of(c), ty.clone()).alias(format!("__v{j}")))
+        .collect();
+    let set = (0..types.len())
+        .map(|j| col(format!("__v{j}")).is_not_null())
+        .reduce(Expr::and)
+        .ok_or("no key column")?;
+    let on = |n: usize| -> Vec<Expr> {
+        (0..n)
+            .map(|j| col(format!("__v{j}")).eq(col(format!("__t{j}"))))
+            .collect()
+    };
+    let missing = |df: DataFrame, parent: DataFrame| -> datafusion::error::Result<DataFrame> {
+        df.join_on(
+            keys(parent)?,
+            datafusion::common::JoinType::LeftAnti,
+            on(types.len()),
+        )
+    };
+    let mut select = vec![col("__file")];
+    select.extend(referencing.iter().cloned());
+    let evaluated_rows = t
+        .by_file()
+        .and_then(|df| df.select(select))
+        .and_then(|df| df.filter(set.clone()))
+        .map_err(|e| e.to_string())?;
+    let count_per_file = |df: DataFrame| async move {
+        df.aggregate(vec![col("__file")], vec![count(lit(1)).alias("__c")])
+            .map_err(|e| e.to_string())?
+            .collect()
+            .await
+            .map_err(|e| e.to_string())
+    };
+    let evaluated = count_per_file(evaluated_rows.clone()).await?;
+    tally.evaluated = per_file(t, &evaluated, "__c")?
+        .iter()
+        .map(|(_, n)| *n as u64)
+        .sum();
+    let failing_batches =
+        count_per_file(missing(evaluated_rows, parent.df.clone()).map_err(|e| e.to_string())?)
+            .await?;
+    let failing = per_file(t, &failing_batches, "__c")?;
+    tally.failing = failing.iter().map(|(_, n)| *n as u64).sum();
+    let cap = tally.cap();
+    if tally.failing == 0 || cap == 0 {
+        return Ok(());
+    }
+    // The samples: the first files' failing rows, against the target's keys read here.
+    let mut select = vec![col("__file"), col("__row")];
+    select.extend(referencing);
+    for (i, k) in pk.iter().enumerate() {
+        select.push(col_of(k).alias(format!("__k{i}")));
+    }
+    let here_parent = parent
+        .here
+        .read_parquet(
+            parent.paths.clone(),
+            ParquetReadOptions::default().schema(parent.df.schema().as_arrow()),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let located = t
+        .located(&first_files(&failing, cap))
+        .await
+        .and_then(|df| {
+            df.filter(pinned(
+                fk.columns
+                    .iter()
+                    .map(|c| col_of(c).is_not_null())
+                    .reduce(Expr::and)
+                    .unwrap_or(lit(true)),
+            ))
+        })
+        .and_then(|df| df.select(select))
+        .and_then(|df| df.filter(set))
+        .and_then(|df| missing(df, here_parent));
+    let batches = lowest_per_file(located, cap).await?;
+    let note = format!("not found in `{name}`");
+    let mut found = Vec::new();
+    for b in &batches {
+        for i in 0..b.num_rows() {
+            let (file, row) = locate(t, b, i, ROW)?;
+            let render_all = |prefix: &str, n: usize| -> Vec<String> {
+                (0..n)
+                    .filter_map(|j| b.column_by_name(&format!("{prefix}{j}")))
+                    .map(|a| render(a.as_ref(), i))
+                    .collect()
+            };
+            found.push((
+                file,
+                row,
+                Sample {
+                    file: t.files[file].rel.clone(),
+                    row_group: Some(t.row_group(file, row).await?),
+                    row: Some(row),
+                    values: render_all("__v", types.len()),
+                    key: render_all("__k", pk.len()),
+                    note: Some(note.clone()),
+                },
+            ));
+        }
+    }
+    absorb_in_order(tally, found);
+    Ok(())
+}
+
+/// The `aggregate` checks whose statistic does not depend on the order rows are read in, in
+/// one aggregate over the table: `min`, `max` (of the values as float64, NaN left out unless
+/// there is nothing else), `null_fraction` and `distinct_count`.
+async fn aggregates(t: &Table, compiled: &[Compiled], tallies: &mut [Tally]) -> Result<(), String> {
+    use datafusion::functions_aggregate::expr_fn::{count_distinct, min};
+    let mut aggs = vec![count(lit(1)).alias("__rows")];
+    let mut any = false;
+    for (i, c) in compiled.iter().enumerate() {
+        let Compiled::Aggregate(k) = c else {
+            continue;
+        };
+        any = true;
+        let x = try_cast(col_of(&k.column), DataType::Float64);
+        let not_nan = datafusion::functions::expr_fn::isnan(x.clone()).not();
+        let filtered = |e: Expr| -> Result<Expr, String> {
+            e.filter(not_nan.clone()).build().map_err(|e| e.to_string())
+        };
+        match k.stat {
+            assay_model::check::Stat::Min => {
+                aggs.push(filtered(min(x.clone()))?.alias(format!("__a{i}")));
+                aggs.push(count(x).alias(format!("__n{i}")));
+            }
+            assay_model::check::Stat::Max => {
+                aggs.push(filtered(max(x.clone()))?.alias(format!("__a{i}")));
+                aggs.push(count(x).alias(format!("__n{i}")));
+            }
+            assay_model::check::Stat::NullFraction => aggs.push(
+                count(lit(1))
+                    .filter(col_of(&k.column).is_null())
+                    .build()
+                    .map_err(|e| e.to_string())?
+                    .alias(format!("__a{i}")),
+            ),
+            assay_model::check::Stat::DistinctCount => {
+                aggs.push(count_distinct(col_of(&k.column)).alias(format!("__a{i}")))
+            }
+            _ => {}
+        }
+    }
+    if !any {
+        return Ok(());
+    }
+    let batches =
+        t.df.clone()
+            .aggregate(vec![], aggs)
+            .map_err(|e| e.to_string())?
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?;
+    let float = |name: &str| -> Option<f64> {
+        batches
+            .iter()
+            .filter(|b| b.num_rows() > 0)
+            .find_map(|b| b.column_by_name(name))
+            .and_then(|a| cast(a, &DataType::Float64).ok())
+            .and_then(|a| {
+                let a = a.as_primitive::<arrow::datatypes::Float64Type>();
+                a.is_valid(0).then(|| a.value(0))
+            })
+    };
+    let rows = value(&batches, "__rows").unwrap_or(0);
+    for (i, c) in compiled.iter().enumerate() {
+        let Compiled::Aggregate(k) = c else {
+            continue;
+        };
+        let v = match k.stat {
+            assay_model::check::Stat::Min | assay_model::check::Stat::Max => {
+                match (
+                    float(&format!("__a{i}")),
+                    value(&batches, &format!("__n{i}")),
+                ) {
+                    (Some(v), _) => Some(v),
+                    // Only NaN: the kernel's answer.
+                    (None, Some(n)) if n > 0 => Some(f64::NAN),
+                    _ => None,
+                }
+            }
+            assay_model::check::Stat::NullFraction => (rows > 0)
+                .then(|| value(&batches, &format!("__a{i}")).unwrap_or(0) as f64 / rows as f64),
+            _ => Some(value(&batches, &format!("__a{i}")).unwrap_or(0) as f64),
+        };
+        crate::checks::aggregate_verdict(&mut tallies[i], k, v);
+    }
+    Ok(())
 }

@@ -203,10 +203,16 @@ impl Kernel for AggregateCheck {
     }
 
     fn finish(&mut self, t: &mut Tally, cx: &FinishCx) {
-        let Aggregate {
-            stat, q, min, max, ..
-        } = self.check;
-        let value = self.agg.value(stat, q, cx.total_rows);
+        let value = self.agg.value(self.check.stat, self.check.q, cx.total_rows);
+        verdict(t, &self.check, value);
+    }
+}
+
+/// The verdict on a statistic's value (`None`: undefined, no values); shared with the check's
+/// plan (`crate::plans`).
+pub(crate) fn verdict(t: &mut Tally, check: &Aggregate, value: Option<f64>) {
+    let Aggregate { stat, min, max, .. } = *check;
+    {
         t.evaluated = 1;
         match value {
             Some(v) => {

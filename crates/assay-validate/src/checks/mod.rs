@@ -32,6 +32,7 @@ use assay_model::report::{FileReport, Sample};
 use assay_model::{LoadedManifest, Resource};
 use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 
+pub(crate) use aggregate::verdict as aggregate_verdict;
 pub(crate) use error::CheckError;
 pub(crate) use expression::parse as parse_expression;
 pub(crate) use freshness::verdict as freshness_verdict;

@@ -177,6 +177,8 @@ fn the_plans_give_the_local_engines_answers_on_every_case_and_example() {
         "freshness",
         "unique",
         "unique_key",
+        "foreign_key",
+        "aggregate",
     ] {
         assert!(
             compared.get(kind).copied().unwrap_or(0) >= 2,
