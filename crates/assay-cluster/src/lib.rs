@@ -39,12 +39,15 @@ pub enum Error {
     Unreachable(String),
     /// The cluster took the job and it did not finish.
     Job(String),
+    /// The dataset's files could not be listed.
+    Storage(assay_validate::Error),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Url(m) | Error::Unreachable(m) | Error::Job(m) => f.write_str(m),
+            Error::Storage(e) => e.fmt(f),
         }
     }
 }
@@ -57,6 +60,7 @@ impl Error {
         match self {
             Error::Url(_) => 2,
             Error::Unreachable(_) | Error::Job(_) => 3,
+            Error::Storage(e) => e.exit_code(),
         }
     }
 }
@@ -117,7 +121,8 @@ impl Cluster {
                 self.url()
             ))
         };
-        let addrs: Vec<_> = (self.host.as_str(), self.port)
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        let addrs: Vec<_> = (host, self.port)
             .to_socket_addrs()
             .map_err(|e| unreachable(e.to_string()))?
             .collect();
@@ -138,7 +143,7 @@ pub struct Outcome {
     /// Per resource, in plan order.
     pub decided: assay_validate::Decided,
     /// Checks evaluated by the client: resource, check name, kind, why.
-    pub local: Vec<(String, String, String, &'static str)>,
+    pub local: Vec<(String, String, String, String)>,
 }
 
 /// Runs every compiled check of `loaded` on the cluster. With `progress`, each change of a
@@ -156,6 +161,14 @@ pub fn decide(
         .build()
         .map_err(|e| Error::Job(format!("cannot start the client's runtime: {e}")))?;
     runtime.block_on(async {
+        // A job given to a scheduler without executors waits for one, with no end: refused
+        // here (when its REST API answers).
+        if executors(&cluster.http()).await == Some(0) {
+            return Err(Error::Unreachable(format!(
+                "the Ballista scheduler at {} has no executors; start one, or check --cluster",
+                cluster.url()
+            )));
+        }
         let runtime_env = plans::runtime_with_stores(&loaded.dir).map_err(Error::Job)?;
         let state = SessionStateBuilder::new()
             .with_default_features()
@@ -186,11 +199,13 @@ pub fn decide(
             // Every job of the run in its last state, however short it was.
             show(&cluster.http(), &before, &shown).await;
         }
-        let resources = result.map_err(|e| {
-            Error::Job(format!(
+        let resources = result.map_err(|e| match e {
+            // A store that refuses, or a misconfiguration: as the local engine says it.
+            plans::Stop::Storage(e) => Error::Storage(e),
+            plans::Stop::Query(e) => Error::Job(format!(
                 "the cluster at {} did not finish: {e}; nothing was reported",
                 cluster.url()
-            ))
+            )),
         })?;
         let mut decided = HashMap::new();
         let mut local = Vec::new();
@@ -205,7 +220,13 @@ pub fn decide(
                     }
                 }
             }
-            decided.insert(r.name, list);
+            decided.insert(
+                r.name,
+                assay_validate::DecidedResource {
+                    files: r.files,
+                    checks: list,
+                },
+            );
         }
         Ok(Outcome { decided, local })
     })
@@ -216,8 +237,25 @@ async fn seen_jobs(base: &str) -> Vec<String> {
     jobs(base).await.unwrap_or_default().into_keys().collect()
 }
 
-/// Every job the scheduler's REST API lists: id → (status, stages completed, stages).
-async fn jobs(base: &str) -> Option<BTreeMap<String, (String, u64, u64)>> {
+/// How many executors the scheduler's REST API lists (`None`: it does not answer).
+async fn executors(base: &str) -> Option<usize> {
+    let body = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .ok()?
+        .get(format!("{base}/api/executors"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let doc: serde_json::Value = serde_json::from_str(&body).ok()?;
+    doc.as_array().map(Vec::len)
+}
+
+/// Every job the scheduler's REST API lists.
+async fn jobs(base: &str) -> Option<BTreeMap<String, JobState>> {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -241,6 +279,10 @@ async fn jobs(base: &str) -> Option<BTreeMap<String, (String, u64, u64)>> {
                         j["status"].as_str().unwrap_or("?").to_string(),
                         j["completed_stages"].as_u64().unwrap_or(0),
                         j["num_stages"].as_u64().unwrap_or(0),
+                        match (j["start_time"].as_u64(), j["end_time"].as_u64()) {
+                            (Some(a), Some(b)) if b >= a && b > 0 => Some(b - a),
+                            _ => None,
+                        },
                     ),
                 ))
             })
@@ -249,7 +291,10 @@ async fn jobs(base: &str) -> Option<BTreeMap<String, (String, u64, u64)>> {
 }
 
 /// The state of each job last shown.
-type Shown = Arc<Mutex<HashMap<String, (String, u64, u64)>>>;
+type Shown = Arc<Mutex<HashMap<String, JobState>>>;
+
+/// A job's status, stages done, stages, and how long it took once it ended (ms).
+type JobState = (String, u64, u64, Option<u64>);
 
 /// Prints each job (but those in `before`) whose state changed since it was last shown.
 async fn show(base: &str, before: &[String], shown: &Shown) {
@@ -261,8 +306,82 @@ async fn show(base: &str, before: &[String], shown: &Shown) {
         if before.contains(&id) || shown.get(&id) == Some(&state) {
             continue;
         }
-        let (status, done, stages) = &state;
-        eprintln!("cluster: job {id} {status}, {done} of {stages} stage(s) done");
+        let (status, done, stages, took) = &state;
+        let took = took
+            .map(|ms| format!(" in {:.1} s", ms as f64 / 1000.0))
+            .unwrap_or_default();
+        eprintln!("cluster: job {id} {status}, {done} of {stages} stage(s) done{took}");
         shown.insert(id, state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_urls() {
+        let c = Cluster::parse("df://sched.example:50051").unwrap();
+        assert_eq!(c.url(), "df://sched.example:50051");
+        assert_eq!(Cluster::parse("df://h").unwrap().url(), "df://h:50050");
+        for bad in [
+            "http://h:1",
+            "df://",
+            "df://h:x",
+            "df://h:0",
+            "df://u@h:1",
+            "df://h:1/x",
+        ] {
+            let e = Cluster::parse(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}");
+            assert!(e.to_string().contains("expected df://HOST:PORT"), "{e}");
+        }
+    }
+
+    /// `input_file_name()` survives a plan's trip to a cluster's executors and
+    /// `file_row_index()` does not (docs/scale.md): run by hand against a running cluster (`ASSAY_TEST_CLUSTER=df://HOST:PORT` and
+    /// `ASSAY_TEST_PARQUET=/abs/file.parquet`, a path the executors can read).
+    #[test]
+    #[ignore = "needs a running cluster"]
+    fn file_row_index_on_a_cluster() {
+        use datafusion::functions::core::expr_fn::{file_row_index, input_file_name};
+        let url = std::env::var("ASSAY_TEST_CLUSTER").unwrap();
+        let file = std::env::var("ASSAY_TEST_PARQUET").unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let c = Cluster::parse(&url).unwrap();
+            let state = SessionStateBuilder::new()
+                .with_default_features()
+                .with_config(SessionConfig::new_with_ballista())
+                .build();
+            let ctx = SessionContext::remote_with_state(&c.http(), state)
+                .await
+                .unwrap();
+            let df = ctx.read_parquet(file, Default::default()).await.unwrap();
+            let named = df
+                .clone()
+                .select(vec![input_file_name().alias("f")])
+                .unwrap()
+                .limit(0, Some(2))
+                .unwrap()
+                .collect()
+                .await;
+            eprintln!("input_file_name(): {named:?}");
+            assert!(named.is_ok_and(|b| b.iter().map(|b| b.num_rows()).sum::<usize>() > 0));
+            let rows = df
+                .select(vec![file_row_index().alias("r")])
+                .unwrap()
+                .limit(0, Some(2))
+                .unwrap()
+                .collect()
+                .await;
+            eprintln!("file_row_index(): {rows:?}");
+            // DataFusion 55.2: the executor rejects the task ("task could not be prepared or
+            // was rejected by executor"). When this fails, samples can be located there.
+            assert!(
+                rows.is_err(),
+                "file_row_index() now runs on the cluster: {rows:?}"
+            );
+        });
     }
 }

@@ -326,7 +326,7 @@ impl NativeReport {
 
 /// Validates a dataset: a `dataset.yaml` / `dataset.json` or the folder holding it.
 #[pyfunction]
-#[pyo3(signature = (path, *, now=None, samples=10, resource=None, jobs=None, memory_limit=None, reveal=false, history=false))]
+#[pyo3(signature = (path, *, now=None, samples=10, resource=None, jobs=None, memory_limit=None, reveal=false, history=false, cluster=None))]
 #[allow(clippy::too_many_arguments)]
 fn validate(
     py: Python<'_>,
@@ -338,11 +338,27 @@ fn validate(
     memory_limit: Option<u64>,
     reveal: bool,
     history: bool,
+    cluster: Option<String>,
 ) -> PyResult<NativeReport> {
     let loaded = load(py, &path)?;
     let (mut options, cancel) =
         options(py, &loaded.dir, now.as_deref(), samples, jobs, memory_limit)?;
     options.resource = resource.clone();
+    if let Some(url) = cluster {
+        // The checks a Ballista cluster decides, as `assay validate --cluster` does.
+        let c = assay_cluster::Cluster::parse(&url).map_err(|e| usage_error(py, e.to_string()))?;
+        let (l, o) = (loaded.clone(), options.clone());
+        let outcome = interruptible(py, None, move || assay_cluster::decide(&l, &o, &c, false))?
+            .map_err(|e| {
+                if e.exit_code() == 2 {
+                    usage_error(py, e.to_string())
+                } else {
+                    data_error(py, e.to_string())
+                }
+            })?;
+        options.decided = Some(Arc::new(outcome.decided));
+        options.cache = None;
+    }
     let (l, o) = (loaded.clone(), options.clone());
     let report = interruptible(py, Some(&cancel), move || assay_validate::validate(&l, &o))?
         .map_err(|e| validate_error(py, e))?;

@@ -347,6 +347,85 @@ def test_a_store_that_cannot_be_reached_is_a_data_error(tmp_path: Path):
                 os.environ[k] = v
 
 
+# --- cluster mode ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, proc: subprocess.Popen) -> None:
+    import socket
+
+    for _ in range(600):
+        assert proc.poll() is None, f"exited with {proc.returncode}"
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    pytest.fail(f"nothing listens on {port}")
+
+
+def outcomes(report: assay.Report) -> list[dict]:
+    """Each check but how it was decided (statistics or data), and a `unique` sample's row
+    group, which the local engine names only when it settled the row group on its own."""
+    out = []
+    for r in json.loads(report.to_json())["resources"]:
+        for c in r["checks"]:
+            c = {k: v for k, v in c.items() if k not in ("pages", "decided_by")}
+            if c["kind"].startswith("unique"):
+                for s in c.get("samples", []):
+                    s.pop("row_group", None)
+            out.append(c)
+    return out
+
+
+def test_cluster_mode_runs_the_checks_on_a_ballista_cluster(tmp_path: Path):
+    node = Path(assay_bin()).with_name("assay-ballista")
+    assert node.exists(), f"{node}: built by cargo test --workspace"
+    ds = ROOT / "catalog" / "IF-C31" / "steel-production-batches"
+    port = free_port()
+    procs = [subprocess.Popen([str(node), "scheduler", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        wait_port(port, procs[0])
+        procs.append(subprocess.Popen(
+            [str(node), "executor", "--scheduler-port", str(port), "--port", str(free_port()),
+             "--grpc-port", str(free_port()), "--work-dir", str(tmp_path / "work")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        import urllib.request
+
+        for _ in range(300):  # until the executor has registered
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/executors",
+                                        timeout=5) as r:
+                if json.load(r):
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the executor did not register")
+        local = assay.validate(ds, now=NOW)
+        on = assay.validate(ds, now=NOW, cluster=f"df://127.0.0.1:{port}")
+        assert outcomes(on) == outcomes(local)
+        assert on.status == local.status and on.grade == local.grade
+        # The cluster ran them: its jobs are listed, completed.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/jobs", timeout=5) as r:
+            jobs = json.load(r)
+        assert jobs and all(j["status"] == "Completed" for j in jobs), jobs
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+    # A scheduler that is not there: a DataError, nothing reported; a bad address: AssayError.
+    with pytest.raises(assay.DataError, match="cannot reach the Ballista scheduler"):
+        assay.validate(ds, now=NOW, cluster=f"df://127.0.0.1:{free_port()}")
+    with pytest.raises(assay.AssayError, match="expected df://HOST:PORT"):
+        assay.validate(ds, now=NOW, cluster="http://127.0.0.1:1")
+
+
 # --- the GIL and Ctrl-C ------------------------------------------------------------------------
 
 BIG = """

@@ -35,7 +35,7 @@ pub mod values;
 
 pub use engine::cache::{CacheOptions, CacheUsage, cache_usage};
 pub use engine::memory::validate_batches;
-pub use engine::{Decided, Options, Progress, micros_to_rfc3339, validate};
+pub use engine::{Decided, DecidedResource, Options, Progress, micros_to_rfc3339, validate};
 pub use infer::{infer_fields, infer_fields_from_file};
 
 /// Why a validation could not start. A failed check is not an error: it is a result in the
@@ -65,6 +65,10 @@ pub enum Error {
     /// The run was interrupted ([`Options::cancel`]): no report, since part of it is missing.
     #[error("interrupted: the validation was cancelled before it finished; nothing was reported")]
     Interrupted,
+    /// The files changed between what decided some checks elsewhere ([`Options::decided`])
+    /// and this run, or the engine deciding them failed: nothing is reported.
+    #[error("{0}")]
+    Unfinished(String),
 }
 
 impl Error {
@@ -75,6 +79,7 @@ impl Error {
             Error::UnknownResource { .. } | Error::ResourceNeeded { .. } => 2,
             // As a shell reports a process ended by SIGINT.
             Error::Interrupted => 130,
+            Error::Unfinished(_) => 3,
             Error::Storage(e) => e.exit_code(),
         }
     }

@@ -63,7 +63,7 @@ pub enum Planned {
         /// Its kind.
         kind: String,
         /// Why it is not compiled.
-        why: &'static str,
+        why: String,
     },
 }
 
@@ -73,6 +73,8 @@ pub enum Planned {
 pub struct PlannedResource {
     /// The resource.
     pub name: String,
+    /// Its files, as resolved (report paths, in order).
+    pub files: Vec<String>,
     /// Its checks.
     pub checks: Vec<Planned>,
 }
@@ -105,8 +107,7 @@ pub async fn evaluate(
         .await
         .map_err(|e| match e {
             Stop::Storage(e) => e,
-            // Not raised when errors are the checks'.
-            Stop::Query(_) => crate::Error::Interrupted,
+            Stop::Query(m) => crate::Error::Unfinished(m),
         })
 }
 
@@ -160,6 +161,7 @@ async fn evaluate_all(
         .map_err(|e| Stop::Storage(crate::Error::Storage(e)))?;
         out.push(PlannedResource {
             name: r.name.clone(),
+            files: files.iter().map(|f| f.rel.clone()).collect(),
             checks: evaluate_resource(ctx, loaded, r, &files, options, stop)
                 .await
                 .map_err(|e| Stop::Query(format!("resource `{}`: {e}", r.name)))?,
@@ -182,10 +184,30 @@ async fn evaluate_resource(
     let pk = crate::engine::resource::key_columns(r);
     let empty = Schema::empty();
     let schema = table.as_ref().map_or(&empty, |t| t.df.schema().as_arrow());
-    let compiled: Vec<Compiled> = planned
+    let mut compiled: Vec<Compiled> = planned
         .iter()
         .map(|(_, check)| compile(check, schema))
         .collect();
+    // What the plans cannot answer as the local engine does is left to it: a check reading a
+    // column the files do not have (its error is the kernel's), and, on an engine whose
+    // failure ends the run, a resource whose files cannot be read as one table (the local
+    // engine reports each file).
+    let mut unplanned: Option<String> = None;
+    match &table {
+        Ok(_) => {
+            for ((_, check), c) in planned.iter().zip(compiled.iter_mut()) {
+                let absent = |col: &&str| schema.column_with_name(col).is_none();
+                if check.kind.columns().iter().any(absent) {
+                    *c = Compiled::Local("a column it reads is not in the files");
+                }
+            }
+        }
+        Err(e) if stop && !files.is_empty() => {
+            unplanned = Some(format!("the files cannot be read as one table ({e})"));
+            compiled.fill_with(|| Compiled::Local(""));
+        }
+        Err(_) => {}
+    }
     let mut tallies: Vec<Tally> = planned
         .iter()
         .map(|_| Tally::new(options.samples))
@@ -198,8 +220,7 @@ async fn evaluate_resource(
             .await
             .err(),
     };
-    // With no file to read, no check is evaluated (the local engine says so too), stop or not.
-    if let Some(e) = failed.as_ref().filter(|_| stop && !files.is_empty()) {
+    if let (Some(e), true, Ok(_)) = (&failed, stop, &table) {
         return Err(e.clone());
     }
     if let Some(e) = failed {
@@ -245,7 +266,7 @@ async fn evaluate_resource(
             Compiled::Local(why) => out.push(Planned::Local {
                 name: check.display_name(),
                 kind: check.kind.name().to_string(),
-                why,
+                why: unplanned.clone().unwrap_or_else(|| why.to_string()),
             }),
             _ => out.push(Planned::Result(Box::new(result(t, origin, &check)))),
         }
@@ -275,6 +296,8 @@ struct Table {
     paths: Vec<String>,
     /// `input_file_name()` of each file → its index among the resolved files.
     by_name: HashMap<String, usize>,
+    /// The same, by index.
+    names: Vec<String>,
     files: Vec<ResolvedFile>,
     dir: std::path::PathBuf,
     /// Per file, the first row of each row group, read when a sample needs it.
@@ -291,6 +314,7 @@ async fn table(
     }
     let mut paths = Vec::new();
     let mut by_name = HashMap::new();
+    let mut names = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let (text, name) = match &f.remote {
             // `input_file_name()` is the object's path in its store: no scheme, no bucket.
@@ -306,15 +330,21 @@ async fn table(
                 (text, name)
             }
         };
-        by_name.insert(name, i);
+        if by_name.insert(name.clone(), i).is_some() {
+            return Err(format!(
+                "two files have the same path `{name}` in different stores; DataFusion names a row's file by that path alone"
+            ));
+        }
+        names.push(name);
         paths.push(text);
     }
     let df = ctx
         .read_parquet(paths.clone(), ParquetReadOptions::default())
         .await
         .map_err(|e| format!("the files cannot be read as one table: {e}"))?;
+    // One partition: a file is read in order, so a limit stops its scan early.
     let here = SessionContext::new_with_config_rt(
-        datafusion::prelude::SessionConfig::new(),
+        datafusion::prelude::SessionConfig::new().with_target_partitions(1),
         runtime_with_stores(dir)?,
     );
     here.remove_optimizer_rule("common_sub_expression_eliminate");
@@ -323,6 +353,7 @@ async fn table(
         here,
         paths,
         by_name,
+        names,
         files: files.to_vec(),
         dir: dir.to_path_buf(),
         row_groups: Default::default(),
@@ -803,16 +834,44 @@ async fn samples(
     for (i, k) in pk.iter().enumerate() {
         select.push(col_of(k).alias(format!("__k{i}")));
     }
-    // Filtered right above the located scan, then projected: a projection of the failing
-    // expression would be merged into the one that locates the rows.
-    let failing = t
-        .located(&first_files(failing, cap))
-        .await
-        .and_then(|df| df.filter(pinned(fail.clone())))
-        .and_then(|df| df.select(select));
-    let batches = lowest_per_file(failing, cap).await?;
+    // File by file, each read in order on one partition: the first failing rows are the
+    // lowest, and the scan stops once it has them.
+    let mut batches = Vec::new();
+    let mut found = 0;
+    for file in first_files(failing, cap) {
+        // Filtered right above the located scan, then projected: a projection of the failing
+        // expression would be merged into the one that locates the rows.
+        let rows = t
+            .located(&[file])
+            .await
+            .and_then(|df| df.filter(pinned(fail.clone())))
+            .and_then(|df| df.select(select.clone()))
+            .and_then(|df| df.limit(0, Some(cap - found)))
+            .map_err(|e| e.to_string())?
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?;
+        found += rows.iter().map(RecordBatch::num_rows).sum::<usize>();
+        batches.extend(rows);
+        if found >= cap {
+            break;
+        }
+    }
+    absorb_rows(t, &batches, values.len(), pk.len(), None, tally).await
+}
+
+/// Failing rows found (`__file`, `__row`, the shown values `__v0…`, the key `__k0…`) as the
+/// check's samples, with `note`, in file and row order.
+async fn absorb_rows(
+    t: &Table,
+    batches: &[RecordBatch],
+    values: usize,
+    keys: usize,
+    note: Option<&str>,
+    tally: &mut Tally,
+) -> Result<(), String> {
     let mut found = Vec::new();
-    for b in &batches {
+    for b in batches {
         for i in 0..b.num_rows() {
             let (file, row) = locate(t, b, i, ROW)?;
             let render_all = |prefix: &str, n: usize| -> Vec<String> {
@@ -828,9 +887,9 @@ async fn samples(
                     file: t.files[file].rel.clone(),
                     row_group: Some(t.row_group(file, row).await?),
                     row: Some(row),
-                    values: render_all("__v", values.len()),
-                    key: render_all("__k", pk.len()),
-                    note: None,
+                    values: render_all("__v", values),
+                    key: render_all("__k", keys),
+                    note: note.map(str::to_string),
                 },
             ));
         }
@@ -1026,6 +1085,22 @@ async fn unique_samples(
     use datafusion::functions_window::expr_fn::{first_value, row_number};
     let mut select = vec![col("__file"), col("__row")];
     select.extend(keys.iter().cloned());
+    // Files in resolution order, which their names need not sort in.
+    let index = chosen
+        .iter()
+        .fold(
+            None::<datafusion::logical_expr::conditional_expressions::CaseBuilder>,
+            |case, &i| {
+                let (when_, then_) = (col("__file").eq(lit(t.names[i].clone())), lit(i as u64));
+                Some(match case {
+                    None => when(when_, then_),
+                    Some(mut c) => c.when(when_, then_),
+                })
+            },
+        )
+        .map_or(Ok(lit(0u64)), |mut c| c.otherwise(lit(u64::MAX)))
+        .map_err(|e| e.to_string())?;
+    select.push(index.alias("__index"));
     let located = t
         .located(chosen)
         .await
@@ -1033,7 +1108,7 @@ async fn unique_samples(
         .and_then(|df| df.select(select))
         .map_err(|e| e.to_string())?;
     let order = vec![
-        col("__file").sort(true, true),
+        col("__index").sort(true, true),
         col("__row").sort(true, true),
     ];
     let w = |e: Expr| {
@@ -1049,7 +1124,7 @@ async fn unique_samples(
             w(first_value(col("__row")))?.alias("__first_row"),
         ])
         .and_then(|df| df.filter(col("__seen").gt(lit(1u64))))
-        .and_then(|df| df.drop_columns(&["__seen"]))
+        .and_then(|df| df.drop_columns(&["__seen", "__index"]))
         .map_err(|e| e.to_string())?;
     let batches = lowest_per_file(Ok(ranked), cap).await?;
     let mut found = Vec::new();
@@ -1079,6 +1154,23 @@ async fn foreign_key(
     pk: &[String],
     tally: &mut Tally,
 ) -> Result<(), String> {
+    match foreign_key_target(ctx, loaded, fk).await {
+        Ok((parent, types)) => foreign_key_rows(t, fk, pk, tally, parent, types).await,
+        // The target's faults are the check's, as in the kernel, not the run's.
+        Err(e) => {
+            tally.fail_error(e);
+            Ok(())
+        }
+    }
+}
+
+/// The target of a foreign key as a table, and its key columns' types (a dictionary's values
+/// as themselves).
+async fn foreign_key_target(
+    ctx: &SessionContext,
+    loaded: &LoadedManifest,
+    fk: &assay_model::check::ForeignKey,
+) -> Result<(Table, Vec<DataType>), String> {
     let name = &fk.reference.resource;
     let target = loaded
         .manifest
@@ -1116,8 +1208,9 @@ async fn foreign_key(
             "foreign key target `{name}` cannot be read whole ({p}); the references were not checked"
         ));
     }
-    let parent = table(ctx, &loaded.dir, &files).await?;
-    // The target's key types, a dictionary's values as themselves.
+    let parent = table(ctx, &loaded.dir, &files)
+        .await
+        .map_err(|e| format!("foreign key target `{name}`: {e}"))?;
     let mut types = Vec::new();
     for c in &fk.reference.columns {
         let (_, f) = parent
@@ -1131,6 +1224,19 @@ async fn foreign_key(
             t => t.clone(),
         });
     }
+    Ok((parent, types))
+}
+
+/// The referencing rows of a foreign key against its target's keys.
+async fn foreign_key_rows(
+    t: &Table,
+    fk: &assay_model::check::ForeignKey,
+    pk: &[String],
+    tally: &mut Tally,
+    parent: Table,
+    types: Vec<DataType>,
+) -> Result<(), String> {
+    let name = &fk.reference.resource;
     let keys = |df: DataFrame| -> datafusion::error::Result<DataFrame> {
         let select: Vec<Expr> = fk
             .reference
@@ -1155,6 +1261,13 @@ async fn foreign_key(
         .collect();
     let set = (0..types.len())
         .map(|j| col(format!("__v{j}")).is_not_null())
+        .reduce(Expr::and)
+        .ok_or("no key column")?;
+    let cast_set = fk
+        .columns
+        .iter()
+        .zip(&types)
+        .map(|(c, ty)| try_cast(col_of(c), ty.clone()).is_not_null())
         .reduce(Expr::and)
         .ok_or("no key column")?;
     let on = |n: usize| -> Vec<Expr> {
@@ -1214,46 +1327,13 @@ async fn foreign_key(
     let located = t
         .located(&first_files(&failing, cap))
         .await
-        .and_then(|df| {
-            df.filter(pinned(
-                fk.columns
-                    .iter()
-                    .map(|c| col_of(c).is_not_null())
-                    .reduce(Expr::and)
-                    .unwrap_or(lit(true)),
-            ))
-        })
+        // Every cast key set, filtered where the rows are located (see `pinned`).
+        .and_then(|df| df.filter(pinned(cast_set)))
         .and_then(|df| df.select(select))
-        .and_then(|df| df.filter(set))
         .and_then(|df| missing(df, here_parent));
     let batches = lowest_per_file(located, cap).await?;
     let note = format!("not found in `{name}`");
-    let mut found = Vec::new();
-    for b in &batches {
-        for i in 0..b.num_rows() {
-            let (file, row) = locate(t, b, i, ROW)?;
-            let render_all = |prefix: &str, n: usize| -> Vec<String> {
-                (0..n)
-                    .filter_map(|j| b.column_by_name(&format!("{prefix}{j}")))
-                    .map(|a| render(a.as_ref(), i))
-                    .collect()
-            };
-            found.push((
-                file,
-                row,
-                Sample {
-                    file: t.files[file].rel.clone(),
-                    row_group: Some(t.row_group(file, row).await?),
-                    row: Some(row),
-                    values: render_all("__v", types.len()),
-                    key: render_all("__k", pk.len()),
-                    note: Some(note.clone()),
-                },
-            ));
-        }
-    }
-    absorb_in_order(tally, found);
-    Ok(())
+    absorb_rows(t, &batches, types.len(), pk.len(), Some(&note), tally).await
 }
 
 /// The `aggregate` checks whose statistic does not depend on the order rows are read in, in

@@ -174,6 +174,7 @@ def validate(
     memory_limit: int | None = None,
     reveal: bool = False,
     history: bool = False,
+    cluster: str | None = None,
 ) -> Report:
     """Validates a dataset: its ``dataset.yaml`` / ``dataset.json`` or the folder holding it.
 
@@ -187,10 +188,13 @@ def validate(
         reveal: show the values of data that is not public instead of their tokens.
         history: add the run's metrics to the dataset's history (``.assay/history``), as
             ``assay validate`` does; off by default, so a call writes nothing.
+        cluster: ``df://HOST:PORT``, an Apache DataFusion Ballista scheduler: the checks run
+            on its executors, as ``assay validate --cluster`` runs them (docs/scale.md).
 
     Raises:
         ManifestError: the manifest is not lint-clean (located at its first error).
-        DataError: a store holding the data refused or could not be reached.
+        DataError: a store holding the data refused or could not be reached; a cluster could
+            not be reached or did not finish (nothing is reported).
         AssayError: an unknown resource or a bad argument.
         KeyboardInterrupt: Ctrl-C; nothing is reported.
     """
@@ -204,6 +208,7 @@ def validate(
             memory_limit=memory_limit,
             reveal=reveal,
             history=history,
+            cluster=cluster,
         )
     )
 

@@ -25,6 +25,7 @@ def validate(
     memory_limit: int | None = ...,
     reveal: bool = ...,
     history: bool = ...,
+    cluster: str | None = ...,
 ) -> NativeReport: ...
 def validate_table(
     stream: Any,

@@ -84,9 +84,18 @@ pub struct Options {
     pub decided: Option<Arc<Decided>>,
 }
 
-/// Check results decided elsewhere, by resource name; each list in the resource's plan order
-/// (`None`: evaluated here).
-pub type Decided = std::collections::HashMap<String, Vec<Option<assay_model::report::CheckResult>>>;
+/// Check results decided elsewhere, by resource name.
+pub type Decided = std::collections::HashMap<String, DecidedResource>;
+
+/// One resource's results decided elsewhere.
+#[derive(Debug, Clone)]
+pub struct DecidedResource {
+    /// The files they cover (report paths, in order): the run refuses to report them beside
+    /// file reports of other files.
+    pub files: Vec<String>,
+    /// In the resource's plan order; `None`: evaluated here.
+    pub checks: Vec<Option<assay_model::report::CheckResult>>,
+}
 
 impl Options {
     /// True once the run was asked to stop.
@@ -176,11 +185,27 @@ pub fn validate(loaded: &LoadedManifest, options: &Options) -> Result<Report, cr
         let planned = plan::plan(r);
         let set = plan::check_set(r, &planned);
         // Checks decided elsewhere are taken out and put back in their places.
-        let decided = options
-            .decided
-            .as_ref()
-            .and_then(|d| d.get(&r.name))
-            .filter(|d| d.len() == planned.len());
+        let decided = options.decided.as_ref().and_then(|d| d.get(&r.name));
+        if let Some(d) = decided {
+            let here: Vec<&str> = files.0.iter().map(|f| f.rel.as_str()).collect();
+            if d.files != here {
+                return Err(crate::Error::Unfinished(format!(
+                    "resource `{}`: its files changed while its checks ran elsewhere ({} file(s) then, {} now); nothing was reported: run again",
+                    r.name,
+                    d.files.len(),
+                    here.len()
+                )));
+            }
+            if d.checks.len() != planned.len() {
+                return Err(crate::Error::Unfinished(format!(
+                    "resource `{}`: {} check result(s) decided elsewhere for {} check(s)",
+                    r.name,
+                    d.checks.len(),
+                    planned.len()
+                )));
+            }
+        }
+        let decided = decided.map(|d| &d.checks);
         let planned: Vec<_> = match decided {
             Some(d) => planned
                 .into_iter()

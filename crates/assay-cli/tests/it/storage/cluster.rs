@@ -199,10 +199,11 @@ fn every_example_dataset_validates_the_same_on_a_cluster_as_locally() {
     let env = lake_storage_yaml(&s3, &root, None);
     let cluster = Ballista::start(&root, &env, Settings::default());
     let mut compared = 0;
-    for dataset in examples() {
+    let datasets = examples();
+    for dataset in &datasets {
         let name = dataset.file_name().unwrap().to_string_lossy().to_string();
         let remote = root.join("remote").join(&name);
-        remote_copy(&s3, "lake", &dataset, &remote);
+        remote_copy(&s3, "lake", dataset, &remote);
         let local = assay_s3(&remote, &VALIDATE_JSON, &env);
         let mut args = VALIDATE_JSON.to_vec();
         let url = cluster.url();
@@ -235,9 +236,9 @@ fn every_example_dataset_validates_the_same_on_a_cluster_as_locally() {
         compared += cc.len();
     }
     assert!(compared > 50, "only {compared} checks compared");
-    // The cluster ran jobs: the scheduler lists them, all completed.
+    // The cluster ran the jobs: at least one a dataset, all completed.
     let states = cluster.job_states();
-    assert!(!states.is_empty());
+    assert!(states.len() >= datasets.len(), "{states:?}");
     assert!(states.iter().all(|s| s == "Completed"), "{states:?}");
 }
 
@@ -333,7 +334,7 @@ fn an_executor_killed_mid_job_ends_in_the_local_report_or_a_clean_failure() {
     cluster.executors[0].kill().unwrap();
     let killed_at = Instant::now();
     let _ = running;
-    let result = child.wait_with_output().unwrap();
+    let result = finish_within(child, Duration::from_secs(240));
     let took = killed_at.elapsed();
     eprintln!(
         "killed an executor {:?} into the run; the run ended {took:?} later with {:?}",
@@ -416,6 +417,20 @@ fn spawn_validate(dir: &Path, url: &str, out: &Path, env: &[(&str, &str)]) -> Ch
     cmd.spawn().unwrap()
 }
 
+/// The output of `child`, which must end within `limit` (else it is killed and the test fails).
+fn finish_within(mut child: Child, limit: Duration) -> std::process::Output {
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!("still running after {limit:?}: {}", stderr(&out));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.wait_with_output().unwrap()
+}
+
 /// Waits until the cluster runs a job.
 fn wait_running(cluster: &Ballista) -> Instant {
     let start = Instant::now();
@@ -444,7 +459,7 @@ fn a_cluster_lost_mid_job_is_exit_3_with_a_message_and_no_report() {
     let child = spawn_validate(&dir, &cluster.url(), &out, &env);
     let killed = wait_running(&cluster);
     cluster.executors[0].kill().unwrap();
-    let r = child.wait_with_output().unwrap();
+    let r = finish_within(child, Duration::from_secs(120));
     eprintln!(
         "executor lost: exit {:?} after {:?}",
         r.status.code(),
@@ -462,7 +477,7 @@ fn a_cluster_lost_mid_job_is_exit_3_with_a_message_and_no_report() {
     let child = spawn_validate(&dir, &cluster.url(), &out, &env);
     let killed = wait_running(&cluster);
     cluster.scheduler.kill().unwrap();
-    let r = child.wait_with_output().unwrap();
+    let r = finish_within(child, Duration::from_secs(120));
     eprintln!(
         "scheduler lost: exit {:?} after {:?}",
         r.status.code(),
