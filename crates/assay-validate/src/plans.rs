@@ -296,8 +296,6 @@ struct Table {
     paths: Vec<String>,
     /// `input_file_name()` of each file → its index among the resolved files.
     by_name: HashMap<String, usize>,
-    /// The same, by index.
-    names: Vec<String>,
     files: Vec<ResolvedFile>,
     dir: std::path::PathBuf,
     /// Per file, the first row of each row group, read when a sample needs it.
@@ -314,7 +312,6 @@ async fn table(
     }
     let mut paths = Vec::new();
     let mut by_name = HashMap::new();
-    let mut names = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let (text, name) = match &f.remote {
             // `input_file_name()` is the object's path in its store: no scheme, no bucket.
@@ -335,7 +332,6 @@ async fn table(
                 "two files have the same path `{name}` in different stores; DataFusion names a row's file by that path alone"
             ));
         }
-        names.push(name);
         paths.push(text);
     }
     let df = ctx
@@ -353,7 +349,6 @@ async fn table(
         here,
         paths,
         by_name,
-        names,
         files: files.to_vec(),
         dir: dir.to_path_buf(),
         row_groups: Default::default(),
@@ -966,7 +961,6 @@ async fn unique(
         .enumerate()
         .map(|(j, c)| col_of(c).alias(format!("__v{j}")))
         .collect();
-    let key_cols: Vec<Expr> = (0..columns.len()).map(|j| col(format!("__v{j}"))).collect();
     // Counted by grouping (`GROUP BY key`, keys with every column set): the rows of all groups
     // are evaluated; a key seen n > 1 times fails n - 1 rows, every row after its first.
     let n = col("__n");
@@ -998,145 +992,141 @@ async fn unique(
         return Ok(());
     }
     // The files that hold rows of repeated keys, and how many each, counted where the table is
-    // (a join with the repeated keys).
-    let repeated: Vec<Expr> = columns
-        .iter()
-        .enumerate()
-        .map(|(j, c)| col_of(c).alias(format!("__d{j}")))
-        .collect();
-    let dups =
-        t.df.clone()
-            .filter(non_null.clone())
-            .and_then(|df| {
-                df.aggregate(
-                    columns.iter().map(|c| col_of(c)).collect(),
-                    vec![count(lit(1)).alias("__n")],
-                )
-            })
-            .and_then(|df| df.filter(col("__n").gt(lit(1i64))))
-            .and_then(|df| df.select(repeated))
-            .map_err(|e| e.to_string())?;
-    let on: Vec<Expr> = columns
-        .iter()
-        .enumerate()
-        .map(|(j, c)| col_of(c).eq(col(format!("__d{j}"))))
-        .collect();
-    let per_file_batches = t
-        .by_file()
-        .and_then(|df| df.filter(non_null.clone()))
-        .and_then(|df| df.join_on(dups, datafusion::common::JoinType::Inner, on))
-        .and_then(|df| df.aggregate(vec![col("__file")], vec![count(lit(1)).alias("__c")]))
-        .map_err(|e| e.to_string())?
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?;
-    let holding = per_file(t, &per_file_batches, "__c")?;
-    // The samples: per key in file and row order, every row after the first, with where the
-    // first was; over the first files holding repeated keys, more of them until `cap` repeats
-    // are found or none is left. A repeat's first sighting is in the same or an earlier file,
-    // so what a prefix of the files finds is exact, and the lowest repeats are in it.
-    let mut want = cap.saturating_mul(2);
-    loop {
-        let chosen = first_files(&holding, want);
-        let all = chosen.len() == holding.iter().filter(|(_, n)| *n > 0).count();
-        let found = unique_samples(t, &chosen, columns, &non_null, &keys, &key_cols, cap).await?;
-        if found.len() >= cap || all {
-            let found = found
-                .into_iter()
-                .map(|(file, row, first_index, first_row, values)| {
-                    (
-                        file,
-                        row,
-                        Sample {
-                            file: t.files[file].rel.clone(),
-                            row_group: None,
-                            row: Some(row),
-                            key: if is_pk { values.clone() } else { vec![] },
-                            values,
-                            note: Some(format!(
-                                "first seen at {} row {first_row}",
-                                t.files[first_index].rel
-                            )),
-                        },
+    // (a join with the repeated keys, which shuffles every key once more): only worth it when
+    // there are files to leave out.
+    let holding = if t.files.len() == 1 {
+        vec![(0, 1)]
+    } else {
+        let repeated: Vec<Expr> = columns
+            .iter()
+            .enumerate()
+            .map(|(j, c)| col_of(c).alias(format!("__d{j}")))
+            .collect();
+        let dups =
+            t.df.clone()
+                .filter(non_null.clone())
+                .and_then(|df| {
+                    df.aggregate(
+                        columns.iter().map(|c| col_of(c)).collect(),
+                        vec![count(lit(1)).alias("__n")],
                     )
                 })
-                .collect();
-            absorb_in_order(tally, found);
-            return Ok(());
-        }
-        want = want.saturating_mul(4);
-    }
+                .and_then(|df| df.filter(col("__n").gt(lit(1i64))))
+                .and_then(|df| df.select(repeated))
+                .map_err(|e| e.to_string())?;
+        let on: Vec<Expr> = columns
+            .iter()
+            .enumerate()
+            .map(|(j, c)| col_of(c).eq(col(format!("__d{j}"))))
+            .collect();
+        let per_file_batches = t
+            .by_file()
+            .and_then(|df| df.filter(non_null.clone()))
+            .and_then(|df| df.join_on(dups, datafusion::common::JoinType::Inner, on))
+            .and_then(|df| df.aggregate(vec![col("__file")], vec![count(lit(1)).alias("__c")]))
+            .map_err(|e| e.to_string())?
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?;
+        per_file(t, &per_file_batches, "__c")?
+    };
+    // The samples: the files holding repeated keys read in order, each on one partition, as
+    // the kernel reads them: a row whose key was seen before is a repeat, named with where it
+    // was first seen; the read stops at the `cap`-th. A repeated key's first sighting is in one
+    // of these files, so nothing else needs reading.
+    let found = unique_samples(t, &holding, columns, &non_null, &keys, cap).await?;
+    let found = found
+        .into_iter()
+        .map(|(file, row, first_index, first_row, values)| {
+            (
+                file,
+                row,
+                Sample {
+                    file: t.files[file].rel.clone(),
+                    row_group: None,
+                    row: Some(row),
+                    key: if is_pk { values.clone() } else { vec![] },
+                    values,
+                    note: Some(format!(
+                        "first seen at {} row {first_row}",
+                        t.files[first_index].rel
+                    )),
+                },
+            )
+        })
+        .collect();
+    absorb_in_order(tally, found);
+    Ok(())
 }
 
 /// A repeat of a key: its file and row, where the key was first seen (file and row), and the
 /// key's values.
 type Repeat = (usize, u64, usize, u64, Vec<String>);
 
-/// The repeats of a key among the files `chosen`, at most `cap` per file.
+/// The first `cap` repeats of a key, reading the files `holding` (with rows of repeated keys)
+/// in order.
 async fn unique_samples(
     t: &Table,
-    chosen: &[usize],
+    holding: &[(usize, i64)],
     columns: &[String],
     non_null: &Expr,
     keys: &[Expr],
-    key_cols: &[Expr],
     cap: usize,
 ) -> Result<Vec<Repeat>, String> {
-    use datafusion::functions_window::expr_fn::{first_value, row_number};
-    let mut select = vec![col("__file"), col("__row")];
-    select.extend(keys.iter().cloned());
-    // Files in resolution order, which their names need not sort in.
-    let index = chosen
-        .iter()
-        .fold(
-            None::<datafusion::logical_expr::conditional_expressions::CaseBuilder>,
-            |case, &i| {
-                let (when_, then_) = (col("__file").eq(lit(t.names[i].clone())), lit(i as u64));
-                Some(match case {
-                    None => when(when_, then_),
-                    Some(mut c) => c.when(when_, then_),
-                })
-            },
-        )
-        .map_or(Ok(lit(0u64)), |mut c| c.otherwise(lit(u64::MAX)))
-        .map_err(|e| e.to_string())?;
-    select.push(index.alias("__index"));
-    let located = t
-        .located(chosen)
-        .await
-        .and_then(|df| df.filter(pinned(non_null.clone())))
-        .and_then(|df| df.select(select))
-        .map_err(|e| e.to_string())?;
-    let order = vec![
-        col("__index").sort(true, true),
-        col("__row").sort(true, true),
-    ];
-    let w = |e: Expr| {
-        e.partition_by(key_cols.to_vec())
-            .order_by(order.clone())
-            .build()
-            .map_err(|e| e.to_string())
-    };
-    let ranked = located
-        .window(vec![
-            w(row_number())?.alias("__seen"),
-            w(first_value(col("__file")))?.alias("__first_file"),
-            w(first_value(col("__row")))?.alias("__first_row"),
-        ])
-        .and_then(|df| df.filter(col("__seen").gt(lit(1u64))))
-        .and_then(|df| df.drop_columns(&["__seen", "__index"]))
-        .map_err(|e| e.to_string())?;
-    let batches = lowest_per_file(Ok(ranked), cap).await?;
+    use arrow::row::{RowConverter, SortField};
+    use futures::StreamExt;
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let mut first: HashMap<Box<[u8]>, (usize, u64)> = HashMap::new();
+    let mut converter: Option<RowConverter> = None;
     let mut found = Vec::new();
-    for b in &batches {
-        for i in 0..b.num_rows() {
-            let (file, row) = locate(t, b, i, ROW)?;
-            let (first_index, first_row) = locate(t, b, i, ["__first_file", "__first_row"])?;
-            let values: Vec<String> = (0..columns.len())
-                .filter_map(|j| b.column_by_name(&format!("__v{j}")))
-                .map(|a| render(a.as_ref(), i))
-                .collect();
-            found.push((file, row, first_index, first_row, values));
+    for &(file, _) in holding.iter().filter(|(_, n)| *n > 0) {
+        let mut select = vec![col("__row")];
+        select.extend(keys.iter().cloned());
+        let mut stream = t
+            .located(&[file])
+            .await
+            .and_then(|df| df.filter(pinned(non_null.clone())))
+            .and_then(|df| df.select(select))
+            .map_err(|e| err(&e))?
+            .execute_stream()
+            .await
+            .map_err(|e| err(&e))?;
+        while let Some(b) = stream.next().await {
+            let b = b.map_err(|e| err(&e))?;
+            let values: Vec<ArrayRef> = (0..columns.len())
+                .map(|j| b.column_by_name(&format!("__v{j}")).cloned())
+                .collect::<Option<_>>()
+                .ok_or("no key column")?;
+            if converter.is_none() {
+                let fields = values
+                    .iter()
+                    .map(|a| SortField::new(a.data_type().clone()))
+                    .collect();
+                converter = Some(RowConverter::new(fields).map_err(|e| err(&e))?);
+            }
+            let Some(conv) = converter.as_ref() else {
+                continue;
+            };
+            let rows = conv.convert_columns(&values).map_err(|e| err(&e))?;
+            let at = b.column_by_name("__row").ok_or("no __row")?;
+            let at = cast(at, &DataType::Int64).map_err(|e| err(&e))?;
+            let at = at.as_primitive::<Int64Type>();
+            for i in 0..b.num_rows() {
+                let row = at.value(i) as u64;
+                match first.entry(Box::from(rows.row(i).as_ref())) {
+                    std::collections::hash_map::Entry::Occupied(seen) => {
+                        let (first_file, first_row) = *seen.get();
+                        let shown = values.iter().map(|a| render(a.as_ref(), i)).collect();
+                        found.push((file, row, first_file, first_row, shown));
+                        if found.len() >= cap {
+                            return Ok(found);
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert((file, row));
+                    }
+                }
+            }
         }
     }
     Ok(found)
