@@ -237,38 +237,30 @@ async fn seen_jobs(base: &str) -> Vec<String> {
     jobs(base).await.unwrap_or_default().into_keys().collect()
 }
 
-/// How many executors the scheduler's REST API lists (`None`: it does not answer).
-async fn executors(base: &str) -> Option<usize> {
+/// `GET base + path` of the scheduler's REST API, as JSON (`None`: it does not answer).
+async fn rest(base: &str, path: &str) -> Option<serde_json::Value> {
     let body = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
         .ok()?
-        .get(format!("{base}/api/executors"))
+        .get(format!("{base}{path}"))
         .send()
         .await
         .ok()?
         .text()
         .await
         .ok()?;
-    let doc: serde_json::Value = serde_json::from_str(&body).ok()?;
-    doc.as_array().map(Vec::len)
+    serde_json::from_str(&body).ok()
+}
+
+/// How many executors the scheduler's REST API lists (`None`: it does not answer).
+async fn executors(base: &str) -> Option<usize> {
+    rest(base, "/api/executors").await?.as_array().map(Vec::len)
 }
 
 /// Every job the scheduler's REST API lists.
 async fn jobs(base: &str) -> Option<BTreeMap<String, JobState>> {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .ok()?;
-    let body = client
-        .get(format!("{base}/api/jobs"))
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    let doc: serde_json::Value = serde_json::from_str(&body).ok()?;
+    let doc = rest(base, "/api/jobs").await?;
     let list = doc.as_array().or_else(|| doc["jobs"].as_array())?;
     Some(
         list.iter()

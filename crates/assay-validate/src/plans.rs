@@ -1162,42 +1162,8 @@ async fn foreign_key_target(
     fk: &assay_model::check::ForeignKey,
 ) -> Result<(Table, Vec<DataType>), String> {
     let name = &fk.reference.resource;
-    let target = loaded
-        .manifest
-        .resources
-        .iter()
-        .find(|r| &r.name == name)
-        .ok_or_else(|| format!("foreign key target `{name}` is not a resource"))?;
-    let (dir, patterns) = (
-        loaded.dir.clone(),
-        target
-            .path
-            .patterns()
-            .into_iter()
-            .map(String::from)
-            .collect::<Vec<_>>(),
-    );
-    let (files, problems) = blocking(move || {
-        let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
-        assay_storage::resolve(&dir, &patterns)
-    })
-    .await?
-    .map_err(|e| format!("foreign key target `{name}`: {e}"))?;
-    // An empty or unreadable parent would let every key "pass": the check is not evaluated.
-    if files.is_empty() {
-        let why = problems
-            .first()
-            .map(|p| format!(" ({p})"))
-            .unwrap_or_default();
-        return Err(format!(
-            "foreign key target `{name}` has no files{why}; the references were not checked"
-        ));
-    }
-    if let Some(p) = problems.first() {
-        return Err(format!(
-            "foreign key target `{name}` cannot be read whole ({p}); the references were not checked"
-        ));
-    }
+    let (owned, target) = (loaded.clone(), name.clone());
+    let files = blocking(move || crate::checks::foreign_key_files(&owned, &target)).await??;
     let parent = table(ctx, &loaded.dir, &files)
         .await
         .map_err(|e| format!("foreign key target `{name}`: {e}"))?;

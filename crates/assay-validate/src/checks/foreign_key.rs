@@ -220,32 +220,7 @@ fn target_keys(
     resource: &str,
     columns: &[String],
 ) -> Result<(KeySet, Vec<std::fs::File>), CheckError> {
-    let r = cx
-        .loaded
-        .manifest
-        .resources
-        .iter()
-        .find(|r| r.name == resource)
-        .ok_or_else(|| format!("foreign key target `{resource}` is not a resource"))?;
-    let (files, problems) = assay_storage::resolve(&cx.loaded.dir, &r.path.patterns())
-        .map_err(|e| format!("foreign key target `{resource}`: {e}"))?;
-    // An empty or unreadable parent would let every key "pass": the check is not evaluated.
-    if files.is_empty() {
-        let why = problems
-            .first()
-            .map(|p| format!(" ({p})"))
-            .unwrap_or_default();
-        return Err(format!(
-            "foreign key target `{resource}` has no files{why}; the references were not checked"
-        )
-        .into());
-    }
-    if let Some(p) = problems.first() {
-        return Err(format!(
-            "foreign key target `{resource}` cannot be read whole ({p}); the references were not checked"
-        )
-        .into());
-    }
+    let files = target_files(cx.loaded, resource)?;
     let mut keys = TargetKeys::new(cx.options.memory_limit / 4);
     for f in files {
         let file = crate::source::Source::open(&cx.loaded.dir, &f)?;
@@ -282,6 +257,37 @@ fn target_keys(
         }
     }
     keys.finish()
+}
+
+/// The files of a foreign key's target resource, all of them: an empty or unreadable parent
+/// would let every key "pass", so then the check is not evaluated. Blocking (a store's listing).
+pub(crate) fn target_files(
+    loaded: &assay_model::LoadedManifest,
+    resource: &str,
+) -> Result<Vec<assay_model::paths::ResolvedFile>, String> {
+    let r = loaded
+        .manifest
+        .resources
+        .iter()
+        .find(|r| r.name == resource)
+        .ok_or_else(|| format!("foreign key target `{resource}` is not a resource"))?;
+    let (files, problems) = assay_storage::resolve(&loaded.dir, &r.path.patterns())
+        .map_err(|e| format!("foreign key target `{resource}`: {e}"))?;
+    if files.is_empty() {
+        let why = problems
+            .first()
+            .map(|p| format!(" ({p})"))
+            .unwrap_or_default();
+        return Err(format!(
+            "foreign key target `{resource}` has no files{why}; the references were not checked"
+        ));
+    }
+    if let Some(p) = problems.first() {
+        return Err(format!(
+            "foreign key target `{resource}` cannot be read whole ({p}); the references were not checked"
+        ));
+    }
+    Ok(files)
 }
 
 /// [`target_keys`] when the target is the table in memory itself (a key that refers to its own

@@ -35,6 +35,7 @@ use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 pub(crate) use aggregate::verdict as aggregate_verdict;
 pub(crate) use error::CheckError;
 pub(crate) use expression::parse as parse_expression;
+pub(crate) use foreign_key::target_files as foreign_key_files;
 pub(crate) use freshness::verdict as freshness_verdict;
 pub(crate) use in_set::listed as listed_values;
 pub(crate) use row_count::verdict as row_count_verdict;
